@@ -1,0 +1,50 @@
+"""Shared fixtures: isolated data/model dirs, the seed article, and the external corpora."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+
+from training import settings  # noqa: E402
+
+REPO = settings.PROJECT_ROOT
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working directory with its own ``data/`` and ``models/`` (via NEWSCLF_* env)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSCLF_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("NEWSCLF_MODELS", str(tmp_path / "models"))
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return settings.seed_article_path()
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path: Path) -> str:
+    return seed_path.read_text(encoding="utf-8")
+
+
+def corpus_or_skip(name: str) -> Path:
+    """Path of corpus ``name`` under NEWSCLF_CORPORA, or skip the test saying where it looked."""
+    path = settings.corpora_dir() / name
+    if not path.is_dir():
+        pytest.skip(f"corpus {name!r} not found at {path} (set NEWSCLF_CORPORA to the corpora folder)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    root = settings.corpora_dir()
+    if not root.is_dir():
+        pytest.skip(f"corpora not found at {root} (set NEWSCLF_CORPORA to the corpora folder)")
+    return root

@@ -1,0 +1,21 @@
+"""Errors newsclf raises for bad input: each names the file/line/field and says what to do."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "InputError", "IntegrityError", "NewsclfError"]
+
+
+class NewsclfError(Exception):
+    """Base class: a problem the user can fix; the CLI prints the message without a traceback."""
+
+
+class InputError(NewsclfError):
+    """An input file (article, annotation, corpus) is empty, binary, mis-encoded or inconsistent."""
+
+
+class ConfigError(NewsclfError):
+    """A config file or override is invalid (unknown key, wrong type, value out of range)."""
+
+
+class IntegrityError(NewsclfError):
+    """A run's files do not match the sha256 hashes in its manifest: it will not be loaded."""
