@@ -10,6 +10,7 @@ import pytest
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
 
+from support import corpus_or_skip  # noqa: E402,F401  (re-exported for fixtures)
 from training import settings  # noqa: E402
 
 REPO = settings.PROJECT_ROOT
@@ -32,14 +33,6 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def seed_text(seed_path: Path) -> str:
     return seed_path.read_text(encoding="utf-8")
-
-
-def corpus_or_skip(name: str) -> Path:
-    """Path of corpus ``name`` under NEWSCLF_CORPORA, or skip the test saying where it looked."""
-    path = settings.corpora_dir() / name
-    if not path.is_dir():
-        pytest.skip(f"corpus {name!r} not found at {path} (set NEWSCLF_CORPORA to the corpora folder)")
-    return path
 
 
 @pytest.fixture(scope="session")

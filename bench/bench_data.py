@@ -1,0 +1,114 @@
+"""Data-path throughput: seed-sized articles per second on one core.
+
+Measures, in one process (so: per core), reading a text file, sentence segmentation, quote finding
+and attribution and, when available, the weak sentence labels, over N copies of the seed article
+(each copy slightly changed so nothing is cached). Prints the median of several runs and each stage's
+share. The issue's target is >= 200 articles/s per core.
+
+    python bench/bench_data.py [--articles 300] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from training import settings
+from training.data.actors import load_actors
+from training.data.quotes import find_quotes
+from training.data.readers import read_articles
+from training.data.segment import split_sentences
+
+
+def _make_corpus(folder: Path, n: int) -> list[Path]:
+    seed = settings.seed_article_path().read_text(encoding="utf-8")
+    paths = []
+    for i in range(n):
+        p = folder / f"article-{i:05d}.txt"
+        p.write_text(
+            seed.replace("Sept. 6", f"Sept. {i % 28 + 1}").replace("134", str(100 + i)),
+            encoding="utf-8",
+        )
+        paths.append(p)
+    return paths
+
+
+def _run(folder: Path, actors, weak) -> dict[str, float]:
+    # CPU time of this process: the per-core cost, robust to other jobs sharing the cores
+    clock = time.process_time
+    t = {"read": 0.0, "sentences": 0.0, "quotes": 0.0, "weak_labels": 0.0}
+    n = 0
+    w0 = time.perf_counter()
+    t0 = clock()
+    it = read_articles(folder)
+    while True:
+        a = clock()
+        try:
+            article = next(it)
+        except StopIteration:
+            break
+        b = clock()
+        sents = split_sentences(article.text, article.blocks)
+        c = clock()
+        warnings: list[str] = []
+        quotes = find_quotes(article, sents, actors, warnings=warnings)
+        d = clock()
+        if weak is not None:
+            from training.data.document import ProcessedArticle
+
+            weak(ProcessedArticle(article, sents, quotes, warnings))
+        e = clock()
+        t["read"] += b - a
+        t["sentences"] += c - b
+        t["quotes"] += d - c
+        t["weak_labels"] += e - d
+        n += 1
+    t["total"] = clock() - t0
+    t["wall"] = time.perf_counter() - w0
+    t["n"] = n
+    return t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    actors = load_actors()
+    try:
+        from training.data.labelling import weak_sentence_labels as weak
+    except ImportError:
+        weak = None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _make_corpus(folder, args.articles)
+        _run(folder, actors, weak)  # warm-up (imports, regex compilation, page cache)
+        runs = [_run(folder, actors, weak) for _ in range(args.runs)]
+    rates = [r["n"] / r["total"] for r in runs]
+    med = statistics.median(rates)
+    wall = statistics.median(r["n"] / r["wall"] for r in runs)
+    print(
+        f"articles per run: {args.articles} (seed-sized, {len(settings.seed_article_path().read_bytes())} bytes each)"
+    )
+    print(
+        f"runs: {args.runs}; rates: {', '.join(f'{r:.0f}' for r in rates)} articles per CPU-second"
+    )
+    label = "read+sentences+quotes" + ("+weak labels" if weak else " (weak labels unavailable)")
+    print(
+        f"median {label}: {med:.0f} articles/s per core (CPU time; target >= 200: {'OK' if med >= 200 else 'BELOW'})"
+    )
+    print(
+        f"median wall-clock rate: {wall:.0f} articles/s (lower when other jobs share the cores; load avg {os.getloadavg()[0]:.1f})"
+    )
+    stages = ["read", "sentences", "quotes"] + (["weak_labels"] if weak else [])
+    for s in stages:
+        ms = statistics.median(r[s] / r["n"] * 1000 for r in runs)
+        print(f"  {s:<12} {ms:6.2f} ms/article")
+
+
+if __name__ == "__main__":
+    main()

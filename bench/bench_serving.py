@@ -1,0 +1,349 @@
+"""Serving benchmark: HTTP throughput and latency of the newsclf service against its baselines.
+
+Measures, on 127.0.0.1 with bounded request counts, in one run:
+
+- one sentence per ``POST /boilerplate`` at concurrency 1, 8 and 32: requests/s, p50, p99, errors,
+  for the newsclf service (``serving.service:Newsclf``) and for the minimal BentoML service
+  (``bench/minimal_service.py``, BentoML defaults) serving the same model;
+- 1,000 sentences per request: sentences/s over HTTP;
+- in-process ``predict_records`` throughput of the same model (batches of 1,000, and one at a time);
+- ratios and the targets: bulk HTTP >= 90% of in-process; one sentence per request at concurrency
+  32 >= 1.2x the minimal service with p99 <= 100 ms and no errors.
+
+Each figure is the median of ``--repeats`` runs (the machines are shared and noisy).
+
+Load generator: ``hey`` (Debian package; ``apt-get update && apt-get install -y hey``). Without
+it a small asyncio/httpx generator is used, which costs the server CPU on a 2-core machine, so
+the absolute figures are lower.
+
+Models: ``--boilerplate RUN --stance RUN`` (run directories), else the promoted models in the
+BentoML store (``newsclf promote``); ``--tiny`` trains two tiny models in a temporary folder.
+
+Usage::
+
+    python bench/bench_serving.py [--boilerplate models/<run>] [--stance models/<run>]
+        [--requests 2000] [--repeats 3] [--workers 1] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+SENTENCES = [
+    "Taliban forces entered the Panjshir valley on Monday after days of heavy fighting.",
+    "Skip to content",
+    "The resistance front said its fighters still held strategic positions in the mountains.",
+    "Subscribe to our newsletter for daily updates",
+    "Residents described heavy shelling overnight in several districts of the province.",
+    "ALSO READ: Taliban name new cabinet",
+    "Ahmad Massoud called on Afghans to rise up against the new rulers in Kabul.",
+    "Published on 6 September 2021",
+]
+ONE = SENTENCES[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``bentoml serve TARGET`` in a subprocess on a free port (stopped by pid on exit)."""
+
+    def __init__(self, target: str, env: dict[str, str], cwd: Path, log: Path) -> None:
+        self.port = free_port()
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bentoml", "serve", target, "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=cwd,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 120) -> float:
+        import httpx
+
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited ({self.proc.returncode}); log: {self.log}")
+            try:
+                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
+                    return time.perf_counter() - t0
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"server not ready after {timeout}s; log: {self.log}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+# --- load generators ---------------------------------------------------------------------
+
+
+def _secs(pattern: str, text: str) -> float | None:
+    m = re.search(pattern, text)
+    return float(m.group(1)) if m else None
+
+
+def run_hey(url: str, body: bytes, n: int, c: int) -> dict[str, Any]:
+    """One ``hey`` run: requests/s, p50/p99 (ms), count of non-200 answers and errors."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as fh:
+        fh.write(body)
+        path = fh.name
+    try:
+        out = subprocess.run(
+            ["hey", "-n", str(n), "-c", str(c), "-m", "POST", "-T", "application/json", "-D", path, "-t", "30", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(path)
+    ok = sum(int(x) for x in re.findall(r"\[200\]\s+(\d+) responses", out))
+    total = sum(int(x) for x in re.findall(r"\[\d{3}\]\s+(\d+) responses", out))
+    errors = 0
+    err_block = out.split("Error distribution:", 1)
+    if len(err_block) > 1:
+        errors = sum(int(x) for x in re.findall(r"\[(\d+)\]", err_block[1]))
+    return {
+        "rps": _secs(r"Requests/sec:\s+([\d.]+)", out) or 0.0,
+        "p50_ms": (_secs(r"50%+ in ([\d.]+) secs", out) or 0.0) * 1000,
+        "p99_ms": (_secs(r"99%+ in ([\d.]+) secs", out) or 0.0) * 1000,
+        "failed": (total - ok) + errors + max(0, (n // c) * c - total - errors),
+    }
+
+
+def run_python(url: str, body: bytes, n: int, c: int) -> dict[str, Any]:
+    """Fallback generator (asyncio + httpx): same figures as :func:`run_hey`."""
+    import httpx
+
+    latencies: list[float] = []
+    failed = 0
+
+    async def main() -> float:
+        nonlocal failed
+        queue = iter(range(n))
+        limits = httpx.Limits(max_connections=c, max_keepalive_connections=c)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+            async def worker() -> None:
+                nonlocal failed
+                for _ in queue:
+                    t = time.perf_counter()
+                    try:
+                        r = await client.post(url, content=body, headers={"content-type": "application/json"})
+                        if r.status_code != 200:
+                            failed += 1
+                    except httpx.HTTPError:
+                        failed += 1
+                    latencies.append(time.perf_counter() - t)
+
+            t0 = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(c)))
+            return time.perf_counter() - t0
+
+    elapsed = asyncio.run(main())
+    latencies.sort()
+    q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000  # noqa: E731
+    return {"rps": n / elapsed, "p50_ms": q(0.50), "p99_ms": q(0.99), "failed": failed}
+
+
+def load(url: str, body: bytes, n: int, c: int, repeats: int) -> dict[str, Any]:
+    """Median over ``repeats`` runs (after a short warm-up) of one load setting."""
+    gen = run_hey if shutil.which("hey") else run_python
+    gen(url, body, max(c, min(n // 5, 200)), c)  # warm-up
+    runs = [gen(url, body, n, c) for _ in range(repeats)]
+    return {
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+        "failed": sum(r["failed"] for r in runs),
+        "runs": runs,
+    }
+
+
+# --- in-process ---------------------------------------------------------------------------
+
+
+def in_process(run: Path, repeats: int) -> dict[str, float]:
+    """``predict_records`` throughput (sentences/s) of the run's model, bulk and one at a time."""
+    from threadpoolctl import threadpool_limits
+
+    from training.pipeline.predict import predict_records
+    from training.pipeline.runs import load_run
+
+    model = load_run(run).model
+    bulk = [{"text": SENTENCES[i % len(SENTENCES)]} for i in range(1000)]
+    with threadpool_limits(1):
+        predict_records(model, "boilerplate", bulk)
+        bulk_rates = []
+        for _ in range(max(repeats, 3)):
+            t = time.perf_counter()
+            predict_records(model, "boilerplate", bulk)
+            bulk_rates.append(1000 / (time.perf_counter() - t))
+        single_rates = []
+        for _ in range(max(repeats, 3)):
+            t = time.perf_counter()
+            for i in range(200):
+                predict_records(model, "boilerplate", [bulk[i]])
+            single_rates.append(200 / (time.perf_counter() - t))
+    return {"bulk_sps": statistics.median(bulk_rates), "single_sps": statistics.median(single_rates)}
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+def resolve_runs(args: argparse.Namespace, tmp: Path) -> dict[str, Path]:
+    if args.tiny:
+        sys.path.insert(0, str(REPO / "tests" / "serving"))
+        from conftest import train_tiny_runs  # the test suite's tiny models
+
+        return train_tiny_runs(tmp / "tiny")
+    runs: dict[str, Path] = {}
+    for task, given in (("boilerplate", args.boilerplate), ("stance", args.stance)):
+        if given is not None:
+            runs[task] = Path(given).resolve()
+            continue
+        import bentoml
+
+        from serving.models import model_ref
+
+        try:
+            runs[task] = Path(bentoml.models.get(model_ref(task)).path)
+        except Exception as exc:
+            raise SystemExit(
+                f"no {task} model: pass --{task} models/<run-id>, promote one (newsclf promote), or use --tiny ({exc})"
+            ) from None
+    return runs
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--boilerplate", type=Path, help="boilerplate run directory")
+    parser.add_argument("--stance", type=Path, help="stance run directory")
+    parser.add_argument("--tiny", action="store_true", help="train two tiny models for the benchmark")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per single-sentence run")
+    parser.add_argument("--bulk-requests", type=int, default=30, help="requests per 1,000-sentence run")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--workers", type=int, default=1, help="newsclf service workers")
+    parser.add_argument("--skip-minimal", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-serving-"))
+    runs = resolve_runs(args, tmp)
+    env = dict(os.environ)
+    env.update(
+        NEWSCLF_BOILERPLATE_RUN=str(runs["boilerplate"]),
+        NEWSCLF_STANCE_RUN=str(runs["stance"]),
+        NEWSCLF_WORKERS=str(args.workers),
+        BENTOML_DO_NOT_TRACK="true",
+    )
+    env.pop("NEWSCLF_ACCESS_LOG", None)
+    one = json.dumps({"sentences": [ONE]}).encode()
+    bulk = json.dumps({"sentences": [SENTENCES[i % len(SENTENCES)] for i in range(1000)]}).encode()
+    loader = "hey" if shutil.which("hey") else "python (httpx)"
+    print(f"load generator: {loader}; models: {runs['boilerplate']}", file=sys.stderr)
+
+    results: dict[str, Any] = {"loader": loader, "run": str(runs["boilerplate"]), "workers": args.workers}
+    results["in_process"] = in_process(runs["boilerplate"], args.repeats)
+    services = [("newsclf", "serving.service:Newsclf", REPO)]
+    if not args.skip_minimal:
+        services.append(("minimal", "minimal_service:Minimal", HERE))
+    for name, target, cwd in services:
+        with Server(target, env, cwd, tmp / f"{name}.log") as server:
+            ready = server.wait_ready()
+            print(f"{name}: ready in {ready:.1f}s on {server.url}", file=sys.stderr)
+            entry: dict[str, Any] = {"ready_s": ready, "single": {}}
+            for c in args.concurrency:
+                entry["single"][c] = load(server.url + "/boilerplate", one, args.requests, c, args.repeats)
+                s = entry["single"][c]
+                print(f"{name} c={c}: {s['rps']:.0f} rps p50 {s['p50_ms']:.1f} ms p99 {s['p99_ms']:.1f} ms "
+                      f"failed {s['failed']}", file=sys.stderr)
+            b = load(server.url + "/boilerplate", bulk, args.bulk_requests, 1, args.repeats)
+            entry["bulk"] = {**b, "sps": b["rps"] * 1000}
+            print(f"{name} bulk: {entry['bulk']['sps']:.0f} sentences/s (p50 {b['p50_ms']:.1f} ms)", file=sys.stderr)
+            results[name] = entry
+
+    c_hi = max(args.concurrency)
+    ours = results["newsclf"]
+    ratios = {"bulk_http_vs_in_process": ours["bulk"]["sps"] / results["in_process"]["bulk_sps"]}
+    if "minimal" in results:
+        ratios["single_vs_minimal"] = {
+            c: ours["single"][c]["rps"] / results["minimal"]["single"][c]["rps"] for c in args.concurrency
+        }
+        ratios["bulk_vs_minimal"] = ours["bulk"]["sps"] / results["minimal"]["bulk"]["sps"]
+    results["ratios"] = ratios
+    targets = {
+        "bulk >= 90% of in-process": ratios["bulk_http_vs_in_process"] >= 0.9,
+        f"p99 <= 100 ms at c={c_hi}": ours["single"][c_hi]["p99_ms"] <= 100,
+        "no errors": all(s["failed"] == 0 for s in ours["single"].values()) and ours["bulk"]["failed"] == 0,
+    }
+    if "minimal" in results:
+        targets[f"single >= 1.2x minimal at c={c_hi}"] = ratios["single_vs_minimal"][c_hi] >= 1.2
+    results["targets"] = targets
+
+    print()
+    print(f"in-process predict: {results['in_process']['bulk_sps']:.0f} sentences/s in batches of 1,000; "
+          f"{results['in_process']['single_sps']:.0f}/s one at a time")
+    header = f"{'service':<9} {'c':>3} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'failed':>6}"
+    print(header)
+    for name in ("newsclf", "minimal"):
+        if name not in results:
+            continue
+        for c, s in results[name]["single"].items():
+            print(f"{name:<9} {c:>3} {s['rps']:>8.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} {s['failed']:>6}")
+        b = results[name]["bulk"]
+        print(f"{name:<9} bulk: {b['sps']:.0f} sentences/s (1,000 per request, p50 {b['p50_ms']:.1f} ms)")
+    print(f"bulk HTTP / in-process: {ratios['bulk_http_vs_in_process']:.2f}")
+    if "single_vs_minimal" in ratios:
+        print("newsclf / minimal (one sentence): " + ", ".join(f"c={c} {r:.2f}x" for c, r in ratios["single_vs_minimal"].items()))
+    for name, ok in targets.items():
+        print(f"target {name}: {'met' if ok else 'MISSED'}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+if __name__ == "__main__":
+    main()

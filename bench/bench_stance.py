@@ -1,0 +1,211 @@
+"""Stance benchmark: scores per corpus and split with 95% bootstrap intervals, speed, seed check.
+
+Usage::
+
+    HF_DATASETS_OFFLINE=1 python bench/bench_stance.py [--config configs/stance/default.yaml]
+        [--run models/<run-id>] [--boot 1000] [--speed-runs 5] [--no-speed]
+
+Without ``--run`` the pipeline of ``--config`` is trained here on the train parts of the corpora
+(NewsMTSC, DSE) **without the seed article**, so the seed check is honest; with ``--run`` a trained
+run is loaded (hashes checked) and evaluated (its seed check is only honest if the run was trained
+without the seed, e.g. ``configs/stance/corpora.yaml``).
+
+Printed:
+
+* per corpus and split (validation = carved from train, used for selection; NewsMTSC test =
+  dev-rw, dev_mt; DSE test = official valid, test_dedup = valid rows not in train): macro-F1,
+  accuracy and F_avg (mean F1 of favor and against) with 95% intervals from a group bootstrap;
+* DSE 5-class (the corpus's own labels 0-4, rebuilt from the two directed predictions per row):
+  macro-F1 and accuracy (= micro-F1) on official and de-duplicated valid;
+* prediction speed on one core (threads pinned to 1): quotes/s predicting batches of 1,000 rows,
+  median of ``--speed-runs`` runs, and one-at-a-time;
+* the seed check: every non-fragment quote of the seed's gold, stance toward taliban and nrf.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from training import settings  # noqa: E402
+from training.data.importers import dse, newsmtsc  # noqa: E402
+from training.evaluation.bootstrap import bootstrap_intervals  # noqa: E402
+from training.tasks import get_task  # noqa: E402
+
+TASK = get_task("stance")
+INPUTS = list(TASK.inputs)
+
+
+def seed_rows(path: Path | None = None) -> pd.DataFrame:
+    """The seed's non-fragment gold quotes, one row per (quote, target)."""
+    path = path or settings.annotations_dir() / "panjshir-nrf-2021-09.json"
+    gold = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = []
+    for q in gold["quotes"]:
+        if q.get("fragment") or not q.get("stance"):
+            continue
+        for target, label in q["stance"].items():
+            rows.append({"text": q["text"], "target": target, "speaker": q.get("speaker") or "",
+                         "side": q.get("side") or "", "group": "seed", "label": label})
+    return pd.DataFrame(rows)
+
+
+def corpus_frame(seed: int) -> pd.DataFrame:
+    root = settings.corpora_dir()
+    rows = newsmtsc.load(root / "newsmtsc", seed=seed, validation=0.1).rows
+    rows += dse.load(root / "dse", seed=seed, validation=0.1, reverse_none=True).rows
+    return pd.DataFrame(rows)
+
+
+def scores(gold, pred, groups, n_boot: int, seed: int) -> dict:
+    from training.evaluation.metrics import classification_metrics
+
+    m = classification_metrics(list(gold), list(pred), TASK.labels, TASK.positive)
+    ci = bootstrap_intervals(list(gold), list(pred), TASK.labels, TASK.positive, groups=list(groups),
+                             n_boot=n_boot, seed=seed)
+    return {"n": len(gold), "macro_f1": m["macro_f1"], "accuracy": m["accuracy"], "f_avg": m["f_avg"],
+            "ci": {k: ci.get(k) for k in ("macro_f1", "accuracy", "f_avg")}}
+
+
+def dse_five_class(model, df: pd.DataFrame, split: str) -> dict:
+    """Rebuild DSE's 0-4 label per raw row from the two directed predictions."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    part = df[(df.source == "dse") & (df.split == split)]
+    keys = part.drop_duplicates("dse_key")[["dse_key", "dse_label", "text", "target", "speaker",
+                                            "target_start", "target_end", "speaker_start", "speaker_end", "direction"]]
+    # both directions for every raw row: rows carry direction pq or qp; rebuild p and q
+    recs = []
+    for r in keys.itertuples():
+        p, q = (r.speaker, r.target) if r.direction == "pq" else (r.target, r.speaker)
+        for d, spk, tgt in (("pq", p, q), ("qp", q, p)):
+            recs.append({"text": r.text, "target": tgt, "speaker": spk, "side": "", "group": "", "dir": d})
+    X = pd.DataFrame(recs)
+    proba = model.predict_proba(X[INPUTS])
+    classes = [str(c) for c in model.classes_]
+    fi, ai, ni = classes.index("favor"), classes.index("against"), classes.index("none")
+    pred = []
+    for i in range(0, len(X), 2):
+        a, b = proba[i], proba[i + 1]
+        best_dir = None
+        cand = []
+        for d, pr in (("pq", a), ("qp", b)):
+            if pr.argmax() != ni:
+                cand.append((pr.max(), d, pr))
+        if cand:
+            _, best_dir, pr = max(cand, key=lambda c: c[0])
+            fav = pr[fi] >= pr[ai]
+            pred.append({("pq", True): 1, ("qp", True): 2, ("pq", False): 3, ("qp", False): 4}[(best_dir, fav)])
+        else:
+            pred.append(0)
+    gold = keys.dse_label.tolist()
+    return {"n": len(gold), "macro_f1": f1_score(gold, pred, average="macro"), "accuracy": accuracy_score(gold, pred)}
+
+
+def speed(model, X: pd.DataFrame, runs: int) -> dict:
+    batch = X.iloc[:1000]
+    per_batch = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        model.predict_proba(batch)
+        per_batch.append(len(batch) / (time.perf_counter() - t))
+    single = X.iloc[:200]
+    t = time.perf_counter()
+    for i in range(len(single)):
+        model.predict_proba(single.iloc[i : i + 1])
+    one = len(single) / (time.perf_counter() - t)
+    return {"batch_1000_qps_median": statistics.median(per_batch), "batch_runs": [round(v) for v in per_batch],
+            "one_at_a_time_qps": one}
+
+
+def fmt(s: dict) -> str:
+    def iv(k):
+        c = s["ci"].get(k)
+        return f"{s[k]:.3f} [{c[0]:.3f}, {c[1]:.3f}]" if c else f"{s[k]:.3f}"
+
+    return f"n={s['n']:5d}  macro-F1 {iv('macro_f1')}  acc {iv('accuracy')}  F_avg {iv('f_avg')}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--config", default=str(settings.configs_dir() / "stance" / "default.yaml"))
+    ap.add_argument("--run", default=None, help="evaluate a trained run instead of training here")
+    ap.add_argument("--boot", type=int, default=1000)
+    ap.add_argument("--speed-runs", type=int, default=5)
+    ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+
+    import training.pipeline.components  # noqa: F401  (registers featurizers/estimators)
+
+    seed = settings.DEFAULT_SEED
+    df = corpus_frame(seed)
+    t0 = time.perf_counter()
+    if args.run:
+        from training.pipeline.runs import load_run
+
+        model = load_run(args.run).model
+        how = f"run {args.run}"
+    else:
+        from training.pipeline.assemble import build_pipeline
+        from training.pipeline.config import load_config
+
+        cfg = load_config(args.config)
+        seed = cfg.seed
+        model = build_pipeline(cfg)
+        train = df[df.split == "train"]
+        model.fit(train[INPUTS], train.label.tolist())
+        how = f"config {args.config} trained here on corpora train parts without the seed ({len(train)} rows)"
+    fit_s = time.perf_counter() - t0
+    out: dict = {"model": how, "fit_seconds": round(fit_s, 1), "splits": {}}
+    print(f"# stance benchmark — {how}; {fit_s:.0f} s")
+    for src, splits in (("newsmtsc", ("validation", "test", "dev_mt")), ("dse", ("validation", "test", "test_dedup"))):
+        for split in splits:
+            part = df[(df.source == src) & (df.split == split)]
+            pred = model.predict(part[INPUTS])
+            s = scores(part.label.tolist(), [str(p) for p in pred], part.group.tolist(), args.boot, seed)
+            out["splits"][f"{src}/{split}"] = s
+            print(f"{src + '/' + split:22s} {fmt(s)}")
+    for split in ("test", "test_dedup"):
+        s = dse_five_class(model, df, split)
+        out["splits"][f"dse5/{split}"] = s
+        print(f"{'dse 5-class/' + split:22s} n={s['n']:5d}  macro-F1 {s['macro_f1']:.3f}  acc (micro-F1) {s['accuracy']:.3f}")
+
+    if not args.no_speed:
+        sample = df[df.split.isin(["test", "dev_mt", "test_dedup"])].sample(n=2000, random_state=seed)
+        sp_ = speed(model, sample[INPUTS].reset_index(drop=True), args.speed_runs)
+        out["speed"] = sp_
+        print(f"speed (1 thread): {sp_['batch_1000_qps_median']:.0f} quotes/s in batches of 1000 "
+              f"(median of {args.speed_runs}: {sp_['batch_runs']}); {sp_['one_at_a_time_qps']:.0f} quotes/s one at a time")
+
+    seed_df = seed_rows()
+    pred = [str(p) for p in model.predict(seed_df[INPUTS])]
+    ok = sum(p == g for p, g in zip(pred, seed_df.label, strict=True))
+    out["seed_check"] = {"correct": ok, "total": len(seed_df),
+                         "rows": [{"text": t[:60], "target": g, "gold": lab, "pred": p}
+                                  for t, g, lab, p in zip(seed_df.text, seed_df.target, seed_df.label, pred, strict=True)]}
+    print(f"seed check (non-fragment quotes x {{taliban, nrf}}): {ok}/{len(seed_df)} match the gold")
+    for r in out["seed_check"]["rows"]:
+        mark = "ok " if r["gold"] == r["pred"] else "BAD"
+        print(f"  {mark} {r['target']:8s} gold {r['gold']:8s} pred {r['pred']:8s} | {r['text']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=2, default=float) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The newsclf BentoML service: batch classification per task, article analysis, text extraction.
+
+Run it with ``newsclf serve`` (or ``bentoml serve serving.service:Newsclf``). Models come from the
+BentoML model store, referenced at class scope so that ``bentoml build`` packs them:
+
+``NEWSCLF_BOILERPLATE_MODEL`` / ``NEWSCLF_STANCE_MODEL``
+    store tags (default ``newsclf-boilerplate:latest`` / ``newsclf-stance:latest``).
+``NEWSCLF_BOILERPLATE_RUN`` / ``NEWSCLF_STANCE_RUN``
+    load a run directory instead of the store (development and tests).
+``NEWSCLF_WORKERS`` (default 1), ``NEWSCLF_THREADS`` (default 1)
+    worker processes and request threads per worker.
+``NEWSCLF_ACCESS_LOG=1``
+    turn BentoML's access log on (off by default: it costs ~30% throughput).
+
+Every model file is checked against its run's sha256 manifest before ``joblib.load``.
+
+Endpoints (JSON over POST; limits in :mod:`serving.limits`): ``/boilerplate``, ``/stance``,
+``/analyze``, ``/extract``, ``/models`` (also GET), plus BentoML's ``/healthz``, ``/readyz``,
+``/metrics``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from typing import Any
+
+import bentoml
+from bentoml.exceptions import InvalidArgument
+
+from training.errors import NewsclfError
+
+from .analysis import analyze_article, analyze_html, extract_text, predict
+from .batching import Batcher
+from .http import RequestGuard, install_log_filter
+from .limits import AnalyzeRequest, BoilerplateRequest, ExtractRequest, ModelsRequest, StanceRequest
+from .models import ENV_RUN, LoadedModel, load_run_dir, load_stored_model, model_ref
+
+__all__ = ["Newsclf"]
+
+log = logging.getLogger("bentoml.newsclf")
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+API_PATHS = ("/boilerplate", "/stance", "/analyze", "/extract", "/models")
+
+
+def limit_threads() -> None:
+    """One BLAS/OpenMP thread per worker: requests are parallel across workers, not inside one."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # pragma: no cover - threadpoolctl is a scikit-learn dependency
+        pass
+
+
+def _client_error(exc: Exception) -> InvalidArgument:
+    msg = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    return InvalidArgument(msg or type(exc).__name__)
+
+
+def load_task_model(task: str, ref: Any) -> LoadedModel:
+    """The model the service serves for ``task``: a run directory (env) or the store entry ``ref``."""
+    run = os.environ.get(ENV_RUN[task])
+    if run or ref is None:
+        loaded = load_run_dir(run or "")
+    else:
+        stored = ref.stored
+        if stored is None:
+            raise NewsclfError(
+                f"model {ref.tag} for the {task} task is not in the BentoML model store; promote a "
+                f"{task} run first (newsclf promote models/<run-id>) or set {ENV_RUN[task]}"
+            )
+        loaded = load_stored_model(stored)
+    if loaded.task != task:
+        raise NewsclfError(f"{loaded.path}: is a {loaded.task} model, but the service needs a {task} model here")
+    return loaded
+
+
+@bentoml.service(
+    name="newsclf",
+    workers=_int_env("NEWSCLF_WORKERS", 1),
+    threads=_int_env("NEWSCLF_THREADS", 1),
+    traffic={"timeout": 120},
+    logging={"access": {"enabled": _flag("NEWSCLF_ACCESS_LOG")}},
+)
+class Newsclf:
+    """Boilerplate and stance classification of news text over HTTP."""
+
+    # Class-scope references, so that `bentoml build` packs the models. A task served from a run
+    # directory (NEWSCLF_<TASK>_RUN) has none: `bentoml serve` resolves references at start.
+    if not os.environ.get(ENV_RUN["boilerplate"]):
+        boilerplate_ref = bentoml.models.BentoModel(model_ref("boilerplate"))
+    if not os.environ.get(ENV_RUN["stance"]):
+        stance_ref = bentoml.models.BentoModel(model_ref("stance"))
+
+    def __init__(self) -> None:
+        install_log_filter()
+        limit_threads()
+        from training.data.actors import load_actors
+
+        cls = type(self)
+        self.boilerplate_model = load_task_model("boilerplate", cls.__dict__.get("boilerplate_ref"))
+        self.stance_model = load_task_model("stance", cls.__dict__.get("stance_ref"))
+        self.actors = load_actors()
+        self._boilerplate_batcher = Batcher(functools.partial(predict, self.boilerplate_model, "boilerplate"))
+        self._stance_batcher = Batcher(functools.partial(predict, self.stance_model, "stance"))
+        log.info(
+            "newsclf models: boilerplate %s (run %s), stance %s (run %s)",
+            self.boilerplate_model.tag or self.boilerplate_model.path,
+            self.boilerplate_model.run_id,
+            self.stance_model.tag or self.stance_model.path,
+            self.stance_model.run_id,
+        )
+
+    @bentoml.api(input_spec=BoilerplateRequest)
+    async def boilerplate(self, sentences: list[str]) -> list[dict[str, Any]]:
+        """Label sentences of one document (in reading order) ``content`` or ``boilerplate``."""
+        group = self._boilerplate_batcher.next_group()
+        n = len(sentences)
+        records = [
+            {"text": s, "group": group, "position": i / (n - 1) if n > 1 else 0.0} for i, s in enumerate(sentences)
+        ]
+        return await self._boilerplate_batcher(records)
+
+    @bentoml.api(input_spec=StanceRequest)
+    async def stance(self, quotes: list[Any]) -> list[dict[str, Any]]:
+        """Stance (``favor``/``against``/``none``) of each quote toward its target."""
+        group = self._stance_batcher.next_group()
+        records = [
+            {"text": q.text, "target": q.target, "speaker": q.speaker or "", "side": q.side or "", "group": group}
+            for q in quotes
+        ]
+        return await self._stance_batcher(records)
+
+    @bentoml.api(input_spec=AnalyzeRequest)
+    def analyze(
+        self, text: str | None = None, html: str | None = None, targets: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Analyse one article (``text`` or ``html``): sentence labels, quotes and their stance."""
+        try:
+            if html is not None:
+                return analyze_html(
+                    html, self.boilerplate_model, self.stance_model, self.actors, id="page", targets=targets
+                )
+            from training.data.readers import article_from_text
+
+            article = article_from_text(text or "", id="article")
+            return analyze_article(article, self.boilerplate_model, self.stance_model, self.actors, targets)
+        except (NewsclfError, ValueError) as exc:
+            raise _client_error(exc) from None
+
+    @bentoml.api(input_spec=ExtractRequest)
+    def extract(self, html: str) -> dict[str, str]:
+        """Main text of an HTML page, by the boilerplate model."""
+        from training.data.html import read_html
+
+        try:
+            page = read_html(html, id="page")
+            return {"text": extract_text(page, self.boilerplate_model, self.actors)}
+        except (NewsclfError, ValueError) as exc:
+            raise _client_error(exc) from None
+
+    @bentoml.api(input_spec=ModelsRequest)
+    def models(self) -> dict[str, Any]:
+        """Tag, run id, task, labels, metrics and data fingerprint of each loaded model."""
+        return {"boilerplate": self.boilerplate_model.info(), "stance": self.stance_model.info()}
+
+
+Newsclf.add_asgi_middleware(RequestGuard, paths=API_PATHS, get_paths=("/models",))
+install_log_filter()

@@ -1,0 +1,125 @@
+"""analyze_article (serving.analysis) and `newsclf analyze`: one code path with /analyze."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from serving.analysis import analyze_article, analyze_html
+from serving.models import load_run_dir
+
+
+@pytest.fixture(scope="module")
+def models(tiny_runs):
+    return {task: load_run_dir(path) for task, path in tiny_runs.items()}
+
+
+@pytest.fixture(scope="module")
+def actors():
+    from training.data.actors import load_actors
+
+    return load_actors()
+
+
+def _seed_article(seed_path):
+    from training.data.readers import read_file
+
+    return next(read_file(seed_path))
+
+
+def test_analysis_seed_article_shape(models, actors, seed_path):
+    article = _seed_article(seed_path)
+    out = analyze_article(article, models["boilerplate"], models["stance"], actors)
+    assert set(out) == {"sentences", "quotes"}
+    assert len(out["sentences"]) > 5 and out["quotes"]
+    for s in out["sentences"]:
+        assert article.text[s["start"] : s["end"]] == s["text"]
+        assert 0.0 <= s["score"] <= 1.0
+    for q in out["quotes"]:
+        assert article.text[q["start"] : q["end"]] == q["text"]
+        assert q["stance"] == {} if q["fragment"] else set(q["stance"]) == set(actors.keys)
+
+
+def test_analysis_explain_adds_features(models, actors, seed_path):
+    out = analyze_article(_seed_article(seed_path), models["boilerplate"], models["stance"], actors, explain=True)
+    assert all("features" in s for s in out["sentences"])
+    stances = [v for q in out["quotes"] for v in q["stance"].values()]
+    assert stances and all(isinstance(v["features"], list) for v in stances)
+    assert any(v["features"] and {"feature", "weight"} == set(v["features"][0]) for v in stances)
+
+
+def test_analysis_accepts_bare_pipelines(models, actors, seed_path):
+    article = _seed_article(seed_path)
+    a = analyze_article(article, models["boilerplate"], models["stance"], actors)
+    b = analyze_article(article, models["boilerplate"].model, models["stance"].model, actors)
+    assert a == b
+
+
+def test_analysis_html_text_is_what_offsets_index(models, actors):
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><article>"
+        "<p>Taliban forces entered the Panjshir valley on Monday after days of fighting.</p>"
+        "<p>\u201cWe will never surrender to the Taliban,\u201d said Ahmad Massoud.</p></article></body></html>"
+    )
+    out = analyze_html(html, models["boilerplate"], models["stance"], actors)
+    assert set(out) == {"text", "sentences", "quotes"}
+    for s in out["sentences"]:
+        assert out["text"][s["start"] : s["end"]] == s["text"]
+
+
+def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path):
+    from starlette.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from training.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["analyze", str(seed_path), "--boilerplate", str(tiny_runs["boilerplate"]),
+         "--stance", str(tiny_runs["stance"]), "--output", str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "out" / "panjshir-nrf-2021-09.json"
+    assert written.is_file()
+    cli = json.loads(written.read_text(encoding="utf-8"))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSCLF_BOILERPLATE_RUN", str(tiny_runs["boilerplate"]))
+        mp.setenv("NEWSCLF_STANCE_RUN", str(tiny_runs["stance"]))
+        from serving.service import Newsclf
+
+        with TestClient(Newsclf.to_asgi()) as client:
+            http = client.post("/analyze", json={"text": seed_text}).json()
+    assert [(s["start"], s["end"], s["label"]) for s in cli["sentences"]] == [
+        (s["start"], s["end"], s["label"]) for s in http["sentences"]
+    ]
+    assert [(q["start"], q["end"], q["stance"]) for q in cli["quotes"]] == [
+        (q["start"], q["end"], q["stance"]) for q in http["quotes"]
+    ]
+
+
+def test_analysis_cli_errors_are_clean(tmp_path, tiny_runs):
+    from typer.testing import CliRunner
+
+    from training.cli import app
+
+    missing = CliRunner().invoke(app, ["analyze", str(tmp_path / "nope.txt"), "--boilerplate",
+                                       str(tiny_runs["boilerplate"]), "--stance", str(tiny_runs["stance"])])  # fmt: skip
+    assert missing.exit_code == 1 and "nope.txt" in missing.output and "Traceback" not in missing.output
+    swapped = CliRunner().invoke(app, ["analyze", str(tmp_path), "--boilerplate", str(tiny_runs["stance"]),
+                                       "--stance", str(tiny_runs["stance"])])  # fmt: skip
+    assert swapped.exit_code == 1 and "boilerplate" in swapped.output
+
+
+def test_analysis_cli_promote_prints_tag(tiny_runs, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from training.cli import app
+
+    monkeypatch.setattr("serving.promote.promote", lambda run, name=None: f"{name or 'newsclf-stance'}:v1")
+    result = CliRunner().invoke(app, ["promote", str(tiny_runs["stance"]), "--name", "x"])
+    assert result.exit_code == 0 and result.output.strip() == "x:v1"
+    monkeypatch.undo()
+    bad = CliRunner().invoke(app, ["promote", str(tmp_path)])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output

@@ -1,0 +1,111 @@
+"""Target-aware stance featurizers: marking (actor keys, free names, relation), contract, shapes."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from training.pipeline.features import stance
+from training.pipeline.registry import featurizers
+
+ACTORS = {
+    "taliban": ["Taliban", "Islamic Emirate", "Zabihullah Mujahid", "Mujahid"],
+    "nrf": ["National Resistance Front", "NRF", "Ahmad Massoud", "Massoud", "anti-Taliban forces"],
+}
+
+
+def frame():
+    return pd.DataFrame(
+        [
+            {"text": "The Taliban started attacking us.", "target": "taliban", "speaker": "Ahmad Massoud", "side": "nrf", "group": "a"},
+            {"text": "We will continue our fight.", "target": "nrf", "speaker": "Ahmad Massoud", "side": "nrf", "group": "a"},
+            {"text": "Critics say Joe Biden failed, but Biden is not worried.", "target": "Joe Biden", "speaker": "", "side": "", "group": "b"},
+            {"text": "They rejected talks.", "target": "nrf", "speaker": "Zabihullah Mujahid", "side": "taliban", "group": "c"},
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "speaker", "side", "expected"),
+    [
+        ("The Taliban attacked the NRF.", "taliban", "", "", "The tgt attacked the NRF."),
+        ("The Taliban attacked the NRF.", "nrf", "", "", "The Taliban attacked the tgt ."),
+        ("Anti-Taliban forces met the Taliban.", "taliban", "", "", "Anti-Taliban forces met the tgt ."),
+        ("Joe Biden said Biden's plan works.", "Joe Biden", "", "", "tgt said tgt plan works."),
+        ("Trump praised Pelosi.", "Pelosi", "Trump", "", "spk praised tgt ."),
+        ("We will fight on.", "nrf", "Ahmad Massoud", "nrf", 'spk said : " tgt will fight on. "'),
+        ("They rejected talks.", "nrf", "Zabihullah Mujahid", "taliban", 'spk said : " tgt rejected talks. "'),
+        ("We will continue our fight.", "taliban", "Ahmad Massoud", "nrf", 'spk said : " We will continue our fight against tgt. "'),
+        ("We need their expertise.", "nrf", "Zabihullah Mujahid", "taliban", 'spk said : " We need their expertise. "'),
+    ],
+)
+def test_stance_mark_text(text, target, speaker, side, expected):
+    assert stance.mark_text(text, target, speaker, side, ACTORS) == expected
+
+
+def test_stance_mark_text_span_and_keep_mention():
+    out = stance.mark_text("She met him.", "She", target_span=(0, 3), keep_mention=True)
+    assert out.split()[:3] == ["tgt", "She", "tgt"]
+    assert stance.mark_text("We met.", "nrf", "X", "nrf", ACTORS, pronouns=False, frame=False) == "We met."
+
+
+@pytest.mark.parametrize(
+    ("side", "target", "rel"),
+    [("nrf", "nrf", "same"), ("nrf", "taliban", "other"), ("", "taliban", "unknown"), ("nrf", "Joe Biden", "unknown")],
+)
+def test_stance_relation(side, target, rel):
+    assert stance.relation(side, target, ACTORS) == rel
+
+
+def test_stance_load_actor_aliases_has_both_targets():
+    aliases = stance.load_actor_aliases()
+    assert {"taliban", "nrf"} <= set(aliases)
+    assert any(a.lower() == "taliban" for a in aliases["taliban"])
+
+
+@pytest.mark.parametrize("name", ["stance_tfidf", "stance_windows", "stance_cues"])
+def test_stance_featurizer_contract(name):
+    X = frame()
+    est = featurizers.create(name, actors=ACTORS, **({"min_df": 1} if name != "stance_cues" else {}))
+    Xt = est.fit_transform(X)
+    assert Xt.shape[0] == len(X)
+    assert Xt.shape[1] == len(est.get_feature_names_out())
+    cloned = clone(est)
+    assert cloned.get_params() == est.get_params()
+    again = pickle.loads(pickle.dumps(est))
+    np.testing.assert_allclose(again.transform(X).toarray(), est.transform(X).toarray())
+
+
+def test_stance_cues_values():
+    est = stance.StanceCues(actors=ACTORS, lexicon=None).fit(frame())
+    cues = pd.DataFrame(est.transform(frame()).toarray(), columns=stance.CUE_NAMES)
+    assert cues.loc[0, "tgt_named"] == 1 and cues.loc[0, "rel_other"] == 1
+    assert cues.loc[1, "rel_same"] == 1 and cues.loc[2, "rel_unknown"] == 1
+    assert cues.loc[2, "negations"] > 0
+
+
+def test_stance_windows_tokens():
+    est = stance.StanceWindows(actors=ACTORS, min_df=1, window=2).fit(frame())
+    names = set(est.get_feature_names_out())
+    assert {"win:l1_the", "win:r1_started", "win:notgt"} & names
+
+
+def test_stance_dense_missing_package_is_clear(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *a, **k):
+        if name.startswith("wordllama"):
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    from training.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="stance-dense"):
+        stance.StanceDense(actors=ACTORS).fit(frame())

@@ -1,0 +1,37 @@
+"""``newsclf quickstart``: seed data -> quotes -> trained, evaluated, compared models in a minute."""
+
+from __future__ import annotations
+
+import typer
+
+from training.errors import NewsclfError
+
+__all__ = ["register"]
+
+
+def quickstart_cmd() -> None:
+    """Build the seed datasets, train the quickstart configs, compare them and show the reports."""
+    from rich.console import Console
+
+    from training.comparison.compare import render
+    from training.pipeline.quickstart import run_quickstart
+
+    console = Console()
+    try:
+        result = run_quickstart(log=lambda m: console.print(m, markup=False, highlight=False))
+    except NewsclfError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    from training.comparison.compare import table_width
+
+    for comp in result["comparisons"].values():
+        Console(width=max(console.width, min(table_width(comp), 240))).print(render(comp, "table"))
+    console.print(f"\nquickstart done in {result['seconds']:.1f} s. Reports:")
+    for stem, path in result["runs"].items():
+        console.print(f"  {stem:22} {path / 'report.html'}", markup=False, highlight=False)
+    console.print("Next: `newsclf runs`, `newsclf compare --task stance --format html -o compare.html`, "
+                  "`newsclf predict RUN \"text\"`.", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("quickstart")(quickstart_cmd)

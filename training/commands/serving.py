@@ -1,0 +1,127 @@
+"""Commands ``promote``, ``serve`` and ``analyze``: thin wrappers over :mod:`serving`."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from training.errors import NewsclfError
+
+__all__ = ["register"]
+
+SERVICE = "serving.service:Newsclf"
+
+
+def _clean_errors(fn):
+    """Print a NewsclfError as one clean message and exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except NewsclfError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def promote_cmd(
+    run: Annotated[Path, typer.Argument(help="Run directory (models/<run-id>/).")],
+    name: Annotated[
+        str | None, typer.Option(help="Model-store name (default newsclf-boilerplate / newsclf-stance by task).")
+    ] = None,
+) -> None:
+    """Check RUN's hashes and save it into the BentoML model store; prints the new tag."""
+    from serving.promote import promote
+
+    typer.echo(promote(run, name=name))
+
+
+def serve_cmd(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 3000,
+    host: Annotated[str, typer.Option(help="Address to bind (0.0.0.0 for all interfaces).")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one model copy each).")] = 1,
+    threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 1,
+    boilerplate: Annotated[
+        Path | None, typer.Option(help="Serve this boilerplate run directory instead of the promoted model.")
+    ] = None,
+    stance: Annotated[Path | None, typer.Option(help="Serve this stance run directory instead of the promoted model.")] = None,
+    access_log: Annotated[bool, typer.Option(help="Log every request (costs ~30% throughput).")] = False,
+) -> None:
+    """Start the HTTP service (bentoml serve) with the promoted models."""
+    env = dict(os.environ)
+    env.update(NEWSCLF_WORKERS=str(workers), NEWSCLF_THREADS=str(threads), BENTOML_DO_NOT_TRACK="true")
+    if access_log:
+        env["NEWSCLF_ACCESS_LOG"] = "1"
+    for key, run in (("NEWSCLF_BOILERPLATE_RUN", boilerplate), ("NEWSCLF_STANCE_RUN", stance)):
+        if run is not None:
+            if not run.is_dir():
+                raise NewsclfError(f"{run}: not a run directory")
+            env[key] = str(run.resolve())
+    missing = [t for t, run in (("boilerplate", boilerplate), ("stance", stance)) if run is None]
+    if missing:
+        import bentoml
+        from bentoml.exceptions import NotFound
+
+        from serving.models import model_ref
+
+        for task in missing:
+            try:
+                bentoml.models.get(model_ref(task))
+            except NotFound:
+                raise NewsclfError(
+                    f"no {task} model {model_ref(task)!r} in the BentoML model store; promote one first "
+                    f"(newsclf promote models/<run-id>) or pass --{task} RUN"
+                ) from None
+    argv = [sys.executable, "-m", "bentoml", "serve", SERVICE, "--host", host, "--port", str(port)]
+    typer.echo(f"serving on http://{host}:{port} (workers={workers})", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, argv, env)
+
+
+def analyze_cmd(
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html, .jsonl, .gz) or folders.")],
+    boilerplate: Annotated[
+        Path | None, typer.Option(help="Boilerplate run directory (default: the promoted model).")
+    ] = None,
+    stance: Annotated[Path | None, typer.Option(help="Stance run directory (default: the promoted model).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder for the JSON files (default data/analysis/).")
+    ] = None,
+    target: Annotated[
+        list[str] | None, typer.Option("--target", help="Stance target (repeatable; default: every actor).")
+    ] = None,
+    explain: Annotated[bool, typer.Option(help="Add the top features behind each label.")] = False,
+) -> None:
+    """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
+    from serving.files import analyze_files, load_models
+    from training.data.actors import load_actors
+
+    models = load_models(boilerplate, stance)
+    actors = load_actors()
+
+    def report(path: Path, result: dict) -> None:
+        n_boiler = sum(s["label"] == "boilerplate" for s in result["sentences"])
+        typer.echo(
+            f"{path}: {len(result['sentences'])} sentences ({n_boiler} boilerplate), {len(result['quotes'])} quotes",
+            err=True,
+        )
+
+    written = analyze_files(articles, models, actors, output, targets=target or None, explain=explain, on_written=report)
+    if not written:
+        raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))
+    for path in written:
+        typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("promote")(_clean_errors(promote_cmd))
+    app.command("serve")(_clean_errors(serve_cmd))
+    app.command("analyze")(_clean_errors(analyze_cmd))

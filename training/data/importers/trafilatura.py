@@ -1,0 +1,119 @@
+"""Importer of trafilatura's evaluation corpus (``corpora/trafilatura-eval``), boilerplate task.
+
+Each page is read with :func:`training.data.html.read_html` (encodings sniffed: many pages are
+not UTF-8) and cut into units (blocks, or sentences with ``unit="sentence"``). Labels follow the
+corpus README: a unit whose whitespace-normalised text contains a ``with`` snippet is CONTENT, one
+that contains a ``without`` snippet is BOILERPLATE; a unit of at least 15 characters that lies
+inside a ``with``/``without`` snippet (a snippet spanning several blocks) gets that snippet's label;
+a unit matching both kinds is a conflict and is dropped; all other units are unlabelled and dropped
+(``keep_unlabelled=True`` keeps them with ``label=None`` for experiments that need whole pages).
+
+``group`` is the page's site (registered domain of its URL, or of its canonical link / file name
+for the entries keyed ``hard::<file>``); ``id`` is the page file name without extensions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from training.data.html import read_html
+from training.data.importers.base import Imported
+from training.data.pages import Unit, page_rows, page_units, site_of
+from training.errors import InputError
+
+__all__ = ["label_units", "load", "read_pages"]
+
+_WS = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def label_units(units: list[Unit], with_: list[str], without: list[str]) -> tuple[list[str | None], Counter]:
+    """Labels (``"content"``, ``"boilerplate"`` or None) of a page's units from its snippets."""
+    pos = [s for s in (_norm(x) for x in with_) if s]
+    neg = [s for s in (_norm(x) for x in without) if s]
+    stats: Counter = Counter()
+    labels: list[str | None] = []
+    for u in units:
+        text = _norm(u.text)
+        long = len(text) >= 15
+        is_pos = any(s in text or (long and text in s) for s in pos)
+        is_neg = any(s in text or (long and text in s) for s in neg)
+        if is_pos and is_neg:
+            labels.append(None)
+            stats["conflicts"] += 1
+        elif is_pos:
+            labels.append("content")
+        elif is_neg:
+            labels.append("boilerplate")
+        else:
+            labels.append(None)
+    return labels, stats
+
+
+def read_pages(root: Path, limit: int | None = None) -> list[tuple[str, Any, dict[str, Any], str]]:
+    """``(page_id, article, entry, site)`` for the corpus pages in ``evaldata.json`` order."""
+    path = root / "evaldata.json"
+    if not path.is_file():
+        raise InputError(f"{path}: trafilatura-eval annotations not found; point NEWSCLF_CORPORA at the corpora folder")
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for key, entry in list(entries.items())[:limit]:
+        file = root / "html" / entry["file"]
+        if not file.is_file():
+            raise InputError(f"{file}: page listed in evaldata.json is missing")
+        page_id = entry["file"].split(".html")[0]
+        article = read_html(file.read_bytes(), page_id, str(file))
+        if key.startswith("http"):
+            site = site_of(key)
+            article.meta["url"] = key
+        else:
+            site = site_of(article.meta.get("url") or entry.get("original_file") or entry["file"])
+        out.append((page_id, article, entry, site))
+    return out
+
+
+def load(
+    root: Path,
+    mode: str = "dom",
+    unit: str = "block",
+    keep_unlabelled: bool = False,
+    limit: int | None = None,
+) -> Imported:
+    """Import trafilatura-eval pages as labelled boilerplate rows.
+
+    Parameters
+    ----------
+    root : Path
+        The ``trafilatura-eval`` corpus folder.
+    mode : {"dom", "text"}
+        ``"text"`` renders pages as plain visible text (DOM columns empty).
+    unit : {"block", "sentence"}
+    keep_unlabelled : bool
+        Keep unlabelled units with ``label=None`` (whole pages, for context-aware experiments).
+    limit : int, optional
+        Read only the first ``limit`` pages, for quick tests.
+    """
+    rows: list[dict[str, Any]] = []
+    stats: Counter = Counter()
+    for _page_id, article, entry, site in read_pages(Path(root), limit):
+        units = page_units(article, unit)
+        labels, page_stats = label_units(units, entry.get("with", []), entry.get("without", []))
+        stats.update(page_stats)
+        for row, label in zip(page_rows(article, site, mode, unit, units), labels, strict=True):
+            if label is None and not keep_unlabelled:
+                stats["unlabelled"] += 1
+                continue
+            row["label"] = label
+            rows.append(row)
+            stats[f"rows_{label}"] += 1
+        stats["pages"] += 1
+    stats["sites"] = len({r["group"] for r in rows})
+    return Imported(task="boilerplate", rows=rows, stats={"corpus": "trafilatura-eval", "mode": mode,
+                                                          "unit": unit, **dict(stats)})  # fmt: skip

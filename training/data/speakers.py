@@ -1,0 +1,524 @@
+"""Who said a quote: reporting verbs, subjects, pronouns, descriptions and full names.
+
+Used by :func:`training.data.quotes.find_quotes`. A reporting verb next to the quote
+(``”, he said``, ``” X said``, ``”, said X``, ``according to X``, ``X vowed to ... “``) gives the
+subject; pronouns and descriptions (he, she, they, the spokesman, the militant group) resolve to the
+most recent compatible subject, speaker or named person or actor; a surname resolves to the first
+full name the article gives ("Mujahid" -> "Zabihullah Mujahid"); titles are stripped ("Taliban
+spokesman"); appositives name the person ("Massoud, the NRF leader, said"). News outlets
+(``according to CNN``) are sources, not speakers. Sides come from the actors file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from training.data.actors import Actors
+from training.data.types import Sentence
+
+__all__ = ["REPORTING_VERBS", "Speaker", "SpeakerResolver", "attribute_quote"]
+
+# ----------------------------------------------------------------------------- vocabulary
+
+REPORTING_VERBS = (
+    "said|says|say|saying|told|tells|tell|telling|added|adds|adding|vowed|vows|vow|vowing|"
+    "accused|accuses|accusing|claimed|claims|claiming|stated|states|declared|declares|announced|"
+    "announces|announce|announcing|promised|promises|pledged|pledges|warned|warns|warning|asked|asks|"
+    "urged|urges|insisted|insists|wrote|writes|tweeted|tweets|posted|explained|explains|noted|notes|"
+    "argued|argues|stressed|stresses|replied|replies|responded|responds|confirmed|confirms|denied|"
+    "denies|admitted|admits|acknowledged|acknowledges|reiterated|reiterates|demanded|demands|"
+    "threatened|threatens|called|calls|described|describes|dubbed|branded|labelled|labeled|termed|"
+    "remarked|recalled|boasted|boasts|predicted|predicts|blamed|blames|condemned|condemns|"
+    "according\\s+to"
+)
+_VERB = re.compile(rf"\b(?:{REPORTING_VERBS})\b", re.IGNORECASE)
+_VERB_CS = re.compile(rf"\b(?:{REPORTING_VERBS})\b")  # lower-case verbs only ("Said" may be a name)
+
+_PRONOUNS = {
+    "he": "person",
+    "she": "person",
+    "i": "person",
+    "they": "group",
+    "we": "group",
+    "it": "group",
+}
+_AUX_TAIL = re.compile(
+    r"(?:\s+|^)(?:to|had|has|have|was|were|is|are|would|will|could|should|did|does|do|not|never|"
+    r"also|earlier|later|recently|then|again|once|previously|reportedly|repeatedly|publicly|"
+    r"allegedly|already|still|just|first|further|who|which|has\s+been|on\s+\w+day|"
+    r"expects?|plans?|wants?|hopes?|intends?|expected|planned|wanted|seeks?|sought|went\s+on|"
+    r"(?!family|ally|rally|assembly|supply|anomaly|july)[a-z]+ly)\s*$"
+)
+_DESCRIPTION = re.compile(
+    r"\b(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?P<noun>spokes(?:man|woman|person)|group|militia|movement|official|officials|commander|"
+    r"leader|minister|ministry|government|president|chief|fighters|forces|insurgents|militants|"
+    r"resistance|front|administration|envoy|source|sources|authorities|organi[sz]ation)\s*$",
+    re.IGNORECASE,
+)
+_PERSON_NOUNS = {
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "commander",
+    "leader",
+    "minister",
+    "president",
+    "chief",
+    "envoy",
+    "source",
+}
+_NAME_RUN = re.compile(
+    r"\b[A-Z][\w’'-]*(?:[ \t\u00a0]+(?:(?:al|bin|ibn|de|van|von|el|ul)[- ]+)?[A-Z][\w’'-]*)*"
+)
+_NAME_AT_END = re.compile(
+    r"(?<![\w’'-])[A-Z][\w’'-]*(?:[ \t\u00a0]+(?:(?:al|bin|ibn|de|van|von|el|ul)[- ]+)?[A-Z][\w’'-]*)*\s*$"
+)
+# capitalised function words and verbs inside a run mark a headline, not a person's name
+_TITLE_ABBR = re.compile(
+    r"^(?:(?:Rep|Reps|Sen|Gen|Dr|Mr|Mrs|Ms|Gov|Lt|Col|Capt|Sgt|Prof|Maj|Adm|Cmdr|Rev|Pres|Supt|"
+    r"Insp|Atty|Hon|St|Fr|Sr)\.\s+)+"
+)
+_HEADLINE_WORDS = frozenset(
+    """
+    the a an and or of to for in on at by with from as is are was were be been has have had will
+    would can could says said say following after before over how why what who when where new more
+    not no it its this that these those your our their his her my
+    """.split()
+)
+_WORD = re.compile(r"[\w’'-]+")
+_FUNCTION_WORDS = frozenset(
+    """
+    the a an in on at but and or he she they we it his her their its our this that these those
+    after before when while by for from with as if so yet to of i you my your there here
+    meanwhile however since according sign mr mrs ms dr gen former president vice prime minister
+    commander general spokesman spokeswoman chief sheikh deputy acting foreign defence defense
+    interior senior top lt col sen rep gov governor leader military famous late new current
+    under over about into ceo cfo coo cto chairman chairwoman director secretary senator
+    congressman congresswoman mayor coach professor prof judge officer manager founder analyst
+    executive premier chancellor king queen prince princess ambassador captain capt sgt maj
+    """.split()
+)
+_NOT_PERSON = frozenset(
+    """
+    front valley province press agency news airport government ministry council army forces
+    force party movement eastern western middle east west north south northern southern national
+    islamic united states nations university times post street city road department office union
+    republic kingdom emirate alliance committee court bank company group corps police river
+    mountains afghan afghanistan american british soviet pakistan iran india china russia kabul
+    panjshir facebook twitter x telegram youtube instagram monday tuesday wednesday thursday
+    friday saturday sunday january february march april may june july august september october
+    november december sept jan feb aug oct nov dec sharia resistance taliban nrf un nato us uk
+    eu international world global institute center centre foundation association network service
+    services television tv radio daily
+    """.split()
+)
+
+_APPOSITIVE = re.compile(
+    r"(?:^|[^\w’'-])(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}),\s+"
+    r"(?P<desc>(?:the|a|an|his|her|its|their)\s+[^,]{1,60}?),?\s*$"
+)
+_PRONOUN_AT_END = re.compile(r"(?<![\w’'-])(he|she|they|we|i|it)\s*$", re.IGNORECASE)
+_PRONOUN_AT_START = re.compile(r"(he|she|they|we|it)\b", re.IGNORECASE)
+_INTRO_END = re.compile(r"[:,]\s*$")
+_PERSON_DESC = re.compile(r"spokes|official|commander|leader", re.IGNORECASE)
+_TRAILING_CAPS = re.compile(r"^(.*?)((?:[A-Z][\w’'-]*\s*)+)$")
+_FRAME_BREAK = re.compile(r"[;:“”\"«»]|\.\s")
+_AFTER_VERB_END = re.compile(
+    r"[,.;:!?()“”\"«»\n]|\s(?:in|on|at|during|after|before|while|when|who|from)\s"
+)
+_DESCRIPTOR_SPLIT = re.compile(r"[.,;:!?()“”\"«»\n]")
+_ANY_MARK = re.compile(r"[“”„«»\"]")
+
+
+@dataclass
+class Speaker:
+    """A resolved speaker: a person or an actor (group), with its side."""
+
+    name: str
+    kind: str  # "person" | "group"
+    side: str | None
+    descriptor: str = ""
+    subject: bool = False  # mentioned as the subject of its sentence (or a speaker)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def _strip_aux(pre: str) -> str:
+    pre = pre.rstrip(" \t\n,")
+    while True:
+        m = _AUX_TAIL.search(pre)
+        if not m or m.start() == m.end():
+            return pre
+        pre = pre[: m.start()].rstrip(" \t\n,")
+
+
+def _clean_name(run: str) -> tuple[str, str]:
+    """Split a capitalised run into (descriptor tokens, name): drop determiners and titles."""
+    tokens = run.split()
+    head: list[str] = []
+    while len(tokens) > 1 and (
+        tokens[0].lower().rstrip(".") in _FUNCTION_WORDS
+        or (tokens[0].isupper() and len(tokens[0]) > 1)
+    ):
+        head.append(tokens.pop(0))
+    if len(tokens) > 4:  # a headline or a title in capitals, not a name
+        return " ".join(head), ""
+    name = " ".join(tokens)
+    if name.endswith(("’s", "'s")):
+        name = name[:-2]
+    return " ".join(head), name
+
+
+class SpeakerResolver:
+    """Named people and actors mentioned in an article, for pronoun and surname resolution."""
+
+    def __init__(
+        self,
+        text: str,
+        actors: Actors | None,
+        quote_spans: Sequence[tuple[int, int]],
+        sentence_starts: list[int] | None = None,
+    ):
+        self.text = text
+        self.sentence_starts = sentence_starts or [0]
+        self.actors = actors
+        self.persons: list[str] = []  # full names in order of first mention
+        self.by_surname: dict[str, str] = {}  # lower-cased last name -> first full name with it
+        self.sides: dict[str, str | None] = {}
+        self.descriptors: dict[str, str] = {}
+        self.mentions: list[tuple[int, Speaker]] = []
+        inside = list(quote_spans)
+        starts = [a for a, _ in inside]
+
+        def in_quote(pos: int) -> bool:
+            i = bisect.bisect_right(starts, pos) - 1
+            return i >= 0 and inside[i][0] < pos < inside[i][1]
+
+        for m in _NAME_RUN.finditer(text):
+            start, run = m.start(), m.group()
+            if start > 0 and text[start - 1] in "’'-":
+                continue
+            if " " not in run and "\n" not in run:  # fast path for lone capitalised words
+                low = run.lower()
+                if low.endswith(("’s", "'s")):
+                    low = low[:-2]
+                if low in _FUNCTION_WORDS:
+                    continue
+                key = actors.alias_key(low) if actors is not None else None
+                if key is not None:
+                    if not in_quote(start):
+                        self.mentions.append((start, Speaker(actors.get(key).name, "group", key)))
+                    continue
+                if not (low in self.by_surname or (actors is not None and actors.is_surname(low))):
+                    continue
+            if in_quote(start):
+                continue
+            ent = self.entity_for_name(run, pos=start, register=True)
+            if ent is not None:
+                ent.subject = self._is_subject(start, m.end())
+                self.mentions.append((start, ent))
+        if actors is not None:  # lower-case descriptions of actors ("the militant group")
+            for start, _end, key in actors.find_descriptions(text):
+                if not in_quote(start):
+                    self.mentions.append((start, Speaker(actors.get(key).name, "group", key)))
+        self.mentions.sort(key=lambda x: x[0])
+        self.positions = [p for p, _ in self.mentions]
+
+    def _is_subject(self, start: int, end: int) -> bool:
+        """A mention in the sentence's leading noun phrase, or right before a reporting verb."""
+        if _VERB_CS.match(self.text, end + 1) and self.text[end : end + 1] == " ":
+            return True
+        i = bisect.bisect_right(self.sentence_starts, start) - 1
+        lead = self.text[self.sentence_starts[i] if i >= 0 else 0 : start]
+        return "," not in lead and len(lead.split()) <= 4
+
+    def _descriptor_before(self, pos: int) -> str:
+        chunk = self.text[max(0, pos - 60) : pos]
+        chunk = _DESCRIPTOR_SPLIT.split(chunk)[-1]
+        return " ".join(chunk.split()[-4:])
+
+    def full_name(self, name: str) -> str:
+        """The fullest form of a person's name the article (or the actors file) gives."""
+        if " " in name.strip():
+            return name
+        full = self.by_surname.get(name.lower())
+        if full:
+            return full
+        if self.actors is not None and (hit := self.actors.member(name)):
+            return hit[1]
+        return name
+
+    def entity_for_name(
+        self,
+        run: str,
+        descriptor: str | None = None,
+        pos: int | None = None,
+        register: bool = False,
+    ) -> Speaker | None:
+        head, name = _clean_name(run)
+        if not name:
+            return None
+        actors = self.actors
+        if actors is not None:
+            key = actors.alias_key(name)
+            if key is not None:
+                return Speaker(actors.get(key).name, "group", key)
+        words = name.split()
+        if len(words) == 1:
+            full = self.full_name(name)
+            if full == name:
+                return None  # a lone capitalised word: not known as a person
+        else:
+            low = [w.lower().rstrip(".") for w in words]
+            if any(w in _NOT_PERSON or w in _HEADLINE_WORDS for w in low):
+                return None
+            if actors is not None and (actors.is_media(name) or actors.is_media(run)):
+                return None
+            if all(w.isupper() for w in words) and (actors is None or actors.member(name) is None):
+                return None
+            full = name
+        if descriptor is None:
+            descriptor = self._descriptor_before(pos) if pos is not None else ""
+        descriptor = " ".join(x for x in (descriptor, head) if x)
+        if register and len(words) > 1 and full not in self.sides:
+            self.persons.append(full)
+            self.by_surname.setdefault(words[-1].lower(), full)
+        side = None
+        if actors is not None:
+            side = actors.side_of(full) or (actors.alias_side(descriptor) if descriptor else None)
+        if side is None:
+            side = self.sides.get(full)
+        if register and full not in self.sides:
+            self.sides[full] = side
+            self.descriptors[full] = descriptor
+        elif register and self.sides.get(full) is None and side is not None:
+            self.sides[full] = side
+        return Speaker(full, "person", side, descriptor)
+
+    def recent(
+        self,
+        pos: int,
+        kind: str,
+        dynamic: list[tuple[int, Speaker]],
+        noun: str = "",
+        side: str | None = None,
+    ) -> Speaker | None:
+        """The most recent entity of ``kind`` mentioned before ``pos`` (static mentions and speakers)."""
+        i = bisect.bisect_left(self.positions, pos)
+        dyn = [(p, e) for p, e in dynamic if p < pos]
+        # merge by position, newest first
+        merged = sorted(self.mentions[:i] + dyn, key=lambda x: x[0], reverse=True)
+        if kind == "person" and not noun:
+            # pronouns refer to a recent subject or speaker first, any named person otherwise
+            for _, e in merged:
+                if e.kind == kind and e.subject and (side is None or e.side == side):
+                    return e
+        for _, e in merged:
+            if e.kind != kind:
+                continue
+            if side is not None and e.side != side:
+                continue
+            if noun and noun not in self.descriptors.get(e.name, e.descriptor).lower():
+                continue
+            return e
+        if noun:  # no one described that way: the most recent person of that side
+            return self.recent(pos, kind, dynamic, side=side)
+        return None
+
+
+# ----------------------------------------------------------------------------- subjects
+
+
+def _subject_phrase(pre: str) -> tuple[str, str] | None:
+    """The subject at the end of ``pre`` (text before a reporting verb): (kind, phrase)."""
+    pre = _strip_aux(pre[-160:])
+    if not pre.strip():
+        return None
+    # "Massoud, the NRF leader," -> the name before an appositive
+    m = _APPOSITIVE.search(pre)
+    if m:
+        return "appositive", f"{m.group('name')}\t{m.group('desc')}"
+    m = _PRONOUN_AT_END.search(pre)
+    if m:
+        return "pronoun", m.group(1).lower()
+    m = _NAME_AT_END.search(pre)
+    if m:
+        return "name", m.group().strip()
+    m = _DESCRIPTION.search(pre)
+    if m:
+        return "description", m.group().strip()
+    words = pre.split()
+    if words:
+        return "description", " ".join(words[-4:])
+    return None
+
+
+def _subject_after_verb(post: str) -> tuple[str, str] | None:
+    """The subject right after an inverted reporting verb (``”, said Taliban spokesman X.``)."""
+    post = _TITLE_ABBR.sub("", post.lstrip(" ,"))
+    post = _AFTER_VERB_END.split(post, maxsplit=1)[0]
+    post = post.strip()
+    if not post:
+        return None
+    m = _PRONOUN_AT_START.match(post)
+    if m:
+        return "pronoun", m.group(1).lower()
+    return ("name" if post[:1].isupper() else "description"), post
+
+
+def _descriptor_of(phrase_start_text: str) -> str:
+    chunk = _DESCRIPTOR_SPLIT.split(phrase_start_text)[-1]
+    return " ".join(chunk.split()[-4:])
+
+
+def _resolve(
+    kind: str,
+    phrase: str,
+    descriptor: str,
+    pos: int,
+    resolver: SpeakerResolver,
+    actors: Actors | None,
+    dynamic: list[tuple[int, Speaker]],
+) -> Speaker | None:
+    if kind == "pronoun":
+        return resolver.recent(pos, _PRONOUNS.get(phrase, "person"), dynamic)
+    if kind == "appositive":
+        name, desc = phrase.split("\t", 1)
+        ent = resolver.entity_for_name(name, descriptor=desc)
+        if ent is not None:
+            return ent
+        return _resolve("description", desc, "", pos, resolver, actors, dynamic)
+    if actors is not None:
+        if actors.is_media(phrase):
+            return None
+        key = actors.alias_side(phrase)
+        if key is not None:
+            m = actors.get(key).alias_re.search(phrase)
+            rest = phrase[m.end() :].strip()
+            if not rest or kind == "description" and not _PERSON_DESC.search(rest):
+                return Speaker(actors.get(key).name, "group", key)
+    if kind == "name":
+        head_re = _TRAILING_CAPS.match(phrase)
+        run = head_re.group(2) if head_re else phrase
+        ent = resolver.entity_for_name(run, descriptor=descriptor)
+        if ent is not None:
+            return ent
+        head, name = _clean_name(run)
+        return Speaker(name, "person", actors.side_of(name) if actors else None) if name else None
+    # a description: "the spokesman", "the Taliban spokesman", "the group"
+    m = _DESCRIPTION.search(phrase)
+    if m:
+        noun = m.group("noun").lower()
+        side = actors.alias_side(phrase) if actors is not None else None
+        if noun in _PERSON_NOUNS:
+            ent = resolver.recent(pos, "person", dynamic, noun=noun, side=side)
+            if ent is not None:
+                return ent
+            return None
+        ent = resolver.recent(pos, "group", dynamic, side=side)
+        return ent
+    return None
+
+
+def attribute_quote(
+    text: str,
+    resolver: SpeakerResolver,
+    actors: Actors | None,
+    dynamic: list[tuple[int, Speaker]],
+    open_pos: int,
+    close_pos: int,
+    before: str,
+    after: str,
+    fragment: bool,
+    before_start: int,
+    sentences: Sequence[Sentence],
+    sj: int,
+    pi: int,
+    para_at: Callable[[int], int],
+) -> Speaker | None:
+    """The speaker of the quote whose marks sit at ``open_pos`` and ``close_pos``, or None."""
+    pos = open_pos
+
+    def from_after(chunk: str, chunk_start: int) -> Speaker | None:
+        m = _VERB_CS.search(chunk[:120])
+        if not m:
+            return None
+        pre = chunk[: m.start()]
+        if len(_words(pre)) > 8 or _FRAME_BREAK.search(pre):
+            return None
+        if m.group().lower().startswith("according") or not _words(pre):
+            sub = _subject_after_verb(chunk[m.end() :])
+            if sub is None:
+                return None
+            kind, phrase = sub
+            descriptor = ""
+        else:
+            sub = _subject_phrase(pre)
+            if sub is None:
+                return None
+            kind, phrase = sub
+            descriptor = _descriptor_of(pre[: max(0, pre.rfind(phrase))]) if kind == "name" else ""
+        return _resolve(kind, phrase, descriptor, chunk_start, resolver, actors, dynamic)
+
+    def from_before(chunk: str) -> Speaker | None:
+        verbs = list(_VERB_CS.finditer(chunk))
+        for m in reversed(verbs):
+            if m.group().lower().startswith("according"):
+                sub = _subject_after_verb(chunk[m.end() :])
+                if sub is None:
+                    continue
+                kind, phrase = sub
+                descriptor = ""
+            else:
+                pre = chunk[: m.start()]
+                if not _words(pre):
+                    sub = _subject_after_verb(chunk[m.end() :])
+                else:
+                    sub = _subject_phrase(pre)
+                if sub is None:
+                    continue
+                kind, phrase = sub
+                idx = pre.rfind(phrase)
+                descriptor = _descriptor_of(pre[:idx]) if kind == "name" and idx >= 0 else ""
+            ent = _resolve(kind, phrase, descriptor, pos, resolver, actors, dynamic)
+            if ent is not None:
+                return ent
+        return None
+
+    order = (
+        (lambda: from_before(before), lambda: from_after(after, close_pos))
+        if fragment
+        else (lambda: from_after(after, close_pos), lambda: from_before(before))
+    )
+    for attempt in order:
+        ent = attempt()
+        if ent is not None:
+            return ent
+    # neighbouring sentences: "X said:" before, or a following "X said." with no quote in it
+    if sentences:
+        si = max(0, bisect.bisect_right([s.start for s in sentences], open_pos) - 1)
+        if (
+            si > 0
+            and sentences[si - 1].text.rstrip().endswith(":")
+            and para_at(sentences[si - 1].start) == pi
+        ):
+            ent = from_before(sentences[si - 1].text)
+            if ent is not None:
+                return ent
+        if sj + 1 < len(sentences) and para_at(sentences[sj + 1].start) == para_at(close_pos):
+            nxt = sentences[sj + 1]
+            if not _ANY_MARK.search(nxt.text) and len(_words(nxt.text)) <= 12:
+                ent = from_after(nxt.text, nxt.start)
+                if ent is not None:
+                    return ent
+    return None

@@ -1,0 +1,329 @@
+"""The experiment config: one typed schema, validated (names, parameters, search keys) before any
+work starts.
+
+Format (``configs/<task>/*.yaml``)::
+
+    task: boilerplate
+    dataset: seed                          # data/<dataset>/<task>/ ; or data_config: configs/data/seed.yaml
+    seed: 13
+    features:
+      - {name: word_tfidf, params: {ngram_range: [1, 2]}}
+    model: {name: logreg, params: {C: 1.0, class_weight: balanced}}
+    search: {method: grid, cv: 5, scoring: f1_macro, params: {model__C: [0.1, 1, 10]}}
+
+Errors are :class:`~training.errors.ConfigError` naming the file, the line where known, the key path
+and the allowed values. Overrides (``--set model.params.C=0.5``, short ``model.C=0.5``) are parsed as
+YAML scalars and applied before validation.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from training import settings
+from training.errors import ConfigError
+
+__all__ = [
+    "Component",
+    "ExperimentConfig",
+    "SearchConfig",
+    "apply_overrides",
+    "load_config",
+    "validate_config",
+]
+
+SEARCH_METHODS = ("none", "grid", "random", "halving")
+DISTRIBUTIONS = ("loguniform", "uniform", "randint")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Component(_Strict):
+    """A featurizer or estimator chosen by registry ``name`` with ``params``."""
+
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class SearchConfig(_Strict):
+    """Hyper-parameter search over group-aware CV folds of the training split."""
+
+    method: Literal["none", "grid", "random", "halving"] = "none"
+    cv: int = Field(5, ge=2, le=50)
+    scoring: str = "f1_macro"
+    params: dict[str, Any] = Field(default_factory=dict)
+    n_iter: int = Field(10, ge=1)
+    factor: int = Field(3, ge=2)
+    backend: Literal["loky", "dask"] = "loky"
+    scheduler: str | None = None
+    n_jobs: int = Field(1, ge=-1)
+
+    @field_validator("scoring")
+    @classmethod
+    def _known_scoring(cls, value: str) -> str:
+        from sklearn.metrics import get_scorer_names
+
+        if value not in get_scorer_names():
+            common = "f1_macro, accuracy, balanced_accuracy, f1_weighted, neg_log_loss"
+            raise ValueError(f"unknown scoring {value!r}; use a scikit-learn scorer name such as {common}")
+        return value
+
+
+class ExperimentConfig(_Strict):
+    """A whole experiment; see the module docstring for the YAML form."""
+
+    task: Literal["boilerplate", "stance"]
+    dataset: str | None = None
+    data_config: str | None = None
+    seed: int = settings.DEFAULT_SEED
+    features: list[Component] = Field(min_length=1)
+    model: Component
+    search: SearchConfig = Field(default_factory=SearchConfig)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _dataset_given(self) -> ExperimentConfig:
+        if not self.dataset and not self.data_config:
+            raise ValueError("set 'dataset' (a name under data/) or 'data_config' (a data config to build)")
+        names = [f.name for f in self.features]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"features listed twice: {dupes}; each featurizer name may appear once")
+        return self
+
+    def resolved(self) -> dict[str, Any]:
+        """Plain-data form (what ``config.yaml`` in a run directory holds)."""
+        return self.model_dump(mode="json")
+
+
+# ----------------------------------------------------------------------------------------------
+# overrides
+
+
+def _parse_override(item: str) -> tuple[list[str], Any]:
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. --set model.params.C=0.5")
+    key, raw = item.split("=", 1)
+    parts = [p for p in key.strip().split(".") if p]
+    if not parts:
+        raise ConfigError(f"--set {item!r}: empty key")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"--set {item!r}: value is not valid YAML: {exc}") from None
+    return parts, value
+
+
+def apply_overrides(data: Mapping[str, Any], overrides: Iterable[str]) -> dict[str, Any]:
+    """Return a copy of ``data`` with ``--set`` overrides applied.
+
+    ``model.C=0.5`` is short for ``model.params.C=0.5``; ``features.word_tfidf.min_df=2`` sets a
+    parameter of the feature named ``word_tfidf`` (``features.0.params.min_df`` works too).
+    """
+    out = copy.deepcopy(dict(data))
+    for item in overrides:
+        parts, value = _parse_override(item)
+        if parts[0] == "model" and len(parts) >= 2 and parts[1] not in ("name", "params"):
+            parts = ["model", "params", *parts[1:]]
+        node: Any = out
+        for i, part in enumerate(parts[:-1]):
+            if isinstance(node, list):
+                idx = _list_index(node, part, item)
+                node = node[idx]
+                if parts[0] == "features" and i == 1 and parts[i + 1] not in ("name", "params"):
+                    node = node.setdefault("params", {})
+                continue
+            if not isinstance(node, dict):
+                raise ConfigError(f"--set {item!r}: {'.'.join(parts[: i + 1])} is not a mapping")
+            nxt = node.get(part)
+            if nxt is None:
+                nxt = node[part] = {}
+            node = nxt
+        last = parts[-1]
+        if isinstance(node, list):
+            node[_list_index(node, last, item)] = value
+        elif isinstance(node, dict):
+            node[last] = value
+        else:
+            raise ConfigError(f"--set {item!r}: cannot set {last!r} inside a {type(node).__name__}")
+    return out
+
+
+def _list_index(items: list, part: str, item: str) -> int:
+    if part.isdigit() and int(part) < len(items):
+        return int(part)
+    for i, entry in enumerate(items):
+        if isinstance(entry, dict) and entry.get("name") == part:
+            return i
+    names = [e.get("name") for e in items if isinstance(e, dict)]
+    raise ConfigError(f"--set {item!r}: no list entry {part!r}; entries: {names} (or an index)")
+
+
+# ----------------------------------------------------------------------------------------------
+# loading and validation
+
+
+def _line_of(text: str, loc: tuple) -> int | None:
+    """1-based line of the YAML node at ``loc`` (best effort)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            key = next((k for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            line = key.start_mark.line + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _where(source: str, text: str | None, loc: tuple) -> str:
+    path = ".".join(str(p) for p in loc) or "(top level)"
+    line = _line_of(text, loc) if text else None
+    return f"{source}{f', line {line}' if line else ''}: {path}"
+
+
+def _allowed_for(loc: tuple) -> str:
+    fields = {
+        (): ExperimentConfig,
+        ("model",): Component,
+        ("search",): SearchConfig,
+    }
+    key = tuple(p for p in loc[:-1] if not isinstance(p, int))
+    if key == ("features",):
+        key = ("model",)
+    model = fields.get(key)
+    return ", ".join(model.model_fields) if model else ""
+
+
+def _format_validation(exc: ValidationError, source: str, text: str | None) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = _where(source, text, loc)
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{where}: unknown key; allowed keys here: {_allowed_for(loc)}")
+        elif err["type"] == "missing":
+            lines.append(f"{where}: required key is missing")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {msg} (got {err.get('input')!r})")
+    return "invalid experiment config:\n  " + "\n  ".join(lines)
+
+
+def validate_config(data: Any, source: str = "<config>", text: str | None = None) -> ExperimentConfig:
+    """Validate plain data as an :class:`ExperimentConfig`, including registry names, component
+    parameters and search keys (by building the untrained pipeline).
+
+    Raises
+    ------
+    ConfigError
+        Naming ``source``, the line (when ``text`` is given), the key path and allowed values.
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: expected a mapping of keys (task, dataset, features, model, ...), "
+                          f"got {type(data).__name__}")
+    try:
+        cfg = ExperimentConfig.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ConfigError(_format_validation(exc, source, text)) from None
+    _check_components(cfg, source, text)
+    return cfg
+
+
+def _check_components(cfg: ExperimentConfig, source: str, text: str | None) -> None:
+    from training.pipeline.assemble import build_pipeline
+    from training.pipeline.components import load_components
+    from training.pipeline.registry import estimators, featurizers
+
+    load_components()
+    for i, feat in enumerate(cfg.features):
+        if feat.name not in featurizers:
+            raise ConfigError(f"{_where(source, text, ('features', i, 'name'))}: unknown featurizer "
+                              f"{feat.name!r}; registered: {', '.join(featurizers.names())}")
+    if cfg.model.name not in estimators:
+        raise ConfigError(f"{_where(source, text, ('model', 'name'))}: unknown model {cfg.model.name!r}; "
+                          f"registered: {', '.join(estimators.names())}")
+    try:
+        pipeline = build_pipeline(cfg)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    if cfg.search.method != "none":
+        if not cfg.search.params:
+            raise ConfigError(f"{_where(source, text, ('search', 'params'))}: search.method is "
+                              f"{cfg.search.method!r} but search.params is empty; give e.g. "
+                              "{model__C: [0.1, 1, 10]} or set method: none")
+        valid = pipeline.get_params(deep=True)
+        for key, values in cfg.search.params.items():
+            if key not in valid:
+                prefix = key.rsplit("__", 1)[0]
+                near = sorted(k for k in valid if k.startswith(prefix + "__") and k.count("__") == key.count("__"))
+                hint = f"; parameters under {prefix}: {', '.join(near)}" if near else (
+                    "; keys look like model__C or features__word_tfidf__min_df")
+                raise ConfigError(f"{_where(source, text, ('search', 'params', key))}: unknown search "
+                                  f"parameter {key!r}{hint}")
+            _check_values(key, values, cfg.search.method, source, text)
+    if cfg.search.backend == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ConfigError(f"{_where(source, text, ('search', 'backend'))}: backend 'dask' needs "
+                              "dask.distributed: pip install 'newsclf[dask]'") from None
+
+
+def _check_values(key: str, values: Any, method: str, source: str, text: str | None) -> None:
+    where = _where(source, text, ("search", "params", key))
+    if isinstance(values, list) and values:
+        return
+    if isinstance(values, dict) and method in ("random",):
+        dist = values.get("distribution")
+        if dist not in DISTRIBUTIONS or "low" not in values or "high" not in values:
+            raise ConfigError(f"{where}: a distribution needs distribution ({', '.join(DISTRIBUTIONS)}), "
+                              f"low and high; got {values}")
+        return
+    kinds = "a non-empty list" + (" or {distribution, low, high}" if method == "random" else "")
+    raise ConfigError(f"{where}: values must be {kinds}, got {values!r}")
+
+
+def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentConfig:
+    """Read, override and validate an experiment config file.
+
+    Parameters
+    ----------
+    path : str or Path
+        YAML file.
+    overrides : iterable of str
+        ``KEY=VALUE`` items as given to ``--set``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} not found (experiment configs live in configs/<task>/*.yaml)")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    overrides = list(overrides)
+    if overrides:
+        data = apply_overrides(data or {}, overrides)
+    source = str(path) + (f" (with --set {' '.join(overrides)})" if overrides else "")
+    return validate_config(data, source, text if not overrides else text)

@@ -1,0 +1,158 @@
+"""Load an experiment's dataset and turn splits into model input frames.
+
+Datasets live in ``data/<name>/<task>/`` (``DatasetDict.save_to_disk``) with a ``label``
+``ClassLabel`` column and the task's input columns (:mod:`training.tasks`). Missing input columns
+are filled with the task defaults; labels are returned as names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from training import settings
+from training.errors import ConfigError, NewsclfError
+from training.tasks import Task, get_task
+
+__all__ = ["SplitData", "content_fingerprint", "load_dataset", "split_data"]
+
+
+@dataclass
+class SplitData:
+    """One split as the trainer sees it."""
+
+    X: pd.DataFrame
+    y: list[str]
+    ids: list[str]
+    groups: list[str] | None
+    fingerprint: str
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+def _resolve(path: str) -> Path:
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    alt = settings.PROJECT_ROOT / p
+    return alt if alt.exists() else p
+
+
+def load_dataset(task: str, dataset: str | None = None, data_config: str | None = None):
+    """Return ``(DatasetDict, name, data_manifest)`` for ``task``.
+
+    ``dataset`` names ``data/<dataset>/<task>/``; with ``data_config`` the dataset is built first
+    (via :func:`training.data.build.build_dataset`) when it is not on disk yet.
+    """
+    name = dataset
+    if data_config:
+        path = _resolve(data_config)
+        if not path.is_file():
+            raise ConfigError(f"data_config {data_config}: file not found (looked in the cwd and {settings.PROJECT_ROOT})")
+        cfg_name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
+        if not cfg_name:
+            raise ConfigError(f"data_config {path}: has no 'name'")
+        if name and name != cfg_name:
+            raise ConfigError(f"dataset {name!r} differs from the name {cfg_name!r} in data_config {path}")
+        name = cfg_name
+        if not (settings.data_dir() / name / task).exists():
+            try:
+                from training.data.build import build_dataset
+            except ImportError as exc:
+                raise NewsclfError(f"cannot build {path}: training.data.build is not available ({exc})") from None
+            build_dataset(path)
+    root = settings.data_dir() / name
+    manifest: dict[str, Any] = {}
+    if (root / "manifest.json").is_file():
+        try:
+            manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        except ValueError:
+            manifest = {}
+    return _load_dict(name, task), name, manifest
+
+
+def _load_dict(name: str, task: str):
+    path = settings.data_dir() / name / task
+    if not path.exists():
+        raise NewsclfError(
+            f"dataset {name!r} for task {task!r} not found at {path}; build it with "
+            f"`newsclf data build configs/data/{name}.yaml` or set data_config in the experiment config"
+        )
+    try:
+        from training.data.build import load_dataset_dict
+    except ImportError:
+        load_dataset_dict = None
+    if load_dataset_dict is not None:
+        return load_dataset_dict(name, task)
+    import datasets
+
+    return datasets.load_from_disk(str(path))
+
+
+def content_fingerprint(df: pd.DataFrame) -> str:
+    """sha256 over the row hashes of every column (sorted by name): same content, same value."""
+    h = hashlib.sha256()
+    for col in sorted(df.columns):
+        h.update(col.encode())
+        values = df[col]
+        if values.dtype == object or str(values.dtype).startswith("str"):
+            values = values.map(lambda v: json.dumps(v, sort_keys=True, default=str) if not isinstance(v, str) else v)
+        h.update(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def split_data(ds, task: str | Task, split_name: str = "") -> SplitData:
+    """Model input frame, label names, ids and groups of one ``datasets.Dataset`` split."""
+    spec = task if isinstance(task, Task) else get_task(task)
+    cols = list(ds.column_names)
+    if "label" not in cols:
+        raise NewsclfError(f"split {split_name!r} has no 'label' column (columns: {cols})")
+    wanted = [c for c in spec.inputs if c in cols]
+    extra = [c for c in ("id", "split_group") if c in cols]
+    df = ds.select_columns(wanted + extra + ["label"]).to_pandas()
+    if "text" not in df.columns:
+        raise NewsclfError(f"split {split_name!r} has no 'text' column (columns: {cols})")
+    feature = ds.features.get("label")
+    names = getattr(feature, "names", None)
+    if names is not None:
+        labels = [names[int(i)] for i in df["label"]]
+    else:
+        labels = [str(v) for v in df["label"]]
+    unknown = sorted(set(labels) - set(spec.labels))
+    if unknown:
+        raise NewsclfError(f"split {split_name!r}: labels {unknown} are not labels of task {spec.name!r} {list(spec.labels)}")
+    X = pd.DataFrame({c: df[c] if c in df.columns else default for c, default in spec.inputs.items()},
+                     columns=list(spec.inputs))
+    for c, default in spec.inputs.items():
+        if default is not None and c in df.columns:
+            X[c] = X[c].fillna(default)
+            if isinstance(default, float):
+                X[c] = X[c].astype(float)
+            elif isinstance(default, str):
+                X[c] = X[c].astype(str)
+    X["text"] = X["text"].fillna("").astype(str)
+    ids = [str(v) for v in df["id"]] if "id" in df.columns else [f"{split_name}-{i}" for i in range(len(df))]
+    # CV folds and bootstrap resample the unit the dataset was split by (split_group) when the
+    # builder recorded one, else the document (group)
+    if "split_group" in df.columns:
+        groups = [str(g) for g in df["split_group"]]
+    elif "group" in X.columns and (X["group"] != "").any():
+        groups = [str(g) for g in X["group"]]
+    else:
+        groups = None
+    fp_frame = X.assign(__label=labels, __id=ids)
+    return SplitData(X=X, y=labels, ids=ids, groups=groups, fingerprint=content_fingerprint(fp_frame))
+
+
+def class_counts(y: list[str], labels: tuple[str, ...]) -> dict[str, int]:
+    values, counts = np.unique(np.asarray(y, dtype=object), return_counts=True) if y else ([], [])
+    found = dict(zip(values, counts, strict=True))
+    return {lab: int(found.get(lab, 0)) for lab in labels}

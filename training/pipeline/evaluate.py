@@ -1,0 +1,107 @@
+"""Evaluate a fitted model on dataset splits: metrics with bootstrap intervals, stored test
+predictions (for plots and paired comparisons) and top features of linear models; re-evaluate a
+saved run on another dataset or split."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from training.evaluation.bootstrap import bootstrap_intervals
+from training.evaluation.metrics import classification_metrics
+from training.evaluation.report import write_report
+from training.pipeline.data import SplitData, load_dataset, split_data
+from training.pipeline.predict import predict_frame
+from training.tasks import Task, get_task
+
+__all__ = ["evaluate_run", "evaluate_split", "top_features"]
+
+
+def evaluate_split(model, task: Task, data: SplitData, seed: int, n_boot: int = 1000) -> tuple[dict, dict]:
+    """Return ``(split metrics with intervals, predictions)`` for one split."""
+    pred, scores = predict_frame(model, data.X, task.labels)
+    metrics = classification_metrics(data.y, pred, task.labels, task.positive if task.name == "stance" else ())
+    metrics["intervals"] = bootstrap_intervals(
+        data.y, pred, task.labels, task.positive if task.name == "stance" else (), groups=data.groups,
+        n_boot=n_boot, seed=seed,
+    )
+    metrics["fingerprint"] = data.fingerprint
+    predictions = {
+        "ids": data.ids,
+        "gold": list(data.y),
+        "pred": pred,
+        "groups": data.groups,
+        "scores": np.round(scores, 5).tolist(),
+    }
+    return metrics, predictions
+
+
+def top_features(model, k: int = 15) -> dict[str, list[list[Any]]]:
+    """Largest positive coefficients per class for linear models ({} for other models)."""
+    est = model.steps[-1][1] if hasattr(model, "steps") else model
+    coef = getattr(est, "coef_", None) if hasattr(est, "classes_") else None
+    if coef is None:
+        return {}
+    try:
+        names = np.asarray(model[:-1].get_feature_names_out(), dtype=object)
+    except (AttributeError, ValueError, TypeError):
+        return {}
+    coef = np.asarray(coef.toarray() if hasattr(coef, "toarray") else coef)
+    classes = [str(c) for c in est.classes_]
+    if coef.shape[0] == 1 and len(classes) == 2:
+        rows = {classes[1]: coef[0], classes[0]: -coef[0]}
+    else:
+        rows = dict(zip(classes, coef, strict=False))
+    out = {}
+    for lab, w in rows.items():
+        idx = np.argsort(-w)[:k]
+        out[lab] = [[str(names[i]), round(float(w[i]), 4)] for i in idx if w[i] > 0]
+    return out
+
+
+def evaluate_run(run_path: str | Path, dataset: str | None = None, split: str = "test",
+                 output: str | Path | None = None, n_boot: int = 1000) -> Path:
+    """Re-evaluate a saved run (hashes verified first) on ``split`` of ``dataset`` (default: the
+    run's own dataset); write metrics.json + report into ``output`` (default
+    ``<run>/evaluations/<dataset>-<split>-<time>/``) and return that directory."""
+    from training.errors import NewsclfError
+    from training.pipeline.runs import load_run, staged_dir
+
+    t0 = time.perf_counter()
+    run = load_run(run_path)
+    task = get_task(run.task)
+    name = dataset or run.manifest.get("dataset")
+    dsd, name, _ = load_dataset(task.name, name)
+    if split not in dsd:
+        raise NewsclfError(f"dataset {name!r} has no split {split!r}; splits: {', '.join(dsd)}")
+    data = split_data(dsd[split], task, split)
+    seed = int(run.manifest.get("seed", 0))
+    split_metrics, preds = evaluate_split(run.model, task, data, seed, n_boot)
+    metrics = {
+        "run_id": run.run_id,
+        "task": task.name,
+        "labels": list(task.labels),
+        "positive": list(task.positive),
+        "dataset": name,
+        "model": run.config.get("model", {}).get("name"),
+        "features": [f.get("name") for f in run.config.get("features", [])],
+        "seed": seed,
+        "eval_split": split,
+        "bootstrap_unit": "group" if data.groups else "example",
+        "splits": {split: split_metrics},
+        "predictions": {split: preds},
+        "top_features": run.metrics.get("top_features", {}),
+        "evaluated": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    final = Path(output) if output else Path(run_path) / "evaluations" / f"{name}-{split}-{stamp}"
+    with staged_dir(final) as tmp:
+        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+        write_report(metrics, tmp)
+    metrics["seconds"] = time.perf_counter() - t0
+    return final

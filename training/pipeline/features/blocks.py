@@ -1,0 +1,534 @@
+"""Featurizers for the boilerplate task: text blocks of HTML pages and lines of plain-text articles.
+
+All transformers take the boilerplate task frame (columns ``text``, ``group``, ``position``,
+``tag_path``, ``attrs``, ``link_density``, ``tag``; rows of one document consecutive and in reading
+order) and follow the scikit-learn contract. A *document* is a run of rows with the same ``group``
+whose ``position`` keeps increasing (a new page of the same site starts again at position 0), so
+context windows never cross documents even when ``group`` is a site. Registered names:
+
+``block_stats``  dense text statistics (length, punctuation, stop words, capitals, digits), link
+                 density, tag and tag-path ancestors, class/id keyword cues (nav, footer, share,
+                 related, comment...), position, page-level cues (share of the page's text in the
+                 block's DOM container) and the same core features of the neighbouring blocks
+                 (``window`` rows each side) plus window means
+``dom_tokens``   TF-IDF bag of class/id tokens, tag-path steps and the tag (sparse)
+``text_proba``   a cross-fitted logistic regression on word + char n-grams of the text (and
+                 optionally DOM tokens) whose out-of-fold content probability, and that of the
+                 neighbours, become features (like scikit-learn's ``TargetEncoder``, ``fit_transform``
+                 uses out-of-fold predictions so the downstream model never sees leaked labels)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
+
+from training.pipeline.registry import featurizers
+
+__all__ = ["BlockStats", "DomTokens", "TextProba", "block_stat_names", "document_ids"]
+
+_STOP = frozenset(
+    """
+    a an the and or but of to in on at by for with from as is are was were be been it its this that
+    these those he she they we you i his her their our not no will would can could has have had do
+    does did said says than then there which who whom what when where while after before about into
+    over also more most other some such only just so if up out
+    der die das den dem des ein eine einer eines einem und oder aber in im am an auf aus bei mit von
+    zu zum zur für ist sind war waren wird werden hat haben nicht auch es sie er wir ich sich dass
+    als wie noch nach vor über unter durch um so wenn nur bis
+    el la los las un una unos unas y o pero de del en con por para es son fue se que lo le les su sus
+    al como más ya
+    le les une des et ou mais du dans sur avec pour est sont était il elle ils nous vous qui que pas
+    ce cette au aux
+    il lo gli e di da nel della che non per una sono
+    o os as um uma e do da dos das em no na com por para não que
+    w z i na do się nie że jest to od za po jak ale o
+    de het een en van in op met voor niet dat is zijn
+    """.split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_DATE = re.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.? \d{1,2}|\d{1,2}:\d{2}|\d{1,2}\. (?:januar|februar|märz|april|mai|juni|juli|august|september|"
+    r"oktober|november|dezember))",
+    re.IGNORECASE,
+)
+_TERMINAL = tuple(".!?…\"'”’»):")
+_BULLET = tuple("•·|»›>-–—*►▸●■□◦→")
+_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption", "blockquote",
+         "pre", "dd", "dt", "span", "a", "section", "article", "header", "footer", "nav", "aside",
+         "form", "address", "caption", "legend", "summary", "body")  # fmt: skip
+_ANCESTORS = ("nav", "footer", "header", "aside", "form", "article", "main", "figure", "ul", "ol",
+              "table", "section", "blockquote", "li", "a", "button", "label", "time", "strong")  # fmt: skip
+_KEYWORDS = (
+    "nav", "menu", "footer", "header", "share", "social", "related", "comment", "sidebar", "widget",
+    "ad", "ads", "advert", "sponsor", "promo", "newsletter", "subscri", "cookie", "breadcrumb", "tag",
+    "caption", "credit", "byline", "author", "date", "time", "meta", "copyright", "article", "content",
+    "body", "story", "post", "entry", "text", "main", "title", "headline", "summary", "teaser", "lead",
+    "intro", "footnote", "more", "recommend", "popular", "trending", "login", "search", "signup",
+    "rail", "banner", "modal", "popup", "print", "email", "facebook", "twitter", "whatsapp", "video",
+    "gallery", "photo", "image", "media", "list", "item", "card", "link", "button", "btn", "hidden",
+    "top", "bottom", "bar", "sub", "sr", "paragraph", "rich", "prose", "detail", "wrapper",
+)  # fmt: skip
+_CUE_WORDS = (
+    "share", "follow", "subscribe", "sign up", "newsletter", "read more", "related", "advertisement",
+    "cookie", "privacy", "terms", "copyright", "all rights reserved", "photo", "image", "credit",
+    "getty", "reuters", "comments", "login", "log in", "register", "click", "posted", "published",
+    "updated", "by ", "tags", "also read", "read also", "mehr", "teilen", "anzeige", "impressum",
+    "datenschutz", "weiterlesen", "foto", "kommentar", "newsletter", "werbung",
+)  # fmt: skip
+
+_BASE_NAMES = [
+    "log_chars", "log_words", "mean_word_len", "punct_ratio", "ends_terminal", "stop_ratio",
+    "upper_ratio", "title_ratio", "digit_ratio", "link_density", "position", "comma_per_word",
+    "log_sentences", "starts_bullet", "has_copyright", "has_date", "has_pipe", "all_caps", "depth",
+    "first_upper", "cue_words",
+]  # fmt: skip
+_CORE = ["log_chars", "log_words", "punct_ratio", "ends_terminal", "stop_ratio", "link_density",
+         "digit_ratio", "title_ratio", "cue_words"]  # fmt: skip
+_PAGE_NAMES = ["parent_share", "path_share", "node_share", "len_rank", "chars_before", "rel_len",
+               "log_parent_chars", "is_longest", "dist_longest"]  # fmt: skip
+_CONTEXT_PAGE = ["parent_share", "node_share", "is_tag_p"]
+
+
+def document_ids(X: pd.DataFrame) -> np.ndarray:
+    """Integer document id per row: a new document starts when ``group`` changes or ``position``
+    stops increasing (when ``position`` is absent, ``group`` alone decides)."""
+    n = len(X)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    group = X["group"].astype(str).to_numpy() if "group" in X.columns else np.array([""] * n, dtype=object)
+    new = np.zeros(n, dtype=bool)
+    new[0] = True
+    new[1:] = group[1:] != group[:-1]
+    if "position" in X.columns:
+        pos = pd.to_numeric(X["position"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+        new[1:] |= pos[1:] <= pos[:-1]
+    return np.cumsum(new) - 1
+
+
+def _column(X: pd.DataFrame, name: str, default):
+    if name in X.columns:
+        return X[name].fillna(default).tolist()
+    return [default] * len(X)
+
+
+def _as_frame(X) -> pd.DataFrame:
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, pd.Series):
+        return pd.DataFrame({"text": X.fillna("").astype(str).tolist()})
+    return pd.DataFrame({"text": ["" if v is None else str(v) for v in X]})
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
+_DIGIT = re.compile(r"\d")
+_PUNCT = re.compile(r"[.,;:!?]")
+_SENT_END = re.compile(r"[.!?…][\"'”’»]?(?:\s|$)")
+_CUE = re.compile("|".join(re.escape(c) for c in _CUE_WORDS))
+_TITLE_WORD = re.compile(r"\b[A-ZÀ-ÖØ-ÞĀ-Ž]")
+
+
+def _text_stats(text: str) -> list[float]:
+    n_chars = len(text)
+    if not n_chars:
+        return [0.0] * len(_BASE_NAMES)
+    words = _WORD.findall(text)
+    n_words = len(words) or 1
+    letters = len(_LETTER.findall(text)) or 1
+    lower = text.lower()
+    stripped = text.rstrip()
+    n_upper = len(_UPPER.findall(text))
+    return [
+        math.log1p(n_chars),
+        math.log1p(len(words)),
+        min(20.0, (n_chars - text.count(" ")) / n_words),
+        len(_PUNCT.findall(text)) / n_chars,
+        float(stripped.endswith(_TERMINAL)),
+        sum(w in _STOP for w in lower.split()) / n_words,
+        n_upper / letters,
+        len(_TITLE_WORD.findall(text)) / n_words,
+        len(_DIGIT.findall(text)) / n_chars,
+        0.0,  # link density, filled by the caller
+        0.0,  # position, filled by the caller
+        text.count(",") / n_words,
+        math.log1p(len(_SENT_END.findall(text))),
+        float(text.lstrip().startswith(_BULLET)),
+        float("©" in text or "copyright" in lower),
+        float(bool(_DATE.search(text))),
+        float("|" in text),
+        float(n_upper == letters and letters > 3),
+        0.0,  # depth
+        float(text[:1].isupper()),
+        float(len(_CUE.findall(lower))),
+    ]
+
+
+_SHORT_KW = {kw: i for i, kw in enumerate(_KEYWORDS) if len(kw) <= 3}
+_LONG_KW = re.compile("|".join(re.escape(kw) for kw in _KEYWORDS if len(kw) > 3))
+_LONG_KW_INDEX = {kw: i for i, kw in enumerate(_KEYWORDS) if len(kw) > 3}
+
+
+def _keyword_vector(attrs: str) -> np.ndarray:
+    out = np.zeros(len(_KEYWORDS))
+    if not attrs:
+        return out
+    for token in attrs.split():
+        i = _SHORT_KW.get(token)
+        if i is not None:
+            out[i] = 1.0
+    for kw in _LONG_KW.findall(attrs):
+        out[_LONG_KW_INDEX[kw]] = 1.0
+    return out
+
+
+def _ancestor_vector(path: str) -> np.ndarray:
+    steps = set(path.split("/")[:-1])
+    return np.asarray([a in steps for a in _ANCESTORS], dtype=float)
+
+
+def block_stat_names(window: int = 2, dom: bool = True) -> list[str]:
+    """Feature names produced by :class:`BlockStats` with these parameters."""
+    names = list(_BASE_NAMES) + list(_PAGE_NAMES)
+    if dom:
+        names += [f"tag={t}" for t in _TAGS] + [f"in_{a}" for a in _ANCESTORS] + [f"kw_{k}" for k in _KEYWORDS]
+    core = _CORE + _CONTEXT_PAGE
+    for off in [*range(-window, 0), *range(1, window + 1)]:
+        names += [f"ctx{off:+d}_present"] + [f"ctx{off:+d}_{c}" for c in core]
+    if window:
+        names += [f"win_mean_{c}" for c in core]
+    return names
+
+
+class BlockStats(TransformerMixin, BaseEstimator):
+    """Dense hand-made features of each block and of its neighbours (stateless).
+
+    Parameters
+    ----------
+    window : int, default 2
+        Neighbours on each side whose core features are appended (0 = none). Neighbours beyond the
+        document edge are zeros with ``present = 0``; windows never cross documents.
+    dom : bool, default True
+        Include tag, ancestor and class/id keyword indicators (off for plain text).
+    mean_window : int, default 3
+        Half-width of the window whose mean of core features is appended.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+    """
+
+    def __init__(self, window=2, dom=True, mean_window=3):
+        self.window = window
+        self.dom = dom
+        self.mean_window = mean_window
+
+    def fit(self, X, y=None):
+        self.n_features_out_ = len(block_stat_names(self.window, self.dom))
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "n_features_out_")
+        return self._features(_as_frame(X))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(block_stat_names(self.window, self.dom), dtype=object)
+
+    # -- computation -------------------------------------------------------------------------
+    def _features(self, X: pd.DataFrame) -> np.ndarray:
+        n = len(X)
+        if n == 0:
+            return np.zeros((0, len(block_stat_names(self.window, self.dom))))
+        texts = [str(t) for t in _column(X, "text", "")]
+        paths = [str(t) for t in _column(X, "tag_path", "")]
+        attrs = [str(t) for t in _column(X, "attrs", "")]
+        tags = [str(t) for t in _column(X, "tag", "p")]
+        links = np.asarray(_column(X, "link_density", 0.0), dtype=float)
+        position = np.asarray(_column(X, "position", 0.0), dtype=float)
+        base = np.asarray([_text_stats(t) for t in texts], dtype=float).reshape(n, len(_BASE_NAMES))
+        base[:, _BASE_NAMES.index("link_density")] = links
+        base[:, _BASE_NAMES.index("position")] = position
+        base[:, _BASE_NAMES.index("depth")] = [p.count("/") / 30.0 for p in paths]
+        docs = document_ids(X)
+        page = self._page_features(texts, paths, attrs, docs)
+        parts = [base, page]
+        if self.dom:
+            tag_idx = {t: i for i, t in enumerate(_TAGS)}
+            tag_m = np.zeros((n, len(_TAGS)))
+            for i, t in enumerate(tags):
+                j = tag_idx.get(t.lower())
+                if j is not None:
+                    tag_m[i, j] = 1.0
+            anc_cache: dict[str, np.ndarray] = {}
+            kw_cache: dict[str, np.ndarray] = {}
+            anc_m = np.vstack([anc_cache[p] if p in anc_cache else anc_cache.setdefault(p, _ancestor_vector(p))
+                               for p in paths])  # fmt: skip
+            kw_m = np.vstack([kw_cache[a] if a in kw_cache else kw_cache.setdefault(a, _keyword_vector(a))
+                              for a in attrs])  # fmt: skip
+            parts += [tag_m, anc_m, kw_m]
+        core = np.column_stack(
+            [base[:, _BASE_NAMES.index(c)] for c in _CORE]
+            + [page[:, _PAGE_NAMES.index("parent_share")], page[:, _PAGE_NAMES.index("node_share")],
+               np.asarray([t.lower() == "p" for t in tags], dtype=float)]  # fmt: skip
+        ) if n else np.zeros((0, len(_CORE) + len(_CONTEXT_PAGE)))
+        parts += context_features(core, docs, self.window, self.mean_window)
+        return np.hstack(parts) if n else np.zeros((0, len(block_stat_names(self.window, self.dom))))
+
+    @staticmethod
+    def _page_features(texts, paths, attrs, docs) -> np.ndarray:
+        n = len(texts)
+        out = np.zeros((n, len(_PAGE_NAMES)))
+        if n == 0:
+            return out
+        lengths = np.asarray([len(t) for t in texts], dtype=float)
+        bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1], True])
+        for s, e in zip(bounds[:-1], bounds[1:], strict=True):
+            seg = lengths[s:e]
+            total = seg.sum() or 1.0
+            parent: dict[str, float] = {}
+            path: dict[str, float] = {}
+            node: dict[tuple[str, str], float] = {}
+            for i in range(s, e):
+                pk = paths[i].rsplit("/", 1)[0]
+                parent[pk] = parent.get(pk, 0.0) + lengths[i]
+                path[paths[i]] = path.get(paths[i], 0.0) + lengths[i]
+                nk = (paths[i], attrs[i])
+                node[nk] = node.get(nk, 0.0) + lengths[i]
+            order = seg.argsort(kind="stable")
+            ranks = np.empty(len(seg))
+            ranks[order] = np.arange(len(seg))
+            median = float(np.median(seg)) or 1.0
+            longest = int(seg.argmax())
+            before = np.r_[0.0, np.cumsum(seg)[:-1]] / total
+            for k, i in enumerate(range(s, e)):
+                pk = paths[i].rsplit("/", 1)[0]
+                out[i] = [
+                    parent[pk] / total,
+                    path[paths[i]] / total,
+                    node[(paths[i], attrs[i])] / total,
+                    ranks[k] / max(1, len(seg) - 1),
+                    before[k],
+                    math.log1p(lengths[i] / median),
+                    math.log1p(parent[pk]),
+                    float(k == longest),
+                    min(1.0, abs(k - longest) / 20.0),
+                ]
+        return out
+
+
+def context_features(core: np.ndarray, docs: np.ndarray, window: int, mean_window: int) -> list[np.ndarray]:
+    """Shifted copies of ``core`` (rows ``-window..+window`` away, zeros + ``present=0`` outside the
+    document) and, when ``window > 0``, the mean of ``core`` over ``±mean_window`` rows."""
+    n, d = core.shape
+    parts = []
+    for off in [*range(-window, 0), *range(1, window + 1)]:
+        shifted = np.zeros((n, d + 1))
+        idx = np.arange(n) + off
+        ok = (idx >= 0) & (idx < n)
+        ok[ok] &= docs[idx[ok]] == docs[ok]
+        shifted[ok, 0] = 1.0
+        shifted[ok, 1:] = core[idx[ok]]
+        parts.append(shifted)
+    if window:
+        sums = np.zeros((n, d))
+        counts = np.zeros((n, 1))
+        for off in range(-mean_window, mean_window + 1):
+            idx = np.arange(n) + off
+            ok = (idx >= 0) & (idx < n)
+            ok[ok] &= docs[idx[ok]] == docs[ok]
+            sums[ok] += core[idx[ok]]
+            counts[ok] += 1
+        parts.append(sums / np.maximum(counts, 1))
+    return parts
+
+
+def _dom_text(X: pd.DataFrame) -> list[str]:
+    paths = _column(X, "tag_path", "")
+    attrs = _column(X, "attrs", "")
+    tags = _column(X, "tag", "p")
+    out = []
+    for p, a, t in zip(paths, attrs, tags, strict=True):
+        steps = str(p).split("/")
+        out.append(" ".join([f"t_{t}", *(f"p_{s}" for s in steps[-4:]), f"last2_{'_'.join(steps[-2:])}", str(a)]))
+    return out
+
+
+class DomTokens(TransformerMixin, BaseEstimator):
+    """TF-IDF over class/id tokens, the last tag-path steps and the tag of each block.
+
+    Parameters
+    ----------
+    min_df : int, default 2
+    max_features : int or None, default 20000
+    binary : bool, default True
+    """
+
+    def __init__(self, min_df=2, max_features=20000, binary=True):
+        self.min_df = min_df
+        self.max_features = max_features
+        self.binary = binary
+
+    def _make(self, min_df) -> TfidfVectorizer:
+        return TfidfVectorizer(token_pattern=r"[^ ]+", lowercase=True, min_df=min_df, binary=self.binary,
+                               max_features=self.max_features, sublinear_tf=True)  # fmt: skip
+
+    def fit(self, X, y=None):
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None):
+        docs = _dom_text(_as_frame(X))
+        self.vectorizer_ = self._make(self.min_df)
+        try:
+            return self.vectorizer_.fit_transform(docs)
+        except ValueError:  # tiny inputs: empty vocabulary after pruning
+            self.vectorizer_ = self._make(1)
+            return self.vectorizer_.fit_transform(docs + ["t_p"])[:-1]
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(_dom_text(_as_frame(X)))
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.get_feature_names_out()
+
+
+class TextProba(TransformerMixin, BaseEstimator):
+    """Content probability of a linear n-gram model, for each block and its neighbours.
+
+    ``fit_transform`` returns out-of-fold probabilities (folds grouped by ``group``) so a downstream
+    model learns how far to trust them; ``transform`` uses the model fitted on all rows.
+
+    Parameters
+    ----------
+    window : int, default 3
+        Neighbours on each side whose probability is appended (plus a window mean).
+    dom : bool, default True
+        Add DOM tokens (class/id, tag path) to the n-grams.
+    C : float, default 2.0
+        Inverse regularisation of the logistic regression.
+    cv : int, default 4
+        Folds for the out-of-fold probabilities.
+    char : bool, default False
+        Add char_wb 2-4-gram TF-IDF of the text.
+    positive : str, default "boilerplate"
+        The class whose probability is output.
+    random_state : int, default 13
+
+    Attributes
+    ----------
+    text_vec_, char_vec_, dom_vec_ : TfidfVectorizer or None
+    model_ : LogisticRegression
+    """
+
+    def __init__(self, window=3, dom=True, C=2.0, cv=4, char=False, positive="boilerplate", random_state=13):
+        self.window = window
+        self.dom = dom
+        self.C = C
+        self.cv = cv
+        self.char = char
+        self.positive = positive
+        self.random_state = random_state
+
+    def _matrix(self, X: pd.DataFrame, fit: bool):
+        texts = [str(t) for t in _column(X, "text", "")]
+        if fit:
+            self.text_vec_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=200_000, sublinear_tf=True)
+            self.char_vec_ = (TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3, max_features=200_000,
+                                              sublinear_tf=True) if self.char else None)  # fmt: skip
+            self.dom_vec_ = DomTokens() if self.dom else None
+        mats = []
+        for vec, data in ((self.text_vec_, texts), (self.char_vec_, texts)):
+            if vec is None:
+                continue
+            if fit:
+                try:
+                    mats.append(vec.fit_transform(data))
+                except ValueError:
+                    vec.set_params(min_df=1)
+                    mats.append(vec.fit_transform(data + ["x"])[:-1])
+            else:
+                mats.append(vec.transform(data))
+        if self.dom_vec_ is not None:
+            mats.append(self.dom_vec_.fit_transform(X) if fit else self.dom_vec_.transform(X))
+        return sp.hstack(mats).tocsr()
+
+    def _model(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", solver="liblinear")
+
+    def _positive_column(self, model) -> int:
+        classes = list(model.classes_)
+        return classes.index(self.positive) if self.positive in classes else len(classes) - 1
+
+    def fit(self, X, y=None):
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None):
+        if y is None:
+            raise ValueError("text_proba needs labels: it fits a text model inside the featurizer")
+        X = _as_frame(X)
+        y = np.asarray(y)
+        M = self._matrix(X, fit=True)
+        self.model_ = self._model().fit(M, y)
+        groups = np.asarray(_column(X, "group", ""))
+        proba = np.zeros(len(X))
+        n_groups = len(set(groups.tolist()))
+        if n_groups >= 2 and len(set(y.tolist())) > 1:
+            for tr, te in GroupKFold(n_splits=min(self.cv, n_groups)).split(M, y, groups):
+                if len(set(y[tr].tolist())) < 2:
+                    proba[te] = self.model_.predict_proba(M[te])[:, self._positive_column(self.model_)]
+                    continue
+                m = self._model().fit(M[tr], y[tr])
+                proba[te] = m.predict_proba(M[te])[:, self._positive_column(m)]
+        else:
+            proba = self.model_.predict_proba(M)[:, self._positive_column(self.model_)]
+        return self._with_context(X, proba)
+
+    def transform(self, X):
+        check_is_fitted(self, "model_")
+        X = _as_frame(X)
+        proba = self.model_.predict_proba(self._matrix(X, fit=False))[:, self._positive_column(self.model_)]
+        return self._with_context(X, proba)
+
+    def _with_context(self, X: pd.DataFrame, proba: np.ndarray) -> np.ndarray:
+        core = proba.reshape(-1, 1)
+        parts = [core] + context_features(core, document_ids(X), self.window, self.window)
+        return np.hstack(parts)
+
+    def get_feature_names_out(self, input_features=None):
+        names = ["p"]
+        for off in [*range(-self.window, 0), *range(1, self.window + 1)]:
+            names += [f"p{off:+d}_present", f"p{off:+d}"]
+        if self.window:
+            names.append("p_win_mean")
+        return np.asarray(names, dtype=object)
+
+
+@featurizers.register("block_stats")
+def block_stats(**params) -> BlockStats:
+    """Dense block statistics with context windows (see :class:`BlockStats`)."""
+    return BlockStats(**params)
+
+
+@featurizers.register("dom_tokens")
+def dom_tokens(**params) -> DomTokens:
+    """TF-IDF of class/id tokens and tag path (see :class:`DomTokens`)."""
+    return DomTokens(**params)
+
+
+@featurizers.register("text_proba")
+def text_proba(**params) -> TextProba:
+    """Cross-fitted n-gram model probability with neighbours (see :class:`TextProba`)."""
+    return TextProba(**params)

@@ -1,0 +1,721 @@
+"""Target-aware stance featurizers: the target marked in the text, speaker-side relation, windows.
+
+A stance row asks "what is the stance of ``text`` (said by ``speaker``, on side ``side``) toward
+``target``?". The target is either a configured actor key (``taliban``, ``nrf``: every alias from
+the actors file marks a mention) or any other name (marked where it occurs; a multi-word name also
+matches its last word, "Ahmad Massoud" -> "Massoud"). Rows imported from the corpora may carry
+``target_start``/``target_end`` (and ``speaker_start``/``speaker_end``) columns: those spans are
+marked too.
+
+:func:`mark_text` rewrites a row into one string where the target's mentions read ``tgt`` and the
+speaker's read ``spk``, so that what a model learns about "sentiment toward the marked person" in
+the public corpora (NewsMTSC, DSE) carries over to the actors. For a quote whose speaker belongs to
+an actor (``side``) and whose target is an actor, the relation between the two is known:
+
+* same side: first-person plural pronouns (we, us, our...) refer to the target -> ``tgt``;
+* other side: ``they``/``them`` refer to the target -> ``tgt``; and when the quote names no mention
+  of the target at all, a first-person fight ("our fight", "fight") is a fight against the other
+  side, so ``against tgt`` is inserted after it (``pronouns``/``implicit`` switch this off);
+* a quote that does not name its speaker is framed as reported speech (``spk said : "..."``), the
+  shape of many corpus sentences.
+
+Registered featurizers (all read the stance input frame):
+
+``stance_tfidf``    TF-IDF over the marked text (word n-grams; any analyzer)
+``stance_char_tfidf`` the same with character n-grams (``char_wb``, 2-5) by default
+``stance_windows``  words left/right of each target mention (``l_``/``r_``/``l1_``/``r1_`` tokens)
+``stance_cues``     dense cues: target named, speaker named, relation one-hot, negation (in the
+                    text, near the target), lexicon valence of the text and of the target window
+``stance_dense``    optional: mean wordllama embeddings of the marked text and the target window
+                    (the ``stance-dense`` extra; loads the model shipped inside the wheel, offline)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from training.pipeline.registry import featurizers
+
+__all__ = [
+    "DEFAULT_ACTORS",
+    "StanceCues",
+    "StanceDense",
+    "StanceTfidf",
+    "StanceWindows",
+    "load_actor_aliases",
+    "mark_frame",
+    "mark_text",
+    "relation",
+]
+
+DEFAULT_ACTORS: dict[str, list[str]] = {
+    "taliban": ["Taliban", "Islamic Emirate", "Zabihullah Mujahid", "Mujahid", "the militant group",
+                "the Islamist militia", "Taliban forces", "the Taliban"],
+    "nrf": ["National Resistance Front", "NRF", "Ahmad Massoud", "Massoud", "Amrullah Saleh",
+            "resistance forces", "the resistance"],
+}
+"""Used only when neither :mod:`training.data.actors` nor the actors file can be read."""
+
+TGT, SPK = "tgt", "spk"
+_TOKEN = re.compile(r"\w+(?:[’']\w+)?|[^\w\s]")
+_SELF = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.IGNORECASE)
+_THEY = re.compile(r"\b(?:they|them|themselves)\b", re.IGNORECASE)
+_FIGHT = re.compile(r"\b(?:fight|fighting|struggle|resistance|resist|war)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:we|us|our|i|my)\b", re.IGNORECASE)
+NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor cannot can't won't don't doesn't didn't isn't "
+    "aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't without n't "
+    "can’t won’t don’t doesn’t didn’t isn’t aren’t wasn’t weren’t hasn’t haven’t".split()
+)
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def _aliases_of(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        names = list(value.get("aliases", []) or []) + list(value.get("members", []) or [])
+        names += [m.split()[-1] for m in value.get("members", []) or [] if len(m.split()) > 1]
+        for k in ("name", "label"):
+            if value.get(k):
+                names.append(value[k])
+        return [str(n) for n in names]
+    if hasattr(value, "aliases"):
+        names = list(value.aliases or [])
+        if getattr(value, "name", None):
+            names.append(value.name)
+        members = list(getattr(value, "members", None) or [])
+        names.extend(members)
+        names.extend(getattr(value, "surnames", {}) or [m.split()[-1] for m in members if len(m.split()) > 1])
+        return [str(n) for n in names]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return []
+
+
+def load_actor_aliases(path: str | Path | None = None) -> dict[str, list[str]]:
+    """Actor key -> aliases, from :func:`training.data.actors.load_actors` or the actors YAML.
+
+    Falls back to :data:`DEFAULT_ACTORS` when neither can be read.
+    """
+    try:
+        from training.data.actors import load_actors  # data-core helper
+
+        actors = load_actors(path) if path is not None else load_actors()
+        if isinstance(actors, Mapping):
+            items = actors.items()
+        else:
+            items = [(getattr(a, "key", None) or getattr(a, "id", None) or getattr(a, "name", ""), a) for a in actors]
+        out = {str(k).lower(): _aliases_of(v) for k, v in items if k}
+        if any(out.values()):
+            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
+    except Exception:  # noqa: BLE001 - the module may not exist yet or have another shape
+        pass
+    try:
+        import yaml
+
+        from training import settings
+
+        data = yaml.safe_load(Path(path or settings.actors_path()).read_text(encoding="utf-8"))
+        if isinstance(data, Mapping) and "actors" in data:
+            data = data["actors"]
+        if isinstance(data, list):
+            data = {str(d.get("key") or d.get("id") or d.get("name")): d for d in data if isinstance(d, Mapping)}
+        out = {str(k).lower(): _aliases_of(v) for k, v in (data or {}).items()}
+        if any(out.values()):
+            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
+    except Exception:  # noqa: BLE001
+        pass
+    return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in DEFAULT_ACTORS.items()}
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
+
+
+@lru_cache(maxsize=1024)
+def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({n.strip().lower() for n in names if n and n.strip()}, key=len, reverse=True))
+
+
+def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Case-insensitive whole-word occurrences of ``names`` (plus a possessive ``'s``), no regex.
+
+    Plain ``str.find`` on the lower-cased text: free-name targets are mostly unique, so compiling
+    a pattern per name would dominate prediction time.
+    """
+    low = text.lower()
+    found: list[tuple[int, int]] = []
+    for name in _normalised(names):
+        if name not in low:
+            continue
+        start = low.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if (start == 0 or not _is_word_char(low[start - 1])) and (end == len(low) or not _is_word_char(low[end])):
+                if low[end:end + 2] in ("'s", "’s") and (end + 2 == len(low) or not _is_word_char(low[end + 2])):
+                    end += 2
+                found.append((start, end))
+            start = low.find(name, start + 1)
+    return found
+
+
+def _free_name_variants(name: str) -> tuple[str, ...]:
+    name = name.strip()
+    if not name:
+        return ()
+    out = [name]
+    words = name.split()
+    if len(words) > 1 and len(words[-1]) > 3 and words[-1][:1].isupper():
+        out.append(words[-1])
+    return tuple(out)
+
+
+def relation(side: str, target: str, actors: Mapping[str, Any]) -> str:
+    """``"same"``, ``"other"`` or ``"unknown"``: the speaker's side versus the target actor."""
+    side = (side or "").strip().lower()
+    target = (target or "").strip().lower()
+    if not side or side not in actors or target not in actors:
+        return "unknown"
+    return "same" if side == target else "other"
+
+
+# --------------------------------------------------------------------------- marking
+
+
+def _span(value: Any) -> int | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def mark_text(
+    text: str,
+    target: str = "",
+    speaker: str = "",
+    side: str = "",
+    actors: Mapping[str, Sequence[str]] | None = None,
+    target_span: tuple[int | None, int | None] = (None, None),
+    speaker_span: tuple[int | None, int | None] = (None, None),
+    pronouns: bool = True,
+    implicit: bool = True,
+    frame: bool = True,
+    keep_mention: bool = False,
+) -> str:
+    """Return ``text`` with the target's mentions as ``tgt`` and the speaker's as ``spk``.
+
+    Parameters
+    ----------
+    text, target, speaker, side : str
+        One stance row (see :mod:`training.tasks`).
+    actors : mapping, optional
+        Actor key -> aliases (:func:`load_actor_aliases`); ``None`` treats every target as a name.
+    target_span, speaker_span : (start, end)
+        Known spans in ``text`` (from the corpora); marked in addition to name matches.
+    pronouns, implicit, frame : bool
+        The relation-aware rewrites described in the module docstring.
+    keep_mention : bool, default False
+        Wrap target mentions (``tgt Massoud tgt``) instead of replacing them.
+
+    Examples
+    --------
+    >>> mark_text("Ahmad Massoud said Massoud's men fight.", "Ahmad Massoud")
+    'tgt said tgt men fight.'
+    >>> mark_text("We will fight on.", "taliban", "Ahmad Massoud", "nrf", {"taliban": ["Taliban"], "nrf": ["NRF"]})
+    'spk said : " We will fight against tgt on. "'
+    """
+    actors = actors or {}
+    text = text or ""
+    target = target or ""
+    tkey = target.strip().lower()
+    if tkey in actors:
+        names = actors[tkey]
+        names = names if isinstance(names, tuple) else tuple(names)
+    else:
+        names = _free_name_variants(target)
+    spans: list[tuple[int, int, str]] = []
+    ts, te = (_span(x) for x in target_span)
+    if ts is not None and te is not None and 0 <= ts < te <= len(text):
+        spans.append((ts, te, TGT))
+    spans.extend((a, b, TGT) for a, b in _find_names(text, names))
+    ss, se = (_span(x) for x in speaker_span)
+    if ss is not None and se is not None and 0 <= ss < se <= len(text):
+        spans.append((ss, se, SPK))
+    skey = (speaker or "").strip().lower()
+    if skey and skey != tkey:
+        spans.extend((a, b, SPK) for a, b in _find_names(text, _free_name_variants(speaker)))
+    rel = relation(side, target, actors)
+    if pronouns and rel != "unknown":
+        pron = _SELF if rel == "same" else _THEY
+        spans.extend((m.start(), m.end(), TGT) for m in pron.finditer(text))
+    # resolve overlaps: earliest start, then longest, target before speaker
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), s[2] != TGT))
+    out: list[str] = []
+    pos = 0
+    n_tgt = 0
+    for s, e, tok in spans:
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(f" {tok} {text[s:e]} {tok} " if keep_mention and tok == TGT else f" {tok} ")
+        n_tgt += tok == TGT
+        pos = e
+    out.append(text[pos:])
+    marked = "".join(out)
+    if implicit and rel == "other" and n_tgt == 0 and _FIRST_PERSON.search(text):
+        marked = _FIGHT.sub(lambda m: f"{m.group(0)} against {TGT}", marked, count=1)
+    marked = " ".join(marked.split())
+    if frame and skey and SPK not in marked.split():
+        marked = f'{SPK} said : " {marked} "'
+    return marked
+
+
+def _column(X: pd.DataFrame, name: str, default: Any = "") -> list:
+    if name in X.columns:
+        return X[name].tolist()
+    return [default] * len(X)
+
+
+def _as_frame(X) -> pd.DataFrame:
+    if isinstance(X, pd.DataFrame):
+        if "text" not in X.columns:
+            raise ValueError(f"stance featurizers need a 'text' column; present: {list(X.columns)}")
+        return X
+    if isinstance(X, pd.Series):
+        return pd.DataFrame({"text": X.fillna("").astype(str).tolist()})
+    return pd.DataFrame({"text": ["" if v is None else str(v) for v in X]})
+
+
+def mark_frame(X, actors=None, pronouns=True, implicit=True, frame=True, keep_mention=False) -> list[str]:
+    """:func:`mark_text` over every row of a stance frame (span columns used when present)."""
+    X = _as_frame(X)
+    cols = [
+        _column(X, c, d)
+        for c, d in (("text", ""), ("target", ""), ("speaker", ""), ("side", ""),
+                     ("target_start", None), ("target_end", None),
+                     ("speaker_start", None), ("speaker_end", None))
+    ]
+    # the featurizers of one pipeline mark the same frame in turn: keep the last result
+    try:
+        key = (
+            tuple(hash(tuple(c)) for c in cols),
+            hash(tuple(sorted((k, tuple(v)) for k, v in (actors or {}).items()))),
+            pronouns, implicit, frame, keep_mention,
+        )
+    except TypeError:  # unhashable cell values
+        key = None
+    if key is not None and _LAST_MARKED.get("key") == key:
+        return list(_LAST_MARKED["value"])
+    out = []
+    for text, target, speaker, side, ts, te, ss, se in zip(*cols, strict=True):
+        out.append(
+            mark_text(
+                "" if text is None else str(text),
+                "" if target is None or (isinstance(target, float) and math.isnan(target)) else str(target),
+                "" if speaker is None or (isinstance(speaker, float) and math.isnan(speaker)) else str(speaker),
+                "" if side is None or (isinstance(side, float) and math.isnan(side)) else str(side),
+                actors,
+                (ts, te),
+                (ss, se),
+                pronouns=pronouns,
+                implicit=implicit,
+                frame=frame,
+                keep_mention=keep_mention,
+            )
+        )
+    if key is not None:
+        _LAST_MARKED.clear()
+        _LAST_MARKED.update(key=key, value=tuple(out))
+    return out
+
+
+_LAST_MARKED: dict[str, Any] = {}
+
+
+class _MarkingMixin:
+    """Shared parameters: ``actors`` (None = the actors file at fit time), marking switches."""
+
+    def _fit_actors(self) -> None:
+        actors = load_actor_aliases() if self.actors is None else dict(self.actors)
+        self.actors_ = {str(k).lower(): tuple(v) for k, v in actors.items()}
+
+    def _marked(self, X) -> list[str]:
+        return mark_frame(X, self.actors_, self.pronouns, self.implicit, self.frame,
+                          getattr(self, "keep_mention", False))
+
+
+# --------------------------------------------------------------------------- transformers
+
+
+class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
+    """TF-IDF over the target-marked text (see :func:`mark_text`).
+
+    Parameters
+    ----------
+    analyzer : {"word", "char_wb", "char"}, default "word"
+    ngram_range : tuple, default (1, 2)
+    min_df : int or float, default 2
+    max_df : float, default 1.0
+    sublinear_tf : bool, default True
+    max_features : int or None
+    actors : dict or None
+        Actor key -> aliases; ``None`` reads the actors file when fitting (kept in ``actors_``).
+    pronouns, implicit, frame : bool, default True
+        Relation-aware rewrites (module docstring).
+    keep_mention : bool, default False
+        Keep the mention's words between two ``tgt`` marks instead of masking them.
+
+    Attributes
+    ----------
+    actors_ : dict
+    vectorizer_ : TfidfVectorizer
+    """
+
+    def __init__(self, analyzer="word", ngram_range=(1, 2), min_df=2, max_df=1.0, sublinear_tf=True,
+                 max_features=None, actors=None, pronouns=True, implicit=True, frame=True,
+                 keep_mention=False):
+        self.keep_mention = keep_mention
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
+        self.max_features = max_features
+        self.actors = actors
+        self.pronouns = pronouns
+        self.implicit = implicit
+        self.frame = frame
+
+    def _make(self, min_df):
+        extra = {"token_pattern": r"(?u)\b\w+\b"} if self.analyzer == "word" else {}
+        return TfidfVectorizer(analyzer=self.analyzer, ngram_range=tuple(self.ngram_range), min_df=min_df,
+                               max_df=self.max_df, sublinear_tf=self.sublinear_tf,
+                               max_features=self.max_features, dtype=np.float64, **extra)
+
+    def fit(self, X, y=None):
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None):
+        self._fit_actors()
+        texts = self._marked(X)
+        self.vectorizer_ = self._make(self.min_df)
+        try:
+            return self.vectorizer_.fit_transform(texts)
+        except ValueError:  # tiny data: min_df prunes everything
+            self.vectorizer_ = self._make(1)
+            return self.vectorizer_.fit_transform(texts)
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(self._marked(X))
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.get_feature_names_out()
+
+
+def _window_tokens(marked: str, window: int) -> str:
+    toks = [t.lower() for t in _TOKEN.findall(marked)]
+    idx = [i for i, t in enumerate(toks) if t == TGT]
+    if not idx:
+        return "notgt"
+    out = []
+    for i in idx:
+        left = [t for t in toks[max(0, i - window): i] if t != TGT]
+        right = [t for t in toks[i + 1: i + 1 + window] if t != TGT]
+        if i > 0:
+            out.append("l1_" + toks[i - 1])
+        if i + 1 < len(toks):
+            out.append("r1_" + toks[i + 1])
+        out.extend("l_" + t for t in left)
+        out.extend("r_" + t for t in right)
+        neg = any(t in NEGATIONS for t in left + right)
+        if neg:
+            out.append("neg_near")
+    return " ".join(out)
+
+
+class StanceWindows(_MarkingMixin, TransformerMixin, BaseEstimator):
+    """Bag of the words around each target mention: ``l_w``/``r_w`` within ``window`` tokens,
+    ``l1_w``/``r1_w`` adjacent, ``neg_near`` when a negation is in the window, ``notgt`` when the
+    target is not mentioned. TF-IDF weighted.
+
+    Parameters
+    ----------
+    window : int, default 4
+    min_df : int, default 2
+    actors, pronouns, implicit, frame : see :class:`StanceTfidf`
+    """
+
+    def __init__(self, window=4, min_df=2, sublinear_tf=True, actors=None, pronouns=True, implicit=True,
+                 frame=True):
+        self.window = window
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+        self.actors = actors
+        self.pronouns = pronouns
+        self.implicit = implicit
+        self.frame = frame
+
+    def _docs(self, X):
+        return [_window_tokens(m, int(self.window)) for m in self._marked(X)]
+
+    def _make(self, min_df):
+        return TfidfVectorizer(analyzer=str.split, min_df=min_df, sublinear_tf=self.sublinear_tf,
+                               lowercase=False, dtype=np.float64)
+
+    def fit(self, X, y=None):
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None):
+        self._fit_actors()
+        docs = self._docs(X)
+        self.vectorizer_ = self._make(self.min_df)
+        try:
+            return self.vectorizer_.fit_transform(docs)
+        except ValueError:
+            self.vectorizer_ = self._make(1)
+            return self.vectorizer_.fit_transform(docs)
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(self._docs(X))
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vectorizer_")
+        return np.asarray(["win:" + f for f in self.vectorizer_.get_feature_names_out()], dtype=object)
+
+
+def _read_vader_lexicon() -> dict[str, float]:
+    """The VADER lexicon shipped in the ``vaderSentiment`` wheel, or {} when it is not installed."""
+    try:
+        import vaderSentiment
+    except ImportError:
+        return {}
+    path = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt")
+    lex = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            try:
+                lex[parts[0]] = float(parts[1]) / 4.0
+            except ValueError:
+                continue
+    return lex
+
+
+CUE_NAMES = (
+    "tgt_named", "tgt_count", "spk_named", "rel_same", "rel_other", "rel_unknown", "negations",
+    "neg_near_tgt", "valence", "valence_pos", "valence_neg", "valence_window", "quote_marks",
+    "first_person", "length",
+)
+
+
+class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
+    """Dense cues of a stance row (names in :data:`CUE_NAMES`).
+
+    Valence uses the VADER lexicon from the ``vaderSentiment`` wheel when installed at fit time
+    (copied into ``lexicon_``, so the fitted model needs no package); otherwise it is 0.
+
+    Parameters
+    ----------
+    window : int, default 4
+        Tokens around a target mention for ``neg_near_tgt`` and ``valence_window``.
+    lexicon : {"vader", None}, default "vader"
+    actors, pronouns, implicit, frame : see :class:`StanceTfidf`
+    """
+
+    def __init__(self, window=4, lexicon="vader", actors=None, pronouns=True, implicit=True, frame=True):
+        self.window = window
+        self.lexicon = lexicon
+        self.actors = actors
+        self.pronouns = pronouns
+        self.implicit = implicit
+        self.frame = frame
+
+    def fit(self, X, y=None):
+        self._fit_actors()
+        if self.lexicon not in ("vader", None):
+            raise ValueError(f"stance_cues: lexicon must be 'vader' or null, got {self.lexicon!r}")
+        self.lexicon_ = _read_vader_lexicon() if self.lexicon == "vader" else {}
+        self.n_features_out_ = len(CUE_NAMES)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "lexicon_")
+        frame = _as_frame(X)
+        marked = self._marked(frame)
+        targets = _column(frame, "target", "")
+        sides = _column(frame, "side", "")
+        texts = _column(frame, "text", "")
+        lex = self.lexicon_
+        w = int(self.window)
+        out = np.zeros((len(marked), len(CUE_NAMES)))
+        for r, (m, target, side, text) in enumerate(zip(marked, targets, sides, texts, strict=True)):
+            toks = [t.lower() for t in _TOKEN.findall(m)]
+            words = [t for t in toks if t not in (TGT, SPK)]
+            idx = [i for i, t in enumerate(toks) if t == TGT]
+            rel = relation(str(side or ""), str(target or ""), self.actors_)
+            vals = [lex.get(t, 0.0) for t in words]
+            negs = sum(t in NEGATIONS for t in words)
+            near = set()
+            for i in idx:
+                near.update(range(max(0, i - w), min(len(toks), i + w + 1)))
+            near_toks = [toks[i] for i in near if toks[i] not in (TGT, SPK)]
+            out[r] = (
+                bool(idx), math.log1p(len(idx)), SPK in toks, rel == "same", rel == "other",
+                rel == "unknown", min(negs, 3) / 3, any(t in NEGATIONS for t in near_toks),
+                np.tanh(sum(vals) / 2), np.tanh(sum(v for v in vals if v > 0) / 2),
+                np.tanh(-sum(v for v in vals if v < 0) / 2),
+                np.tanh(sum(lex.get(t, 0.0) for t in near_toks) / 2),
+                any(q in str(text or "") for q in "\"“”"), bool(_FIRST_PERSON.search(str(text or ""))),
+                min(len(words), 100) / 100,
+            )
+        return sp.csr_matrix(out)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(["cue:" + n for n in CUE_NAMES], dtype=object)
+
+
+def _load_wordllama(dim: int):
+    """Build wordllama's 256-d model from the files inside the installed wheel (no hub, no cache).
+
+    ``WordLlama.load(disable_download=True)`` looks for the tokenizer in ``wordllama/tokenizer/``
+    while the wheel ships it in ``wordllama/tokenizers/``, so the files are opened directly.
+    """
+    import wordllama
+    from safetensors import safe_open
+    from tokenizers import Tokenizer
+    from wordllama.inference import WordLlamaInference
+
+    pkg = Path(wordllama.__file__).parent
+    weights = pkg / "weights" / "l2_supercat_256.safetensors"
+    tok = pkg / "tokenizers" / "l2_supercat_tokenizer_config.json"
+    if not weights.is_file() or not tok.is_file():
+        from training.errors import ConfigError
+
+        raise ConfigError(f"wordllama at {pkg} lacks its bundled model files ({weights.name}, {tok.name})")
+    with safe_open(str(weights), framework="np", device="cpu") as f:
+        embedding = f.get_tensor("embedding.weight")[:, :dim]
+    return WordLlamaInference(embedding, Tokenizer.from_file(str(tok)))
+
+
+class StanceDense(_MarkingMixin, TransformerMixin, BaseEstimator):
+    """Mean wordllama embeddings of the marked text and of the target window (2 x ``dim``).
+
+    Needs the ``wordllama`` package (extra ``stance-dense``); its wheel ships the weights, which
+    are loaded from the installed package only (never downloaded).
+
+    Parameters
+    ----------
+    dim : int, default 256
+        Matryoshka truncation of the 256-d model (64, 128 or 256).
+    window : int, default 4
+    scale : float, default 1.0
+        Multiplies the embeddings (balances them against sparse TF-IDF blocks).
+    actors, pronouns, implicit, frame : see :class:`StanceTfidf`
+    """
+
+    def __init__(self, dim=256, window=4, scale=1.0, actors=None, pronouns=True, implicit=True, frame=True):
+        self.dim = dim
+        self.window = window
+        self.scale = scale
+        self.actors = actors
+        self.pronouns = pronouns
+        self.implicit = implicit
+        self.frame = frame
+
+    @staticmethod
+    def _load(dim: int):
+        try:
+            from wordllama import WordLlama
+        except ImportError:
+            from training.errors import ConfigError
+
+            raise ConfigError(
+                "featurizer 'stance_dense' needs the wordllama package: pip install 'newsclf[stance-dense]' "
+                "(or drop stance_dense from the config's features)"
+            ) from None
+        return _load_wordllama(int(dim))
+
+    def fit(self, X, y=None):
+        self._fit_actors()
+        self._load(self.dim)  # fail early and clearly
+        self.n_features_out_ = 2 * int(self.dim)
+        return self
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_wl", None)
+        return state
+
+    def transform(self, X):
+        check_is_fitted(self, "n_features_out_")
+        if getattr(self, "_wl", None) is None:
+            self._wl = self._load(self.dim)
+        marked = self._marked(X)
+        windows = []
+        for m in marked:
+            toks = _TOKEN.findall(m)
+            idx = [i for i, t in enumerate(toks) if t == TGT]
+            w = int(self.window)
+            near = sorted({j for i in idx for j in range(max(0, i - w), min(len(toks), i + w + 1))})
+            windows.append(" ".join(toks[j] for j in near if toks[j] != TGT) or "none")
+        a = np.asarray(self._wl.embed(marked, norm=True), dtype=np.float64)
+        b = np.asarray(self._wl.embed(windows, norm=True), dtype=np.float64)
+        return sp.csr_matrix(np.hstack([a, b]) * float(self.scale))
+
+    def get_feature_names_out(self, input_features=None):
+        d = int(self.dim)
+        return np.asarray([f"emb:text{i}" for i in range(d)] + [f"emb:win{i}" for i in range(d)], dtype=object)
+
+
+@featurizers.register("stance_tfidf")
+def stance_tfidf(**params) -> StanceTfidf:
+    """TF-IDF over the target-marked text."""
+    return StanceTfidf(**params)
+
+
+@featurizers.register("stance_char_tfidf")
+def stance_char_tfidf(**params) -> StanceTfidf:
+    """Character n-gram TF-IDF over the target-marked text (``char_wb``, 2-5, sublinear)."""
+    params.setdefault("analyzer", "char_wb")
+    params.setdefault("ngram_range", (2, 5))
+    return StanceTfidf(**params)
+
+
+@featurizers.register("stance_windows")
+def stance_windows(**params) -> StanceWindows:
+    """Words around the target's mentions."""
+    return StanceWindows(**params)
+
+
+@featurizers.register("stance_cues")
+def stance_cues(**params) -> StanceCues:
+    """Dense target/speaker/relation/negation/valence cues."""
+    return StanceCues(**params)
+
+
+@featurizers.register("stance_dense")
+def stance_dense(**params) -> StanceDense:
+    """Optional wordllama embeddings (extra ``stance-dense``)."""
+    return StanceDense(**params)

@@ -1,0 +1,224 @@
+"""Run directories: written whole or not at all, verified before anything is unpickled.
+
+A run directory (``models/<run-id>/``) holds ``model.joblib``, ``config.yaml`` (resolved),
+``metrics.json``, ``report.md``, ``report.html``, ``plots/*.png`` and ``manifest.json``; the
+manifest lists the sha256 of every other file. Runs are staged in a hidden temporary directory
+beside the target and renamed into place at the end, so an error or Ctrl-C leaves nothing behind.
+:func:`load_run` checks every hash *before* ``joblib.load`` (joblib runs arbitrary code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from training import settings
+from training.errors import IntegrityError, NewsclfError
+
+__all__ = [
+    "MANIFEST",
+    "Run",
+    "git_commit",
+    "list_runs",
+    "load_run",
+    "make_run_id",
+    "package_versions",
+    "sha256_file",
+    "staged_dir",
+    "write_manifest",
+]
+
+MANIFEST = "manifest.json"
+_PACKAGES = ("newsclf", "scikit-learn", "datasets", "numpy", "scipy", "pandas", "joblib", "pyarrow")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[name] = metadata.version(name)
+    return out
+
+
+def git_commit(root: Path = settings.PROJECT_ROOT) -> str | None:
+    """HEAD commit of the checkout (``+dirty`` when files changed), or None outside git."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                             timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sha + ("+dirty" if dirty else "") if sha else None
+
+
+def make_run_id(task: str, config_stem: str, digest: str, when: datetime | None = None) -> str:
+    """``<task>-<config stem>-<YYYYmmdd-HHMMSS>-<short hash>`` (a stem starting with the task
+    name is not repeated: ``stance-logreg`` -> ``stance-logreg-...``)."""
+    when = when or datetime.now(UTC)
+    stem = config_stem.removeprefix(f"{task}-") if config_stem != task else config_stem
+    return f"{task}-{stem}-{when:%Y%m%d-%H%M%S}-{digest[:8]}"
+
+
+@contextlib.contextmanager
+def staged_dir(final: Path) -> Iterator[Path]:
+    """Yield a hidden temporary directory beside ``final``; rename it to ``final`` on success,
+    delete it on any exception (KeyboardInterrupt included)."""
+    final = Path(final)
+    if final.exists() and (not final.is_dir() or any(final.iterdir())):
+        raise NewsclfError(f"output {final} already exists; choose another --output or remove it")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
+    try:
+        yield tmp
+        if final.exists():
+            final.rmdir()  # empty placeholder only (checked above)
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Hash every file under ``directory`` (except the manifest) into ``manifest["files"]`` and
+    write ``manifest.json``."""
+    directory = Path(directory)
+    files = {}
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.name != MANIFEST:
+            files[path.relative_to(directory).as_posix()] = sha256_file(path)
+    manifest = {**manifest, "files": files}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    return manifest
+
+
+@dataclass
+class Run:
+    """A verified run directory."""
+
+    path: Path
+    manifest: dict[str, Any]
+    metrics: dict[str, Any]
+    config: dict[str, Any]
+    model: Any = field(default=None, repr=False)
+
+    @property
+    def run_id(self) -> str:
+        return self.manifest.get("run_id", self.path.name)
+
+    @property
+    def task(self) -> str:
+        return self.manifest["task"]
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.manifest["labels"])
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    mpath = path / MANIFEST
+    if not path.is_dir():
+        raise NewsclfError(f"run {path} not found (runs live in {settings.models_dir()}; see `newsclf runs`)")
+    if not mpath.is_file():
+        raise IntegrityError(f"{mpath} is missing: {path} is not a complete run directory; it will not be loaded")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise IntegrityError(f"{mpath} is not valid JSON ({exc}); the run will not be loaded") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise IntegrityError(f"{mpath} has no 'files' table; the run will not be loaded")
+    return manifest
+
+
+def verify_run(path: str | Path) -> dict[str, Any]:
+    """Check every file hash listed in the manifest; return the manifest.
+
+    Raises
+    ------
+    IntegrityError
+        Naming the first missing or modified file.
+    """
+    path = Path(path)
+    manifest = _read_manifest(path)
+    files = manifest["files"]
+    for required in ("model.joblib", "metrics.json", "config.yaml"):
+        if required not in files:
+            raise IntegrityError(f"{path / MANIFEST} does not list {required}; the run will not be loaded")
+    root = path.resolve()
+    for rel, digest in files.items():
+        target = (path / rel).resolve()
+        if root not in target.parents:
+            raise IntegrityError(f"{path / MANIFEST} lists {rel!r} outside the run directory; refused")
+        if not target.is_file():
+            raise IntegrityError(f"{path / rel} is missing (listed in the manifest); the run will not be loaded")
+        if sha256_file(target) != digest:
+            raise IntegrityError(
+                f"{path / rel} does not match its sha256 in {path / MANIFEST}: the file was modified "
+                "after training; refusing to load it (retrain or restore the original file)"
+            )
+    return manifest
+
+
+def load_run(path: str | Path, load_model: bool = True) -> Run:
+    """Verify and load a run directory (hashes first, then ``joblib.load``)."""
+    path = Path(path)
+    manifest = verify_run(path)
+    metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+    config = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8"))
+    model = None
+    if load_model:
+        import joblib
+
+        model = joblib.load(path / "model.joblib")
+    return Run(path=path, manifest=manifest, metrics=metrics, config=config, model=model)
+
+
+def list_runs(models_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    """Summaries of the runs under ``models_dir`` (manifests only, not verified), oldest first."""
+    root = Path(models_dir) if models_dir else settings.models_dir()
+    out = []
+    if not root.is_dir():
+        return out
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or not (path / MANIFEST).is_file():
+            continue
+        try:
+            m = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        head = m.get("headline") or {}
+        out.append({
+            "run_id": m.get("run_id", path.name),
+            "path": str(path),
+            "task": m.get("task"),
+            "config": m.get("config_name"),
+            "dataset": m.get("dataset"),
+            "data_fingerprint": (m.get("data_fingerprint") or "")[:12],
+            "metric": head.get("metric"),
+            "value": head.get("value"),
+            "created": m.get("created"),
+        })
+    out.sort(key=lambda r: (r["created"] or "", r["run_id"]))
+    return out

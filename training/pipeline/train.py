@@ -1,0 +1,153 @@
+"""``train(config_path)``: validate the config, load the data, fit (with search), evaluate on
+validation and test, and write a complete run directory. Returns the run directory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
+import yaml
+
+from training import settings
+from training.errors import NewsclfError
+from training.evaluation.report import write_report
+from training.pipeline.assemble import build_pipeline
+from training.pipeline.config import ExperimentConfig, load_config
+from training.pipeline.data import class_counts, load_dataset, split_data
+from training.pipeline.evaluate import evaluate_split, top_features
+from training.pipeline.runs import git_commit, make_run_id, package_versions, staged_dir, write_manifest
+from training.pipeline.search import run_search
+from training.tasks import get_task
+
+__all__ = ["train", "train_config"]
+
+EVAL_SPLITS = ("validation", "test")
+
+
+def train(config_path: str | Path, overrides: Iterable[str] = (), output: str | Path | None = None,
+          log: Callable[[str], None] | None = None, n_boot: int = 1000) -> Path:
+    """Train the experiment in ``config_path`` and return its run directory.
+
+    Parameters
+    ----------
+    config_path : path of the experiment YAML
+    overrides : ``--set`` items (``model.C=0.5``)
+    output : run directory to create (default ``models/<run-id>/``); must not exist
+    log : callable receiving progress lines (the CLI passes ``print`` to stderr)
+    """
+    overrides = list(overrides)
+    cfg = load_config(config_path, overrides)  # validated before any work
+    return train_config(cfg, Path(config_path).stem, output=output, log=log, n_boot=n_boot,
+                        source={"config_path": str(config_path), "overrides": overrides})
+
+
+def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | None = None,
+                 log: Callable[[str], None] | None = None, n_boot: int = 1000,
+                 source: dict | None = None) -> Path:
+    """Train a validated config (see :func:`train`)."""
+    say = log or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    task = get_task(cfg.task)
+    pipeline = build_pipeline(cfg)
+    dsd, dataset_name, data_manifest = load_dataset(cfg.task, cfg.dataset, cfg.data_config)
+    if "train" not in dsd:
+        raise NewsclfError(f"dataset {dataset_name!r} ({cfg.task}) has no train split; splits: {', '.join(dsd)}")
+    splits = {name: split_data(dsd[name], task, name) for name in ("train", *EVAL_SPLITS) if name in dsd}
+    train_data = splits["train"]
+    counts = class_counts(train_data.y, task.labels)
+    present = [lab for lab, n in counts.items() if n]
+    if len(present) < 2:
+        raise NewsclfError(f"dataset {dataset_name!r} ({cfg.task}): the train split has only class(es) "
+                           f"{present} ({counts}); a classifier needs at least two - add data or relabel")
+    notes = []
+    missing = [lab for lab, n in counts.items() if not n]
+    if missing:
+        notes.append(f"classes absent from train: {missing}; the model never predicts them (score 0)")
+    timings["load"] = time.perf_counter() - t
+    say(f"data {dataset_name}/{cfg.task}: " + ", ".join(f"{k} {len(v)}" for k, v in splits.items()))
+
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*least populated class.*")
+        warnings.filterwarnings("ignore", category=UserWarning, module="sklearn")
+        warnings.filterwarnings("ignore", message=".*groups.*folds.*")
+        warnings.filterwarnings("ignore", message=".*folds split rows.*")
+        from sklearn.exceptions import ConvergenceWarning
+
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        model, search = run_search(pipeline, cfg.search, train_data.X, train_data.y, train_data.groups, cfg.seed)
+    timings["fit"] = time.perf_counter() - t
+    if search:
+        say(f"search {search['method']} ({search['cv']}): best {search['best_params']} cv={search['best_score']}")
+
+    t = time.perf_counter()
+    split_metrics, predictions = {}, {}
+    for name in EVAL_SPLITS:
+        if name in splits and len(splits[name]):
+            split_metrics[name], predictions[name] = evaluate_split(model, task, splits[name], cfg.seed, n_boot)
+        elif name in splits:
+            notes.append(f"split {name!r} is empty: not evaluated")
+    if not split_metrics:
+        raise NewsclfError(f"dataset {dataset_name!r} ({cfg.task}) has no non-empty validation or test split")
+    eval_split = "test" if "test" in split_metrics else next(iter(split_metrics))
+    timings["evaluate"] = time.perf_counter() - t
+
+    data_fp = hashlib.sha256("".join(splits[n].fingerprint for n in sorted(splits)).encode()).hexdigest()
+    resolved = cfg.resolved()
+    digest = hashlib.sha256((json.dumps(resolved, sort_keys=True) + data_fp).encode()).hexdigest()
+    run_id = make_run_id(task.name, config_name, digest)
+    final = Path(output) if output else settings.models_dir() / run_id
+    headline_value = split_metrics[eval_split].get(task.headline)
+    metrics = {
+        "run_id": run_id,
+        "task": task.name,
+        "labels": list(task.labels),
+        "positive": list(task.positive),
+        "dataset": dataset_name,
+        "model": cfg.model.name,
+        "features": [f.name for f in cfg.features],
+        "seed": cfg.seed,
+        "eval_split": eval_split,
+        "bootstrap_unit": "group" if splits[eval_split].groups else "example",
+        "train_counts": counts,
+        "splits": split_metrics,
+        "search": search,
+        "top_features": top_features(model),
+        "notes": notes,
+        "predictions": {eval_split: predictions[eval_split]},
+    }
+    t = time.perf_counter()
+    with staged_dir(final) as tmp:
+        joblib.dump(model, tmp / "model.joblib", compress=3)
+        (tmp / "config.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False), encoding="utf-8")
+        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+        write_report(metrics, tmp)
+        timings["write"] = time.perf_counter() - t
+        write_manifest(tmp, {
+            "run_id": run_id,
+            "task": task.name,
+            "labels": list(task.labels),
+            "config_name": config_name,
+            **(source or {}),
+            "dataset": dataset_name,
+            "data_fingerprint": data_fp,
+            "data_manifest_fingerprint": data_manifest.get("fingerprint") if isinstance(data_manifest, dict) else None,
+            "split_fingerprints": {n: s.fingerprint for n, s in splits.items()},
+            "test_fingerprint": splits[eval_split].fingerprint,
+            "eval_split": eval_split,
+            "seed": cfg.seed,
+            "headline": {"metric": task.headline, "split": eval_split, "value": headline_value},
+            "versions": package_versions(),
+            "git_commit": git_commit(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        })
+    say(f"{task.headline} ({eval_split}) = {headline_value:.3f}")
+    return final
