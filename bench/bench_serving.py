@@ -75,7 +75,17 @@ class Server:
         self.port = free_port()
         self.log = log
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bentoml", "serve", target, "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "bentoml",
+                "serve",
+                target,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             cwd=cwd,
             env=env,
             stdout=log.open("wb"),
@@ -130,7 +140,22 @@ def run_hey(url: str, body: bytes, n: int, c: int) -> dict[str, Any]:
         path = fh.name
     try:
         out = subprocess.run(
-            ["hey", "-n", str(n), "-c", str(c), "-m", "POST", "-T", "application/json", "-D", path, "-t", "30", url],
+            [
+                "hey",
+                "-n",
+                str(n),
+                "-c",
+                str(c),
+                "-m",
+                "POST",
+                "-T",
+                "application/json",
+                "-D",
+                path,
+                "-t",
+                "30",
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -169,7 +194,9 @@ def run_python(url: str, body: bytes, n: int, c: int) -> dict[str, Any]:
                 for _ in queue:
                     t = time.perf_counter()
                     try:
-                        r = await client.post(url, content=body, headers={"content-type": "application/json"})
+                        r = await client.post(
+                            url, content=body, headers={"content-type": "application/json"}
+                        )
                         if r.status_code != 200:
                             failed += 1
                     except httpx.HTTPError:
@@ -186,46 +213,69 @@ def run_python(url: str, body: bytes, n: int, c: int) -> dict[str, Any]:
     return {"rps": n / elapsed, "p50_ms": q(0.50), "p99_ms": q(0.99), "failed": failed}
 
 
-def load(url: str, body: bytes, n: int, c: int, repeats: int) -> dict[str, Any]:
-    """Median over ``repeats`` runs (after a short warm-up) of one load setting."""
-    gen = run_hey if shutil.which("hey") else run_python
-    gen(url, body, max(c, min(n // 5, 200)), c)  # warm-up
-    runs = [gen(url, body, n, c) for _ in range(repeats)]
-    return {
-        "rps": statistics.median(r["rps"] for r in runs),
-        "p50_ms": statistics.median(r["p50_ms"] for r in runs),
-        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
-        "failed": sum(r["failed"] for r in runs),
-        "runs": runs,
-    }
-
-
 # --- in-process ---------------------------------------------------------------------------
 
 
-def in_process(run: Path, repeats: int) -> dict[str, float]:
-    """``predict_records`` throughput (sentences/s) of the run's model, bulk and one at a time."""
+class InProcess:
+    """``predict_records`` of the run's model in this process (one BLAS thread, as the server)."""
+
+    def __init__(self, run: Path) -> None:
+        from training.pipeline.predict import predict_records
+        from training.pipeline.runs import load_run
+
+        self.model = load_run(run).model
+        self.predict = predict_records
+        self.bulk = [{"text": SENTENCES[i % len(SENTENCES)]} for i in range(1000)]
+        self.predict(self.model, "boilerplate", self.bulk)  # warm-up
+
+    def bulk_sps(self, times: int = 3) -> float:
+        """Sentences/s in batches of 1,000 (median of ``times``)."""
+        from threadpoolctl import threadpool_limits
+
+        rates = []
+        with threadpool_limits(1):
+            for _ in range(times):
+                t = time.perf_counter()
+                self.predict(self.model, "boilerplate", self.bulk)
+                rates.append(1000 / (time.perf_counter() - t))
+        return statistics.median(rates)
+
+    def single_sps(self, n: int = 200) -> float:
+        """Sentences/s one at a time."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            t = time.perf_counter()
+            for i in range(n):
+                self.predict(self.model, "boilerplate", [self.bulk[i]])
+        return n / (time.perf_counter() - t)
+
+
+def bulk_pairs(local: InProcess, url: str, body: bytes, n: int) -> dict[str, Any]:
+    """``n`` pairs of (one in-process prediction of 1,000 sentences, one HTTP request of the same
+    1,000 sentences), interleaved so that both see the same machine load; medians."""
+    import httpx
     from threadpoolctl import threadpool_limits
 
-    from training.pipeline.predict import predict_records
-    from training.pipeline.runs import load_run
-
-    model = load_run(run).model
-    bulk = [{"text": SENTENCES[i % len(SENTENCES)]} for i in range(1000)]
-    with threadpool_limits(1):
-        predict_records(model, "boilerplate", bulk)
-        bulk_rates = []
-        for _ in range(max(repeats, 3)):
+    http_s, local_s, failed = [], [], 0
+    with httpx.Client(timeout=60) as client, threadpool_limits(1):
+        client.post(url, content=body, headers={"content-type": "application/json"})  # warm-up
+        for _ in range(n):
             t = time.perf_counter()
-            predict_records(model, "boilerplate", bulk)
-            bulk_rates.append(1000 / (time.perf_counter() - t))
-        single_rates = []
-        for _ in range(max(repeats, 3)):
+            local.predict(local.model, "boilerplate", local.bulk)
+            local_s.append(time.perf_counter() - t)
             t = time.perf_counter()
-            for i in range(200):
-                predict_records(model, "boilerplate", [bulk[i]])
-            single_rates.append(200 / (time.perf_counter() - t))
-    return {"bulk_sps": statistics.median(bulk_rates), "single_sps": statistics.median(single_rates)}
+            r = client.post(url, content=body, headers={"content-type": "application/json"})
+            http_s.append(time.perf_counter() - t)
+            failed += r.status_code != 200
+    h, i = statistics.median(http_s), statistics.median(local_s)
+    return {
+        "sps": 1000 / h,
+        "in_process_sps": 1000 / i,
+        "ratio": i / h,
+        "p50_ms": h * 1000,
+        "failed": failed,
+    }
 
 
 # --- models ---------------------------------------------------------------------------------
@@ -259,9 +309,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--boilerplate", type=Path, help="boilerplate run directory")
     parser.add_argument("--stance", type=Path, help="stance run directory")
-    parser.add_argument("--tiny", action="store_true", help="train two tiny models for the benchmark")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per single-sentence run")
-    parser.add_argument("--bulk-requests", type=int, default=30, help="requests per 1,000-sentence run")
+    parser.add_argument(
+        "--tiny", action="store_true", help="train two tiny models for the benchmark"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="requests per single-sentence run"
+    )
+    parser.add_argument(
+        "--bulk-requests", type=int, default=15, help="1,000-sentence requests per run"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--workers", type=int, default=1, help="newsclf service workers")
@@ -281,62 +337,129 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     env.pop("NEWSCLF_ACCESS_LOG", None)
     one = json.dumps({"sentences": [ONE]}).encode()
     bulk = json.dumps({"sentences": [SENTENCES[i % len(SENTENCES)] for i in range(1000)]}).encode()
-    loader = "hey" if shutil.which("hey") else "python (httpx)"
+    gen = run_hey if shutil.which("hey") else run_python
+    loader = "hey" if gen is run_hey else "python (httpx)"
     print(f"load generator: {loader}; models: {runs['boilerplate']}", file=sys.stderr)
 
-    results: dict[str, Any] = {"loader": loader, "run": str(runs["boilerplate"]), "workers": args.workers}
-    results["in_process"] = in_process(runs["boilerplate"], args.repeats)
-    services = [("newsclf", "serving.service:Newsclf", REPO)]
-    if not args.skip_minimal:
-        services.append(("minimal", "minimal_service:Minimal", HERE))
-    for name, target, cwd in services:
-        with Server(target, env, cwd, tmp / f"{name}.log") as server:
-            ready = server.wait_ready()
-            print(f"{name}: ready in {ready:.1f}s on {server.url}", file=sys.stderr)
-            entry: dict[str, Any] = {"ready_s": ready, "single": {}}
-            for c in args.concurrency:
-                entry["single"][c] = load(server.url + "/boilerplate", one, args.requests, c, args.repeats)
-                s = entry["single"][c]
-                print(f"{name} c={c}: {s['rps']:.0f} rps p50 {s['p50_ms']:.1f} ms p99 {s['p99_ms']:.1f} ms "
-                      f"failed {s['failed']}", file=sys.stderr)
-            b = load(server.url + "/boilerplate", bulk, args.bulk_requests, 1, args.repeats)
-            entry["bulk"] = {**b, "sps": b["rps"] * 1000}
-            print(f"{name} bulk: {entry['bulk']['sps']:.0f} sentences/s (p50 {b['p50_ms']:.1f} ms)", file=sys.stderr)
-            results[name] = entry
+    results: dict[str, Any] = {
+        "loader": loader,
+        "run": str(runs["boilerplate"]),
+        "workers": args.workers,
+        "load_average_before": os.getloadavg()[0],
+    }
+    local = InProcess(runs["boilerplate"])
+    names = ["newsclf"] + ([] if args.skip_minimal else ["minimal"])
+    targets_ = {
+        "newsclf": ("serving.service:Newsclf", REPO),
+        "minimal": ("minimal_service:Minimal", HERE),
+    }
+    servers = {}
+    try:
+        for name in names:  # both up at once; measurements alternate between them
+            target, cwd = targets_[name]
+            servers[name] = Server(target, env, cwd, tmp / f"{name}.log")
+        for name, server in servers.items():
+            results[name] = {"ready_s": server.wait_ready(), "single": {}, "bulk_runs": []}
+            print(f"{name}: ready on {server.url}", file=sys.stderr)
+        for server in servers.values():  # warm-up
+            gen(server.url + "/boilerplate", one, 200, 8)
+            gen(server.url + "/boilerplate", bulk, 3, 1)
+        single_runs: dict[str, dict[int, list]] = {
+            n: {c: [] for c in args.concurrency} for n in names
+        }
+        in_single = []
+        for rep in range(args.repeats):
+            in_single.append(local.single_sps())
+            for name, server in servers.items():
+                b = bulk_pairs(local, server.url + "/boilerplate", bulk, args.bulk_requests)
+                results[name]["bulk_runs"].append(b)
+                print(
+                    f"[{rep + 1}/{args.repeats}] {name} bulk: {b['sps']:.0f} sentences/s over HTTP, "
+                    f"{b['in_process_sps']:.0f} in-process (interleaved)",
+                    file=sys.stderr,
+                )
+                for c in args.concurrency:
+                    r = gen(server.url + "/boilerplate", one, args.requests, c)
+                    single_runs[name][c].append(r)
+                    print(
+                        f"[{rep + 1}/{args.repeats}] {name} c={c}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, "
+                        f"p99 {r['p99_ms']:.1f} ms, failed {r['failed']}",
+                        file=sys.stderr,
+                    )
+    finally:
+        for server in servers.values():
+            server.stop()
+    results["load_average_after"] = os.getloadavg()[0]
+    in_bulk = [b["in_process_sps"] for b in results["newsclf"]["bulk_runs"]]
+    results["in_process"] = {
+        "bulk_sps": statistics.median(in_bulk),
+        "single_sps": statistics.median(in_single),
+    }
+    for name in names:
+        for c in args.concurrency:
+            rs = single_runs[name][c]
+            results[name]["single"][c] = {
+                "rps": statistics.median(r["rps"] for r in rs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in rs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in rs),
+                "failed": sum(r["failed"] for r in rs),
+                "runs": rs,
+            }
+        bs = results[name]["bulk_runs"]
+        results[name]["bulk"] = {
+            "sps": statistics.median(b["sps"] for b in bs),
+            "p50_ms": statistics.median(b["p50_ms"] for b in bs),
+            "failed": sum(b["failed"] for b in bs),
+        }
 
     c_hi = max(args.concurrency)
     ours = results["newsclf"]
-    ratios = {"bulk_http_vs_in_process": ours["bulk"]["sps"] / results["in_process"]["bulk_sps"]}
+    ratios = {"bulk_http_vs_in_process": statistics.median(b["ratio"] for b in ours["bulk_runs"])}
     if "minimal" in results:
         ratios["single_vs_minimal"] = {
-            c: ours["single"][c]["rps"] / results["minimal"]["single"][c]["rps"] for c in args.concurrency
+            c: ours["single"][c]["rps"] / results["minimal"]["single"][c]["rps"]
+            for c in args.concurrency
         }
         ratios["bulk_vs_minimal"] = ours["bulk"]["sps"] / results["minimal"]["bulk"]["sps"]
     results["ratios"] = ratios
     targets = {
         "bulk >= 90% of in-process": ratios["bulk_http_vs_in_process"] >= 0.9,
         f"p99 <= 100 ms at c={c_hi}": ours["single"][c_hi]["p99_ms"] <= 100,
-        "no errors": all(s["failed"] == 0 for s in ours["single"].values()) and ours["bulk"]["failed"] == 0,
+        "no errors": all(s["failed"] == 0 for s in ours["single"].values())
+        and ours["bulk"]["failed"] == 0,
     }
     if "minimal" in results:
         targets[f"single >= 1.2x minimal at c={c_hi}"] = ratios["single_vs_minimal"][c_hi] >= 1.2
     results["targets"] = targets
 
     print()
-    print(f"in-process predict: {results['in_process']['bulk_sps']:.0f} sentences/s in batches of 1,000; "
-          f"{results['in_process']['single_sps']:.0f}/s one at a time")
+    print(
+        f"load average {results['load_average_before']:.1f} -> {results['load_average_after']:.1f} "
+        f"({os.cpu_count()} CPUs); load generator {loader}; newsclf workers {args.workers}"
+    )
+    print(
+        f"in-process predict: {results['in_process']['bulk_sps']:.0f} sentences/s in batches of 1,000; "
+        f"{results['in_process']['single_sps']:.0f}/s one at a time"
+    )
     header = f"{'service':<9} {'c':>3} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'failed':>6}"
     print(header)
     for name in ("newsclf", "minimal"):
         if name not in results:
             continue
         for c, s in results[name]["single"].items():
-            print(f"{name:<9} {c:>3} {s['rps']:>8.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} {s['failed']:>6}")
+            print(
+                f"{name:<9} {c:>3} {s['rps']:>8.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} {s['failed']:>6}"
+            )
         b = results[name]["bulk"]
-        print(f"{name:<9} bulk: {b['sps']:.0f} sentences/s (1,000 per request, p50 {b['p50_ms']:.1f} ms)")
+        print(
+            f"{name:<9} bulk: {b['sps']:.0f} sentences/s (1,000 per request, p50 {b['p50_ms']:.1f} ms)"
+        )
     print(f"bulk HTTP / in-process: {ratios['bulk_http_vs_in_process']:.2f}")
     if "single_vs_minimal" in ratios:
-        print("newsclf / minimal (one sentence): " + ", ".join(f"c={c} {r:.2f}x" for c, r in ratios["single_vs_minimal"].items()))
+        print(
+            "newsclf / minimal (one sentence): "
+            + ", ".join(f"c={c} {r:.2f}x" for c, r in ratios["single_vs_minimal"].items())
+        )
     for name, ok in targets.items():
         print(f"target {name}: {'met' if ok else 'MISSED'}")
     if args.json:

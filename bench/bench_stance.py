@@ -38,7 +38,6 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from training import settings  # noqa: E402
@@ -64,10 +63,30 @@ def seed_rows(path: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def corpus_frame(seed: int) -> pd.DataFrame:
+def corpus_frame(seed: int, data_config: str | None = None) -> pd.DataFrame:
+    """Rows of the corpus importers named in ``data_config`` (with their options), both corpora by default.
+
+    Seed-article (``files``) sources are left out: the seed is the held-out check.
+    """
+    import yaml
+
+    sources = [{"kind": "newsmtsc", "options": {}}, {"kind": "dse", "options": {"reverse_none": True}}]
+    if data_config:
+        from training.data.build import resolve_path
+
+        data = yaml.safe_load(resolve_path(data_config).read_text(encoding="utf-8"))
+        sources = [s for s in data.get("sources", []) if s.get("kind") in ("newsmtsc", "dse")] or sources
     root = settings.corpora_dir()
-    rows = newsmtsc.load(root / "newsmtsc", seed=seed, validation=0.1).rows
-    rows += dse.load(root / "dse", seed=seed, validation=0.1, reverse_none=True).rows
+    rows: list[dict] = []
+    for s in sources:
+        loader = newsmtsc.load if s["kind"] == "newsmtsc" else dse.load
+        rows += loader(root / s["kind"], seed=seed, **dict(s.get("options") or {})).rows
+    # both corpora are always evaluated; a per-corpus config trains on its own corpus only
+    have = {s["kind"] for s in sources}
+    for kind, loader, opts in (("newsmtsc", newsmtsc.load, {}), ("dse", dse.load, {"reverse_none": True})):
+        if kind not in have:
+            rows += [dict(r, split="eval-only:" + r["split"]) if r["split"] in ("train", "validation") else r
+                     for r in loader(root / kind, seed=seed, **opts).rows]
     return pd.DataFrame(rows)
 
 
@@ -81,38 +100,40 @@ def scores(gold, pred, groups, n_boot: int, seed: int) -> dict:
             "ci": {k: ci.get(k) for k in ("macro_f1", "accuracy", "f_avg")}}
 
 
-def dse_five_class(model, df: pd.DataFrame, split: str) -> dict:
-    """Rebuild DSE's 0-4 label per raw row from the two directed predictions."""
+def dse_five_class(model, split: str) -> dict:
+    """Rebuild DSE's 0-4 label per row of valid.txt (``test``) or its de-duplicated subset
+    (``test_dedup``: rows whose (sentence, e1, e2) is not in train) from the two directed predictions.
+
+    Both directions are predicted; when neither is favor/against the row is 0, otherwise the more
+    confident non-none direction decides (favor -> 1/2, against -> 3/4).
+    """
     from sklearn.metrics import accuracy_score, f1_score
 
-    part = df[(df.source == "dse") & (df.split == split)]
-    keys = part.drop_duplicates("dse_key")[["dse_key", "dse_label", "text", "target", "speaker",
-                                            "target_start", "target_end", "speaker_start", "speaker_end", "direction"]]
-    # both directions for every raw row: rows carry direction pq or qp; rebuild p and q
-    recs = []
-    for r in keys.itertuples():
-        p, q = (r.speaker, r.target) if r.direction == "pq" else (r.target, r.speaker)
-        for d, spk, tgt in (("pq", p, q), ("qp", q, p)):
-            recs.append({"text": r.text, "target": tgt, "speaker": spk, "side": "", "group": "", "dir": d})
-    X = pd.DataFrame(recs)
-    proba = model.predict_proba(X[INPUTS])
+    root = settings.corpora_dir() / "dse"
+    valid = dse.read_rows(root / "valid.txt")
+    if split == "test_dedup":
+        train_keys = {r[:3] for r in dse.read_rows(root / "train.txt")}
+        valid = [r for r in valid if r[:3] not in train_keys]
+    recs, gold = [], []
+    for sentence, _e1, _e2, label in valid:
+        text, spans = dse.parse_row(sentence)
+        if len(spans) < 2:
+            continue
+        p, q = text[spans[0][0]:spans[0][1]], text[spans[1][0]:spans[1][1]]
+        recs += [{"text": text, "target": q, "speaker": p, "side": "", "group": ""},
+                 {"text": text, "target": p, "speaker": q, "side": "", "group": ""}]
+        gold.append(label)
+    proba = model.predict_proba(pd.DataFrame(recs)[INPUTS])
     classes = [str(c) for c in model.classes_]
     fi, ai, ni = classes.index("favor"), classes.index("against"), classes.index("none")
     pred = []
-    for i in range(0, len(X), 2):
-        a, b = proba[i], proba[i + 1]
-        best_dir = None
-        cand = []
-        for d, pr in (("pq", a), ("qp", b)):
-            if pr.argmax() != ni:
-                cand.append((pr.max(), d, pr))
-        if cand:
-            _, best_dir, pr = max(cand, key=lambda c: c[0])
-            fav = pr[fi] >= pr[ai]
-            pred.append({("pq", True): 1, ("qp", True): 2, ("pq", False): 3, ("qp", False): 4}[(best_dir, fav)])
-        else:
+    for i in range(0, len(recs), 2):
+        cand = [(pr.max(), d, pr) for d, pr in (("pq", proba[i]), ("qp", proba[i + 1])) if pr.argmax() != ni]
+        if not cand:
             pred.append(0)
-    gold = keys.dse_label.tolist()
+            continue
+        _, d, pr = max(cand, key=lambda c: c[0])
+        pred.append({("pq", True): 1, ("qp", True): 2, ("pq", False): 3, ("qp", False): 4}[(d, bool(pr[fi] >= pr[ai]))])
     return {"n": len(gold), "macro_f1": f1_score(gold, pred, average="macro"), "accuracy": accuracy_score(gold, pred)}
 
 
@@ -151,9 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     import training.pipeline.components  # noqa: F401  (registers featurizers/estimators)
+    from training.pipeline.config import load_config
 
     seed = settings.DEFAULT_SEED
-    df = corpus_frame(seed)
+    cfg = load_config(args.config) if not args.run else None
+    df = corpus_frame(cfg.seed if cfg else seed, cfg.data_config if cfg else None)
     t0 = time.perf_counter()
     if args.run:
         from training.pipeline.runs import load_run
@@ -162,9 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         how = f"run {args.run}"
     else:
         from training.pipeline.assemble import build_pipeline
-        from training.pipeline.config import load_config
 
-        cfg = load_config(args.config)
         seed = cfg.seed
         model = build_pipeline(cfg)
         train = df[df.split == "train"]
@@ -176,12 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     for src, splits in (("newsmtsc", ("validation", "test", "dev_mt")), ("dse", ("validation", "test", "test_dedup"))):
         for split in splits:
             part = df[(df.source == src) & (df.split == split)]
+            if not len(part):
+                continue
             pred = model.predict(part[INPUTS])
             s = scores(part.label.tolist(), [str(p) for p in pred], part.group.tolist(), args.boot, seed)
             out["splits"][f"{src}/{split}"] = s
             print(f"{src + '/' + split:22s} {fmt(s)}")
     for split in ("test", "test_dedup"):
-        s = dse_five_class(model, df, split)
+        s = dse_five_class(model, split)
         out["splits"][f"dse5/{split}"] = s
         print(f"{'dse 5-class/' + split:22s} n={s['n']:5d}  macro-F1 {s['macro_f1']:.3f}  acc (micro-F1) {s['accuracy']:.3f}")
 

@@ -24,9 +24,12 @@ class Minimal:
     """``POST /boilerplate {"sentences": [str]}`` and nothing else."""
 
     def __init__(self) -> None:
-        path = os.environ.get("NEWSCLF_BOILERPLATE_RUN") or bentoml.models.get(
-            os.environ.get("NEWSCLF_BOILERPLATE_MODEL", "newsclf-boilerplate:latest")
-        ).path
+        path = (
+            os.environ.get("NEWSCLF_BOILERPLATE_RUN")
+            or bentoml.models.get(
+                os.environ.get("NEWSCLF_BOILERPLATE_MODEL", "newsclf-boilerplate:latest")
+            ).path
+        )
         self.model = load_run(path).model
 
     @bentoml.api

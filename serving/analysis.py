@@ -41,26 +41,12 @@ def _pipeline(model: Any) -> Any:
 
 
 def predict(model: Any, task: str, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """``[{"label", "scores"}]`` for ``records`` (the training helper's ``predict_records``)."""
+    """``[{"label", "scores"}]`` per record (``training.pipeline.predict.predict_records``)."""
     if not records:
         return []
-    try:
-        from training.pipeline.predict import predict_records
-    except ImportError:  # pragma: no cover - until the training module lands
-        predict_records = _predict_records
-    return predict_records(_pipeline(model), task, list(records))
+    from training.pipeline.predict import predict_records
 
-
-def _predict_records(model: Any, task: str, records: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    from training.tasks import to_frame
-
-    proba = model.predict_proba(to_frame(task, records))
-    classes = [str(c) for c in model.classes_]
-    out = []
-    for row in proba.tolist():
-        best = max(range(len(row)), key=row.__getitem__)
-        out.append({"label": classes[best], "scores": dict(zip(classes, row, strict=True))})
-    return out
+    return predict_records(_pipeline(model), task, records)
 
 
 def boilerplate_records(processed: Any) -> list[dict[str, Any]]:
@@ -87,7 +73,9 @@ def article_targets(actors: Any) -> list[str]:
         return []
 
 
-def explain_rows(model: Any, task: str, records: Sequence[Mapping[str, Any]], k: int = 5) -> list[list[dict]]:
+def explain_rows(
+    model: Any, task: str, records: Sequence[Mapping[str, Any]], k: int = 5
+) -> list[list[dict]]:
     """Top ``k`` features behind each record's predicted label: ``[{"feature", "weight"}]`` per record.
 
     Empty lists when the model is not linear (or the explanation module is unavailable).
@@ -101,7 +89,9 @@ def explain_rows(model: Any, task: str, records: Sequence[Mapping[str, Any]], k:
     from training.tasks import to_frame
 
     rows = top_features(_pipeline(model), to_frame(task, records), k=k)
-    return [[{"feature": str(name), "weight": round(float(w), 6)} for name, w in row] for row in rows]
+    return [
+        [{"feature": str(name), "weight": round(float(w), 6)} for name, w in row] for row in rows
+    ]
 
 
 def analyze_article(
@@ -137,7 +127,11 @@ def analyze_article(
     sentences = list(processed.sentences)
     records = boilerplate_records(processed)
     labelled = predict(boilerplate_model, "boilerplate", records)
-    why = explain_rows(boilerplate_model, "boilerplate", records) if explain else [None] * len(records)
+    why = (
+        explain_rows(boilerplate_model, "boilerplate", records)
+        if explain
+        else [None] * len(records)
+    )
     out_sentences = []
     boiler_spans = []
     for sent, pred, reasons in zip(sentences, labelled, why, strict=True):
@@ -198,34 +192,12 @@ def analyze_article(
     return {"sentences": out_sentences, "quotes": out_quotes}
 
 
-def extract_text(page: Article, boilerplate_model: Any, actors: Any = None) -> str:
-    """Main text of an HTML page (an Article with DOM blocks) by the boilerplate model.
+def extract_text(page: Article, boilerplate_model: Any) -> str:
+    """Main text of an HTML page (an Article with DOM blocks) by the boilerplate model
+    (``training.extraction.extract_main_text``, the function ``newsclf extract`` uses)."""
+    from training.extraction import extract_main_text
 
-    Uses ``training.extraction.extract_main_text``; until that module is installed, the content
-    sentences of the page (by the boilerplate model) joined per block.
-    """
-    try:
-        from training.extraction import extract_main_text
-    except ImportError:
-        return _content_sentences(page, boilerplate_model, actors)
-    return extract_main_text(page, _pipeline(boilerplate_model))
-
-
-def _content_sentences(page: Article, boilerplate_model: Any, actors: Any) -> str:
-    from training.data.document import process_article
-
-    processed = process_article(page, actors)
-    labels = predict(boilerplate_model, "boilerplate", boilerplate_records(processed))
-    blocks: list[list[str]] = []
-    last = None
-    for sent, pred in zip(processed.sentences, labels, strict=True):
-        if pred["label"] != "content":
-            continue
-        if sent.block != last:
-            blocks.append([])
-            last = sent.block
-        blocks[-1].append(sent.text)
-    return "\n\n".join(" ".join(parts) for parts in blocks)
+    return extract_main_text(_pipeline(boilerplate_model), page)
 
 
 def analyze_page(
@@ -243,7 +215,7 @@ def analyze_page(
     """
     from training.data.readers import article_from_text
 
-    text = extract_text(page, boilerplate_model, actors)
+    text = extract_text(page, boilerplate_model)
     if not text.strip():
         return {"text": text, "sentences": [], "quotes": []}
     article = article_from_text(text, id=page.id, source=page.source, meta=dict(page.meta))

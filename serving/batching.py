@@ -35,7 +35,9 @@ class Batcher:
         Rows per merged call (a single larger request still runs alone, whole).
     """
 
-    def __init__(self, fn: Callable[[list[Mapping[str, Any]]], list[Any]], max_rows: int = 1024) -> None:
+    def __init__(
+        self, fn: Callable[[list[Mapping[str, Any]]], list[Any]], max_rows: int = 1024
+    ) -> None:
         self.fn = fn
         self.max_rows = max_rows
         self._pending: deque[tuple[list[Mapping[str, Any]], asyncio.Future[list[Any]]]] = deque()

@@ -35,7 +35,9 @@ def load_models(
         if loaded.task != task:
             from training.errors import NewsclfError
 
-            raise NewsclfError(f"{loaded.path}: is a {loaded.task} run; --{task} needs a {task} run")
+            raise NewsclfError(
+                f"{loaded.path}: is a {loaded.task} run; --{task} needs a {task} run"
+            )
         out[task] = loaded
     return out
 
@@ -67,19 +69,23 @@ def analyze_files(
     from training.data.readers import read_articles
 
     out_dir = Path(output) if output is not None else default_output_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     used: set[str] = set()
     for article in read_articles([Path(p) for p in paths]):
         if is_page(article):
-            result = analyze_page(article, models["boilerplate"], models["stance"], actors, targets, explain)
+            result = analyze_page(
+                article, models["boilerplate"], models["stance"], actors, targets, explain
+            )
         else:
-            result = analyze_article(article, models["boilerplate"], models["stance"], actors, targets, explain)
+            result = analyze_article(
+                article, models["boilerplate"], models["stance"], actors, targets, explain
+            )
         name = _safe_name(article.id)
         stem, k = name, 2
         while name in used:
             name, k = f"{stem}-{k}", k + 1
         used.add(name)
+        out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{name}.json"
         path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         written.append(path)

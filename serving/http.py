@@ -32,7 +32,12 @@ Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-_JSON_LIKE = (b"application/json", b"text/plain", b"application/x-www-form-urlencoded", b"text/json")
+_JSON_LIKE = (
+    b"application/json",
+    b"text/plain",
+    b"application/x-www-form-urlencoded",
+    b"text/json",
+)
 
 
 def _summary(payload: Any) -> tuple[str, Any]:
@@ -60,7 +65,10 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": data})
@@ -112,12 +120,18 @@ class RequestGuard:
             if ctype and not ctype.startswith(b"application/json"):
                 if b"pickle" in ctype:
                     return await self._reject(
-                        send, path, 415, "pickle bodies are not accepted: send JSON (Content-Type: application/json)"
+                        send,
+                        path,
+                        415,
+                        "pickle bodies are not accepted: send JSON (Content-Type: application/json)",
                     )
                 if not ctype.startswith(_JSON_LIKE):
                     shown = ctype.decode("latin-1")[:100]
                     return await self._reject(
-                        send, path, 415, f"unsupported Content-Type {shown!r}: send JSON (Content-Type: application/json)"
+                        send,
+                        path,
+                        415,
+                        f"unsupported Content-Type {shown!r}: send JSON (Content-Type: application/json)",
                     )
                 scope = dict(scope)
                 scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
@@ -129,7 +143,10 @@ class RequestGuard:
                     return await self._reject(send, path, 400, "invalid Content-Length header")
                 if size > self.max_body:
                     return await self._reject(
-                        send, path, 413, f"request body is {size} bytes; the limit is {self.max_body} bytes per request"
+                        send,
+                        path,
+                        413,
+                        f"request body is {size} bytes; the limit is {self.max_body} bytes per request",
                     )
             else:  # chunked body: read it here, up to the limit, and replay it
                 chunks = []
@@ -142,7 +159,10 @@ class RequestGuard:
                     seen += len(chunk)
                     if seen > self.max_body:
                         return await self._reject(
-                            send, path, 413, f"request body over the limit of {self.max_body} bytes per request"
+                            send,
+                            path,
+                            413,
+                            f"request body over the limit of {self.max_body} bytes per request",
                         )
                     chunks.append(chunk)
                     if not message.get("more_body", False):
@@ -183,8 +203,15 @@ class RequestGuard:
             if detail:
                 body["detail"] = detail
             data = json.dumps(body).encode()
-            headers = [(k, v) for k, v in start.get("headers", []) if k not in (b"content-length", b"content-type")]
-            headers += [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+            headers = [
+                (k, v)
+                for k, v in start.get("headers", [])
+                if k not in (b"content-length", b"content-type")
+            ]
+            headers += [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+            ]
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": data})
 

@@ -56,7 +56,11 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 def _doc_size(value: str) -> str:
     # len(str) <= UTF-8 length <= 4 * len(str): encode only when the cheap bounds do not decide.
     if len(value) * 4 > MAX_DOC_BYTES:
-        size = len(value) if len(value) > MAX_DOC_BYTES else len(value.encode("utf-8", "surrogatepass"))
+        size = (
+            len(value)
+            if len(value) > MAX_DOC_BYTES
+            else len(value.encode("utf-8", "surrogatepass"))
+        )
         if size > MAX_DOC_BYTES:
             raise PydanticCustomError(
                 "document_too_large",

@@ -121,7 +121,9 @@ def load_run_dir(path: str | os.PathLike, *, tag: str | None = None) -> LoadedMo
     manifest = dict(getattr(run, "manifest", None) or {})
     task = manifest.get("task")
     if task not in DEFAULT_NAMES:
-        raise NewsclfError(f"{path}: unknown task {task!r} in manifest.json (expected boilerplate or stance)")
+        raise NewsclfError(
+            f"{path}: unknown task {task!r} in manifest.json (expected boilerplate or stance)"
+        )
     labels = [str(x) for x in manifest.get("labels") or []]
     if not labels:
         labels = [str(c) for c in getattr(run.model, "classes_", [])]

@@ -105,11 +105,24 @@ def test_build_config_errors_name_file_and_key(tmp_path, data, pattern):
         load_data_config(path)
 
 
+def test_build_config_missing_file(workdir):
+    with pytest.raises(ConfigError, match="nope.yaml: data config not found"):
+        load_data_config("configs/data/nope.yaml")
+
+
 def test_build_config_not_yaml(tmp_path):
     path = tmp_path / "cfg.yaml"
     path.write_text("name: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="cfg.yaml:2: not valid YAML"):
         load_data_config(path)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((settings.configs_dir() / "data").glob("*.yaml")), ids=lambda p: p.name
+)
+def test_build_config_shipped_configs_are_valid(path):
+    cfg, _ = load_data_config(path)
+    assert cfg.name and cfg.sources
 
 
 def test_build_config_seed_file_is_valid():
@@ -333,7 +346,8 @@ def test_build_missing_corpus_is_a_clear_error(workdir, monkeypatch):
 
 
 def test_build_cli_seed_end_to_end(workdir):
-    result = runner.invoke(_app(), ["data", "build", str(SEED_CONFIG)])
+    # a relative config path from another directory falls back to the project root
+    result = runner.invoke(_app(), ["data", "build", "configs/data/seed.yaml"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert lines[-1] == str(workdir / "data" / "seed")
@@ -370,7 +384,9 @@ def test_build_group_by_article_keeps_articles_whole(tmp_path):
             "Sign up to receive our latest news!\n",
             encoding="utf-8",
         )
-    cfg = _cfg([folder], split={"train": 0.5, "validation": 0.25, "test": 0.25, "group_by": "article"})
+    cfg = _cfg(
+        [folder], split={"train": 0.5, "validation": 0.25, "test": 0.25, "group_by": "article"}
+    )
     res = build_dataset(cfg, output_root=tmp_path / "o")
     for task in ("boilerplate", "stance"):
         dd = load_dataset_dict("t", task, root=tmp_path / "o")
@@ -395,3 +411,23 @@ def test_build_broken_annotation_file(tmp_path):
     res = build_dataset(data, output_root=tmp_path / "o", skip_bad=True)
     assert [Path(b["source"]).name for b in res.bad] == ["broken.json"]
     assert res.manifest["tasks"]["stance"]["labelling"][0]["counts"]["gold"] == 10
+
+
+def test_build_importer_bad_options_are_config_errors(workdir, monkeypatch):
+    corpora = workdir / "corpora"
+    (corpora / "aeb").mkdir(parents=True)
+    monkeypatch.setenv("NEWSCLF_CORPORA", str(corpora))
+
+    def fake_load(root, mode="dom"):
+        return Imported(task="boilerplate", rows=[])
+
+    import training.data.importers as importers
+
+    monkeypatch.setattr(importers, "get_importer", lambda name: fake_load)
+    cfg = {
+        "name": "a",
+        "tasks": ["boilerplate"],
+        "sources": [{"kind": "aeb", "options": {"colour": 1}}],
+    }
+    with pytest.raises(ConfigError, match=r"source 'aeb' with options \{'colour': 1\}.*colour"):
+        build_dataset(cfg)

@@ -17,6 +17,7 @@ from training.data.labelling import (
     combine,
     lf_stats,
     majority_vote,
+    make_units,
     summary_stats,
     weak_sentence_labels,
 )
@@ -91,7 +92,10 @@ def test_labelling_story_sentences_get_no_boilerplate_vote(text):
 def test_labelling_repeated_headline_and_first_line():
     head = "Taliban claim control of Panjshir valley"
     assert "first_line" in _fired(BOILERPLATE_LFS, _bp(head, index=0, first_text=head))
-    assert "repeated_headline" in _fired(BOILERPLATE_LFS, _bp(head, index=7, first_text=head))
+    assert "repeated_line" in _fired(
+        BOILERPLATE_LFS, _bp(head, index=7, first_text=head, repeated=True)
+    )
+    assert "repeated_line" not in _fired(BOILERPLATE_LFS, _bp(head, index=0, first_text=head))
 
 
 @pytest.mark.parametrize(
@@ -280,3 +284,48 @@ def test_labelling_word_gates_never_hide_a_match(text):
             expected = gated.pattern.search(text.lower()) is not None
             assert gated.hit(unit) == expected, name
             assert gated.hit(item) == expected, name
+
+
+def test_labelling_make_units_marks_repeated_lines():
+    units = make_units(
+        [
+            ("Taliban take Panjshir valley", None),
+            ("Body text here.", None),
+            ("Taliban  take Panjshir valley", None),
+        ]
+    )
+    assert [u.repeated for u in units] == [False, False, True]
+    assert all(u.first_text == "Taliban take Panjshir valley" for u in units)
+    assert (
+        next(lf for lf in BOILERPLATE_LFS if lf.name == "repeated_line")(units[2]) == "boilerplate"
+    )
+
+
+@pytest.mark.corpora
+def test_labelling_boilerplate_lfs_agree_with_aeb_alignment_labels():
+    from types import SimpleNamespace
+
+    from training import settings
+    from training.data.importers import get_importer
+
+    root = settings.corpora_dir() / "aeb"
+    if not root.is_dir():
+        pytest.skip(f"corpus 'aeb' not found at {root} (set NEWSCLF_CORPORA to the corpora folder)")
+    rows = get_importer("aeb")(root, unit="sentence", mode="dom", limit=15).rows
+    units, gold = [], []
+    for page in dict.fromkeys(r["group"] for r in rows):
+        page_rows = [r for r in rows if r["group"] == page]
+        spans = [
+            (
+                r["text"],
+                SimpleNamespace(**{k: r[k] for k in ("tag_path", "attrs", "link_density", "tag")}),
+            )
+            for r in page_rows
+        ]
+        units += make_units(spans)
+        gold += [BP_LABELS.index(r["label"]) for r in page_rows]
+    L = apply_lfs(BOILERPLATE_LFS, units, BP_LABELS)
+    for combiner in ("majority", "label_model"):
+        y, _ = combine(L, 2, combiner)
+        summary = summary_stats(y, BP_LABELS, np.array(gold))
+        assert summary["coverage"] > 0.85 and summary["accuracy"] > 0.85, (combiner, summary)

@@ -25,11 +25,20 @@ BOILERPLATE_ROWS = [
     ("Advertisement", "boilerplate"),
     ("Comments are closed", "boilerplate"),
     ("Taliban forces entered the Panjshir valley on Monday after days of fighting.", "content"),
-    ("The resistance front said its fighters still held strategic positions in the mountains.", "content"),
-    ("Residents described heavy shelling overnight in several districts of the province.", "content"),
+    (
+        "The resistance front said its fighters still held strategic positions in the mountains.",
+        "content",
+    ),
+    (
+        "Residents described heavy shelling overnight in several districts of the province.",
+        "content",
+    ),
     ("Ahmad Massoud called on Afghans to rise up against the new rulers in Kabul.", "content"),
     ("Talks between the two sides collapsed last week, officials said.", "content"),
-    ("A spokesman for the group claimed the whole province was now under their control.", "content"),
+    (
+        "A spokesman for the group claimed the whole province was now under their control.",
+        "content",
+    ),
     ("Thousands of families fled to neighbouring valleys as the fighting spread.", "content"),
     ("The former vice president said he remained inside the country.", "content"),
     ("Communications with the valley were cut for most of the week.", "content"),
@@ -67,7 +76,10 @@ def _tiny_dataset(data_dir: Path) -> None:
 
     def build(task: str, rows: list[dict]) -> None:
         spec = get_task(task)
-        feats = {c: Value("float64" if isinstance(d, float) else "string") for c, d in spec.inputs.items()}
+        feats = {
+            c: Value("float64" if isinstance(d, float) else "string")
+            for c, d in spec.inputs.items()
+        }
         feats["label"] = ClassLabel(names=list(spec.labels))
         features = Features(feats)
         full = []
@@ -77,9 +89,9 @@ def _tiny_dataset(data_dir: Path) -> None:
             row["label"] = spec.labels.index(r["label"])
             full.append(row)
         splits = {"train": full, "validation": full[::3], "test": full[1::3]}
-        DatasetDict({k: Dataset.from_list(v, features=features) for k, v in splits.items()}).save_to_disk(
-            str(data_dir / "tiny" / task)
-        )
+        DatasetDict(
+            {k: Dataset.from_list(v, features=features) for k, v in splits.items()}
+        ).save_to_disk(str(data_dir / "tiny" / task))
 
     n = len(BOILERPLATE_ROWS)
     build(
@@ -91,7 +103,10 @@ def _tiny_dataset(data_dir: Path) -> None:
     )
     build(
         "stance",
-        [{"text": t, "target": tg, "label": lab, "group": f"doc{i % 4}"} for i, (t, tg, lab) in enumerate(STANCE_ROWS)],
+        [
+            {"text": t, "target": tg, "label": lab, "group": f"doc{i % 4}"}
+            for i, (t, tg, lab) in enumerate(STANCE_ROWS)
+        ],
     )
 
 
@@ -129,3 +144,18 @@ def train_tiny_runs(root: Path) -> dict[str, Path]:
 def tiny_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Run directories of a tiny boilerplate and a tiny stance model (trained once per session)."""
     return train_tiny_runs(tmp_path_factory.mktemp("tiny-runs"))
+
+
+@pytest.fixture(scope="session")
+def client(tiny_runs):
+    """A TestClient on the service's ASGI app serving the tiny runs (one app per session: BentoML
+    registers its Prometheus metrics once per process)."""
+    from starlette.testclient import TestClient
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSCLF_BOILERPLATE_RUN", str(tiny_runs["boilerplate"]))
+        mp.setenv("NEWSCLF_STANCE_RUN", str(tiny_runs["stance"]))
+        from serving.service import Newsclf
+
+        with TestClient(Newsclf.to_asgi(), raise_server_exceptions=False) as c:
+            yield c

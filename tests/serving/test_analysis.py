@@ -42,7 +42,9 @@ def test_analysis_seed_article_shape(models, actors, seed_path):
 
 
 def test_analysis_explain_adds_features(models, actors, seed_path):
-    out = analyze_article(_seed_article(seed_path), models["boilerplate"], models["stance"], actors, explain=True)
+    out = analyze_article(
+        _seed_article(seed_path), models["boilerplate"], models["stance"], actors, explain=True
+    )
     assert all("features" in s for s in out["sentences"])
     stances = [v for q in out["quotes"] for v in q["stance"].values()]
     assert stances and all(isinstance(v["features"], list) for v in stances)
@@ -68,8 +70,7 @@ def test_analysis_html_text_is_what_offsets_index(models, actors):
         assert out["text"][s["start"] : s["end"]] == s["text"]
 
 
-def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path):
-    from starlette.testclient import TestClient
+def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path, client):
     from typer.testing import CliRunner
 
     from training.cli import app
@@ -84,13 +85,7 @@ def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path)
     assert written.is_file()
     cli = json.loads(written.read_text(encoding="utf-8"))
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NEWSCLF_BOILERPLATE_RUN", str(tiny_runs["boilerplate"]))
-        mp.setenv("NEWSCLF_STANCE_RUN", str(tiny_runs["stance"]))
-        from serving.service import Newsclf
-
-        with TestClient(Newsclf.to_asgi()) as client:
-            http = client.post("/analyze", json={"text": seed_text}).json()
+    http = client.post("/analyze", json={"text": seed_text}).json()
     assert [(s["start"], s["end"], s["label"]) for s in cli["sentences"]] == [
         (s["start"], s["end"], s["label"]) for s in http["sentences"]
     ]
@@ -99,14 +94,18 @@ def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path)
     ]
 
 
-def test_analysis_cli_errors_are_clean(tmp_path, tiny_runs):
+def test_analysis_cli_errors_are_clean(tmp_path, tiny_runs, workdir):
     from typer.testing import CliRunner
 
     from training.cli import app
 
     missing = CliRunner().invoke(app, ["analyze", str(tmp_path / "nope.txt"), "--boilerplate",
                                        str(tiny_runs["boilerplate"]), "--stance", str(tiny_runs["stance"])])  # fmt: skip
-    assert missing.exit_code == 1 and "nope.txt" in missing.output and "Traceback" not in missing.output
+    assert (
+        missing.exit_code == 1
+        and "nope.txt" in missing.output
+        and "Traceback" not in missing.output
+    )
     swapped = CliRunner().invoke(app, ["analyze", str(tmp_path), "--boilerplate", str(tiny_runs["stance"]),
                                        "--stance", str(tiny_runs["stance"])])  # fmt: skip
     assert swapped.exit_code == 1 and "boilerplate" in swapped.output
@@ -117,7 +116,9 @@ def test_analysis_cli_promote_prints_tag(tiny_runs, tmp_path, monkeypatch):
 
     from training.cli import app
 
-    monkeypatch.setattr("serving.promote.promote", lambda run, name=None: f"{name or 'newsclf-stance'}:v1")
+    monkeypatch.setattr(
+        "serving.promote.promote", lambda run, name=None: f"{name or 'newsclf-stance'}:v1"
+    )
     result = CliRunner().invoke(app, ["promote", str(tiny_runs["stance"]), "--name", "x"])
     assert result.exit_code == 0 and result.output.strip() == "x:v1"
     monkeypatch.undo()

@@ -23,7 +23,9 @@ def test_promote_saves_run_with_labels_and_metadata(tiny_runs, tmp_path):
     assert loaded.labels == ["favor", "against", "none"]
     run = load_run_dir(tiny_runs["stance"])
     assert loaded.run_id == run.run_id and loaded.data_fingerprint == run.data_fingerprint
-    stored = bentoml.models.get(tag, _model_store=__import__("serving.models").models.model_store(store))
+    stored = bentoml.models.get(
+        tag, _model_store=__import__("serving.models").models.model_store(store)
+    )
     labels = stored.info.labels
     assert labels["run_id"] == run.run_id
     assert labels["task"] == "stance"

@@ -22,21 +22,11 @@ TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def client(tiny_runs, tmp_path_factory):
-    from starlette.testclient import TestClient
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NEWSCLF_BOILERPLATE_RUN", str(tiny_runs["boilerplate"]))
-        mp.setenv("NEWSCLF_STANCE_RUN", str(tiny_runs["stance"]))
-        from serving.service import Newsclf
-
-        with TestClient(Newsclf.to_asgi(), raise_server_exceptions=False) as c:
-            yield c
-
-
 def test_service_boilerplate_labels_every_sentence(client):
-    resp = client.post("/boilerplate", json={"sentences": ["Skip to content", "Taliban forces entered the valley."]})
+    resp = client.post(
+        "/boilerplate",
+        json={"sentences": ["Skip to content", "Taliban forces entered the valley."]},
+    )
     assert resp.status_code == 200
     out = resp.json()
     assert [set(r) for r in out] == [{"label", "scores"}] * 2
@@ -54,7 +44,11 @@ def test_service_boilerplate_empty_list(client):
 
 def test_service_stance_scores_every_label(client):
     quotes = [
-        {"text": "We will fight the Taliban until our last breath", "target": "taliban", "speaker": "Ahmad Massoud"},
+        {
+            "text": "We will fight the Taliban until our last breath",
+            "target": "taliban",
+            "speaker": "Ahmad Massoud",
+        },
         {"text": "We have taken full control of Panjshir", "target": "nrf", "side": "taliban"},
     ]
     resp = client.post("/stance", json={"quotes": quotes})
@@ -123,7 +117,11 @@ def test_service_extract_returns_text(client):
         ("/boilerplate", {"sentences": ["a"] * (MAX_ITEMS + 1)}, "1000"),
         ("/boilerplate", {"sentences": ["x" * (MAX_CHARS + 1)]}, "10000 characters"),
         ("/stance", {"quotes": [{"text": "a", "target": "t"}] * (MAX_ITEMS + 1)}, "1000"),
-        ("/stance", {"quotes": [{"text": "x" * (MAX_CHARS + 1), "target": "t"}]}, "10000 characters"),
+        (
+            "/stance",
+            {"quotes": [{"text": "x" * (MAX_CHARS + 1), "target": "t"}]},
+            "10000 characters",
+        ),
         ("/analyze", {"text": "x" * (MAX_DOC_BYTES + 1)}, "2 MB"),
         ("/extract", {"html": "x" * (MAX_DOC_BYTES + 1)}, "2 MB"),
         ("/analyze", {"text": "a", "html": "<p>b</p>"}, "exactly one of"),
@@ -146,7 +144,14 @@ def test_service_rejects_bad_body_with_400(client, path, body, needle):
 
 @pytest.mark.parametrize(
     "raw",
-    [b"{not json", b'{"sentences": ["\xff\xfe"]}', b'{"sentences": ["\\ud800"]}', b"", b"null", b"\x00\x01"],
+    [
+        b"{not json",
+        b'{"sentences": ["\xff\xfe"]}',
+        b'{"sentences": ["\\ud800"]}',
+        b"",
+        b"null",
+        b"\x00\x01",
+    ],
 )
 def test_service_rejects_invalid_json_or_utf8_with_400(client, raw):
     resp = client.post("/boilerplate", content=raw, headers={"content-type": "application/json"})
@@ -179,19 +184,12 @@ def test_service_reads_json_sent_with_other_content_types(client, ctype):
     assert resp.status_code == 200, resp.text
 
 
-def test_service_rejects_oversized_body_with_413(client, monkeypatch):
-    resp = client.post(
-        "/boilerplate", content=b"{}", headers={"content-type": "application/json", "content-length": str(10**9)}
-    )
-    assert resp.status_code in (400, 413)
-
-
 @pytest.mark.parametrize(
     ("path", "body"),
     [
         ("/analyze", {"text": ""}),
         ("/analyze", {"text": "   \n\n  "}),
-        ("/analyze", {"text": "\u201c\u201c\u201d\" \u00ab\u00bb \x00 \ufeff"}),
+        ("/analyze", {"text": '\u201c\u201c\u201d" \u00ab\u00bb \x00 \ufeff'}),
         ("/analyze", {"html": ""}),
         ("/analyze", {"html": "not html at all"}),
         ("/analyze", {"html": "\x00\x01\x02" * 100}),

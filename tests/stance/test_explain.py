@@ -51,3 +51,14 @@ def test_explain_top_features_nonlinear_is_empty():
     X, y = data()
     pipe = Pipeline([("features", StanceTfidf(min_df=1, actors=ACTORS)), ("model", RandomForestClassifier(n_estimators=3, random_state=0))]).fit(X, y)
     assert top_features(pipe, X) == [[] for _ in range(len(X))]
+
+
+def test_explain_top_features_relation_gate():
+    from training.pipeline.features.stance import RelationGate, StanceRelation
+
+    X, y = data()
+    feats = FeatureUnion([("w", StanceTfidf(min_df=1, actors=ACTORS)), ("rel", StanceRelation(actors=ACTORS))])
+    pipe = Pipeline([("features", feats), ("model", RelationGate(base_params={"C": 10.0}))]).fit(X, y)
+    out = top_features(pipe, X, k=2)
+    assert len(out) == len(X) and any(out)
+    assert pipe.named_steps["model"].coef_.shape[0] == 3

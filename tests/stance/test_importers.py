@@ -6,8 +6,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from support import corpus_or_skip
+
 from training.data.importers import dse, get_importer, newsmtsc
 
 
@@ -113,3 +113,17 @@ def test_dse_load_corpus():
     assert {r["label"] for r in imp.rows} == {"favor", "against", "none"}
     assert all(r["text"][r["target_start"]:r["target_end"]] == r["target"] for r in imp.rows)
     assert all("[" not in r["target"] for r in imp.rows)
+
+
+def test_dse_absent_target_twins(tmp_path: Path):
+    names = ["Adams", "Baker", "Clark", "Davis", "Evans", "Fisher", "Green", "Hughes", "Irwin", "Jones",
+             "Klein", "Lopez", "Moore", "Nolan", "Owens", "Price", "Quinn", "Reyes", "Smith", "Turner"]
+    lines = [f"[{a}] criticised [{b}].\t{a}\t{b}\t3\n" for a, b in zip(names[::2], names[1::2], strict=True)]
+    (tmp_path / "train.txt").write_text("".join(lines), encoding="utf-8")
+    (tmp_path / "valid.txt").write_text("[Carl] met [Dora].\tCarl\tDora\t0\n", encoding="utf-8")
+    imp = dse.load(tmp_path, validation=0.0, absent=0.5, seed=1)
+    twins = [r for r in imp.rows if r["label_source"] == "dse-absent"]
+    assert twins and all(r["label"] == "none" and r["split"] == "train" for r in twins)
+    assert all(r["target"].lower() not in r["text"].lower() for r in twins)
+    assert all("target_start" not in r for r in twins)
+    assert dse.load(tmp_path, validation=0.0, absent=0.5, seed=1).rows == imp.rows

@@ -37,7 +37,7 @@ def frame():
         ("Anti-Taliban forces met the Taliban.", "taliban", "", "", "Anti-Taliban forces met the tgt ."),
         ("Joe Biden said Biden's plan works.", "Joe Biden", "", "", "tgt said tgt plan works."),
         ("Trump praised Pelosi.", "Pelosi", "Trump", "", "spk praised tgt ."),
-        ("We will fight on.", "nrf", "Ahmad Massoud", "nrf", 'spk said : " tgt will fight on. "'),
+        ("We will fight on.", "nrf", "Ahmad Massoud", "nrf", 'spk said : " We will fight on. "'),
         ("They rejected talks.", "nrf", "Zabihullah Mujahid", "taliban", 'spk said : " tgt rejected talks. "'),
         ("We will continue our fight.", "taliban", "Ahmad Massoud", "nrf", 'spk said : " We will continue our fight against tgt. "'),
         ("We need their expertise.", "nrf", "Zabihullah Mujahid", "taliban", 'spk said : " We need their expertise. "'),
@@ -45,6 +45,14 @@ def frame():
 )
 def test_stance_mark_text(text, target, speaker, side, expected):
     assert stance.mark_text(text, target, speaker, side, ACTORS) == expected
+
+
+@pytest.mark.parametrize(
+    ("pronouns", "expected"),
+    [("both", 'spk said : " tgt will fight on. "'), ("other", 'spk said : " We will fight on. "'), ("none", 'spk said : " We will fight on. "')],
+)
+def test_stance_mark_text_self_pronouns(pronouns, expected):
+    assert stance.mark_text("We will fight on.", "nrf", "Ahmad Massoud", "nrf", ACTORS, pronouns=pronouns) == expected
 
 
 def test_stance_mark_text_span_and_keep_mention():
@@ -109,3 +117,42 @@ def test_stance_dense_missing_package_is_clear(monkeypatch):
 
     with pytest.raises(ConfigError, match="stance-dense"):
         stance.StanceDense(actors=ACTORS).fit(frame())
+
+
+def _gate_pipeline():
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    feats = FeatureUnion([("w", stance.StanceTfidf(min_df=1, actors=ACTORS)), ("rel", stance.StanceRelation(actors=ACTORS))])
+    return Pipeline([("features", feats), ("model", stance.RelationGate(base="logreg", base_params={"C": 10.0}))])
+
+
+def test_stance_relation_gate_never_contradicts_side():
+    X = pd.DataFrame(
+        [{"text": t, "target": g, "speaker": "", "side": "", "group": str(i)}
+         for i, (t, g) in enumerate([("Evil killers", "A"), ("Great heroes", "B"), ("Met today", "C")] * 3)]
+    )
+    y = ["against", "favor", "none"] * 3
+    pipe = _gate_pipeline().fit(X, y)
+    probe = pd.DataFrame(
+        [
+            {"text": "The Taliban are evil killers", "target": "taliban", "speaker": "Mujahid", "side": "taliban", "group": "s"},
+            {"text": "The NRF are great heroes", "target": "nrf", "speaker": "Mujahid", "side": "taliban", "group": "s"},
+            {"text": "The Taliban are evil killers", "target": "taliban", "speaker": "", "side": "", "group": "s"},
+        ]
+    )
+    assert list(pipe.predict(probe)) == ["none", "none", "against"]
+    proba = pipe.predict_proba(probe)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert pickle.loads(pickle.dumps(pipe)).predict(probe).tolist() == pipe.predict(probe).tolist()
+    assert clone(pipe.named_steps["model"]).get_params()["base"] == "logreg"
+
+
+def test_stance_relation_gate_needs_relation_columns_last():
+    from sklearn.pipeline import Pipeline
+
+    from training.errors import ConfigError
+
+    X = frame()
+    pipe = Pipeline([("features", stance.StanceCues(actors=ACTORS, lexicon=None)), ("model", stance.RelationGate())])
+    with pytest.raises(ConfigError, match="stance_relation"):
+        pipe.fit(X, ["against", "favor", "none", "against"])

@@ -154,7 +154,16 @@ def compare_cmd(
         raise NewsclfError(f"--format {fmt!r}: use table, md, json or html")
     paths = list(runs or [])
     if task:
-        paths += [Path(r["path"]) for r in list_runs() if r["task"] == task]
+        found = [r for r in list_runs() if r["task"] == task]
+        if found and not force:
+            # runs of the task evaluated on the same test data as the newest one
+            latest = found[-1]["test_fingerprint"]
+            same = [r for r in found if r["test_fingerprint"] == latest]
+            if len(same) < len(found):
+                _err(f"comparing the {len(same)} {task} runs on the newest test data; "
+                     f"{len(found) - len(same)} older runs on other data skipped (--force lists all)")
+            found = same
+        paths += [Path(r["path"]) for r in found]
     if not paths:
         raise NewsclfError("give run directories or --task TASK (see `newsclf runs`)")
     result = compare_runs(paths, metric=metric, force=force)

@@ -26,11 +26,11 @@ def quickstart_cmd() -> None:
 
     for comp in result["comparisons"].values():
         Console(width=max(console.width, min(table_width(comp), 240))).print(render(comp, "table"))
-    console.print(f"\nquickstart done in {result['seconds']:.1f} s. Reports:")
+    typer.echo(f"\nquickstart done in {result['seconds']:.1f} s. Reports:")
     for stem, path in result["runs"].items():
-        console.print(f"  {stem:22} {path / 'report.html'}", markup=False, highlight=False)
-    console.print("Next: `newsclf runs`, `newsclf compare --task stance --format html -o compare.html`, "
-                  "`newsclf predict RUN \"text\"`.", markup=False)
+        typer.echo(f"  {stem:20} {path / 'report.html'}")
+    typer.echo("Next: newsclf runs | newsclf compare --task stance --format html -o compare.html | "
+               'newsclf predict RUN "some text"')
 
 
 def register(app: typer.Typer) -> None:

@@ -34,7 +34,10 @@ def _clean_errors(fn):
 def promote_cmd(
     run: Annotated[Path, typer.Argument(help="Run directory (models/<run-id>/).")],
     name: Annotated[
-        str | None, typer.Option(help="Model-store name (default newsclf-boilerplate / newsclf-stance by task).")
+        str | None,
+        typer.Option(
+            help="Model-store name (default newsclf-boilerplate / newsclf-stance by task)."
+        ),
     ] = None,
 ) -> None:
     """Check RUN's hashes and save it into the BentoML model store; prints the new tag."""
@@ -45,18 +48,30 @@ def promote_cmd(
 
 def serve_cmd(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 3000,
-    host: Annotated[str, typer.Option(help="Address to bind (0.0.0.0 for all interfaces).")] = "127.0.0.1",
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one model copy each).")] = 1,
+    host: Annotated[
+        str, typer.Option(help="Address to bind (0.0.0.0 for all interfaces).")
+    ] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (one model copy each).")
+    ] = 1,
     threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 1,
     boilerplate: Annotated[
-        Path | None, typer.Option(help="Serve this boilerplate run directory instead of the promoted model.")
+        Path | None,
+        typer.Option(help="Serve this boilerplate run directory instead of the promoted model."),
     ] = None,
-    stance: Annotated[Path | None, typer.Option(help="Serve this stance run directory instead of the promoted model.")] = None,
-    access_log: Annotated[bool, typer.Option(help="Log every request (costs ~30% throughput).")] = False,
+    stance: Annotated[
+        Path | None,
+        typer.Option(help="Serve this stance run directory instead of the promoted model."),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (costs ~30% throughput).")
+    ] = False,
 ) -> None:
     """Start the HTTP service (bentoml serve) with the promoted models."""
     env = dict(os.environ)
-    env.update(NEWSCLF_WORKERS=str(workers), NEWSCLF_THREADS=str(threads), BENTOML_DO_NOT_TRACK="true")
+    env.update(
+        NEWSCLF_WORKERS=str(workers), NEWSCLF_THREADS=str(threads), BENTOML_DO_NOT_TRACK="true"
+    )
     if access_log:
         env["NEWSCLF_ACCESS_LOG"] = "1"
     for key, run in (("NEWSCLF_BOILERPLATE_RUN", boilerplate), ("NEWSCLF_STANCE_RUN", stance)):
@@ -87,16 +102,22 @@ def serve_cmd(
 
 
 def analyze_cmd(
-    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html, .jsonl, .gz) or folders.")],
+    articles: Annotated[
+        list[Path], typer.Argument(help="Article files (.txt, .html, .jsonl, .gz) or folders.")
+    ],
     boilerplate: Annotated[
         Path | None, typer.Option(help="Boilerplate run directory (default: the promoted model).")
     ] = None,
-    stance: Annotated[Path | None, typer.Option(help="Stance run directory (default: the promoted model).")] = None,
+    stance: Annotated[
+        Path | None, typer.Option(help="Stance run directory (default: the promoted model).")
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Folder for the JSON files (default data/analysis/).")
+        Path | None,
+        typer.Option("--output", "-o", help="Folder for the JSON files (default data/analysis/)."),
     ] = None,
     target: Annotated[
-        list[str] | None, typer.Option("--target", help="Stance target (repeatable; default: every actor).")
+        list[str] | None,
+        typer.Option("--target", help="Stance target (repeatable; default: every actor)."),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add the top features behind each label.")] = False,
 ) -> None:
@@ -114,7 +135,9 @@ def analyze_cmd(
             err=True,
         )
 
-    written = analyze_files(articles, models, actors, output, targets=target or None, explain=explain, on_written=report)
+    written = analyze_files(
+        articles, models, actors, output, targets=target or None, explain=explain, on_written=report
+    )
     if not written:
         raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))
     for path in written:

@@ -1,0 +1,1 @@
+"""Comparison of runs: :func:`training.comparison.compare.compare_runs` and ``render``."""

@@ -223,12 +223,14 @@ def chart_png(result: dict[str, Any]) -> bytes:
     vals = [r["value"] for r in rows]
     err = np.array([[r["value"] - (r["interval"] or [r["value"]] * 2)[0] for r in rows],
                     [(r["interval"] or [r["value"]] * 2)[1] - r["value"] for r in rows]])
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 1.2))
+    width = 9.0
+    left = min(0.6, (0.065 * max(len(r["run_id"]) for r in rows) + 0.2) / width)
+    fig, ax = plt.subplots(figsize=(width, 0.5 * len(rows) + 1.2))
     ax.barh([r["run_id"] for r in rows], vals, xerr=np.clip(err, 0, None), color="tab:blue", capsize=3)
     ax.set_xlabel(result["metric"])
     ax.set_xlim(0, 1)
     ax.tick_params(axis="y", labelsize=7)
-    fig.tight_layout()
+    fig.subplots_adjust(left=left, right=0.97, bottom=0.8 / (0.5 * len(rows) + 1.2), top=0.95)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)
     plt.close(fig)

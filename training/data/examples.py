@@ -136,47 +136,30 @@ class Collector:
                     start = b.start + (len(text) - len(text.lstrip()))
                     spans.append((start, start + len(stripped), stripped, b.index))
         n = len(spans)
-        first = spans[0][2].strip() if spans else ""
-        rows, items, golds = [], [], []
-        for i, (start, end, text, block_index) in enumerate(spans):
-            b = blocks.get(block_index)
-            position = i / (n - 1) if n > 1 else 0.0
-            tag_path = b.tag_path if b else ""
-            attrs = b.attrs if b else ""
-            link_density = float(b.link_density) if b else 0.0
-            tag = b.tag if b else "p"
+        units = lab.make_units(
+            [(text, blocks.get(block_index)) for _, _, text, block_index in spans]
+        )
+        rows, golds = [], []
+        for i, ((start, end, text, block_index), unit) in enumerate(zip(spans, units, strict=True)):
             rows.append(
                 {
                     "text": text,
                     "group": article.id,
-                    "position": position,
-                    "tag_path": tag_path,
-                    "attrs": attrs,
-                    "link_density": link_density,
-                    "tag": tag,
+                    "position": i / (n - 1) if n > 1 else 0.0,
+                    "tag_path": unit.tag_path,
+                    "attrs": unit.attrs,
+                    "link_density": unit.link_density,
+                    "tag": unit.tag,
                     "article": article.id,
                     "block": int(block_index),
                     "start": int(start),
                     "end": int(end),
                 }
             )
-            items.append(
-                lab.Unit(
-                    text=text,
-                    index=i,
-                    n_units=n,
-                    tag_path=tag_path,
-                    attrs=attrs,
-                    link_density=link_density,
-                    tag=tag,
-                    first_text=first,
-                )
-            )
             label = gold.sentences.get((start, end)) if gold else None
-            golds.append(
-                self._gold_code(label, f"{article.source or article.id}: sentence {start}-{end}")
-            )
-        return rows, items, golds
+            where = f"{article.source or article.id}: sentence {start}-{end}"
+            golds.append(self._gold_code(label, where))
+        return rows, units, golds
 
     def _stance(self, processed: Any, gold: Gold | None):
         article = processed.article

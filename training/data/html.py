@@ -110,6 +110,11 @@ def decode_html(data: bytes, source: str = "") -> tuple[str, str]:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass
+    if declared == "utf-8":  # declared UTF-8 but not valid: almost always Windows-1252 in practice
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     try:
         import charset_normalizer  # optional: better guesses for undeclared legacy encodings
 

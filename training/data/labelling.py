@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,6 +51,7 @@ __all__ = [
     "lf_stats",
     "lfs_for",
     "majority_vote",
+    "make_units",
     "stance_items",
     "summary_stats",
     "units_of",
@@ -84,8 +84,9 @@ class LabellingFunction:
 class Unit:
     """A sentence of a document, with what the boilerplate LFs look at.
 
-    ``first_text`` is the document's first unit (usually the headline) for repeated-headline
-    detection; DOM fields are "" / 0.0 / "p" for plain text.
+    ``first_text`` is the document's first unit (usually the headline); ``repeated`` says that
+    the same text occurred earlier in the document (a headline repeated in a breadcrumb, a pull
+    quote). DOM fields are "" / 0.0 / "p" for plain text. Build them with :func:`make_units`.
     """
 
     text: str
@@ -96,21 +97,18 @@ class Unit:
     link_density: float = 0.0
     tag: str = "p"
     first_text: str = ""
+    repeated: bool = False
     lower: str = field(init=False)
     n_words: int = field(init=False)
     n_function: int = field(init=False)
     tokens: frozenset = field(init=False)
-    prefixes: frozenset = field(init=False)
-    has_digit: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.text = self.text.strip()
         self.lower = self.text.lower()
-        words = _WORD.findall(self.lower)
+        words = self.lower.split()  # white-space tokens: cheap, close enough for counts
         self.n_words = len(words)
         self.n_function = len(_FUNCTION_WORDS.intersection(words))  # distinct function words
-        self.has_digit = _DIGIT.search(self.text) is not None
-        self.prefixes = _prefixes(words)
         path_tokens = (
             _TOKEN_SPLIT.split(f"{self.tag_path} {self.attrs}".lower())
             if (self.tag_path or self.attrs)
@@ -119,59 +117,49 @@ class Unit:
         self.tokens = frozenset(t for t in path_tokens if t)
 
 
-_WORD = re.compile(r"\w+(?:['’]\w+)?")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _DIGIT = re.compile(r"\d")
 _END_PUNCT = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
 class _Gated:
-    """A lower-case regex behind a word gate.
+    """A lower-case regex behind a substring gate.
 
-    ``triggers`` are 4-character word prefixes (whole words when shorter) of which at least one
-    must occur in the item for the regex to possibly match; the regex only runs when one does
-    (a set test costs far less than scanning a long sentence that does not match). Patterns are
-    written in lower case and searched in the lower-cased text (faster than IGNORECASE).
+    ``triggers`` are substrings (word beginnings) of which at least one occurs in every text the
+    regex can match; the regex only runs when one does (substring tests run in C and cost far
+    less than CPython's ``re`` scanning a long sentence with a large alternation that does not
+    match). Patterns are written in lower case and searched in the lower-cased text (faster
+    than IGNORECASE).
     """
 
     __slots__ = ("pattern", "triggers")
 
     def __init__(self, pattern: str, triggers: str | None = None) -> None:
         self.pattern = re.compile(pattern)
-        self.triggers = frozenset(triggers.split()) if triggers else None
+        self.triggers = tuple(triggers.split("|")) if triggers else None
 
     def hit(self, item: Any) -> bool:
-        if self.triggers is not None and self.triggers.isdisjoint(item.prefixes):
+        lower = item.lower
+        if self.triggers is not None and not any(map(lower.__contains__, self.triggers)):
             return False
-        return self.pattern.search(item.lower) is not None
+        return self.pattern.search(lower) is not None
 
 
 def _rx(pattern: str, triggers: str | None = None) -> _Gated:
     return _Gated(pattern, triggers)
 
 
-def _prefixes(words: list[str]) -> frozenset[str]:
-    return frozenset(w[:4] for w in words)
-
-
-@lru_cache(maxsize=4096)
-def _text_features(text: str) -> tuple[str, frozenset[str]]:
-    """Lower-cased text and word prefixes (cached: a quote is scored once per target)."""
-    lower = text.lower()
-    return lower, _prefixes(_WORD.findall(lower))
-
-
 _CTA = _rx(
     r"\b(sign ?up|subscribe|subscription|newsletters?|register (now|here|for free)|create (an|your) account"
     r"|log ?in to|download (our|the) app|get (our|the) (latest|app)|receive our|join our (mailing|community)"
     r"|unlock (this|full)|support (our|independent) journalism|become a member|donate)\b",
-    "sign subs news regi crea log logi down get rece join unlo supp beco dona",
+    "sign up|signup|subscri|newsletter|register |create an|create your|log in|login|download our|download the|get our|get the|receive our|join our|unlock this|unlock full|support our|support independent|become a member|donate",
 )
 _FORM = _rx(
     r"\b(by (submitting|clicking|signing|continuing)|i agree|you agree|terms (of (use|service)|and conditions)"
     r"|the terms|privacy (policy|notice|statement)|cookie(s| policy| settings)?|your email( address)?"
     r"|enter your|required fields?|unsubscribe)\b",
-    "subm clic sign cont agre term priv cook emai ente requ unsu",
+    "by submitting|by clicking|by signing|by continuing|agree|terms|privacy|cookie|your email|enter your|required field|unsubscribe",
 )
 _COPYRIGHT = _rx(r"(©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b)")
 _SHARE = _rx(
@@ -182,6 +170,7 @@ _NAV = _rx(
     r"^(skip to( main)? (content|navigation)|home\s*[>›»/|]|menu$|back to top|next (article|story|post)"
     r"|previous (article|story|post)|main navigation|you are here|breadcrumb|search$|close$|toggle)"
 )
+_NAV_SEPARATOR_CHARS = ("|", "›", "»", ">", "•")
 _NAV_SEPARATORS = re.compile(r"(\s[|›»>•]\s.*){2,}")
 _AD = _rx(
     r"^(advertisement|advertising|sponsored( content)?|promoted( content)?|paid (content|post)|ad|ads"
@@ -208,20 +197,21 @@ _TIMESTAMP = _rx(
     r"|^\W*(\d{1,2}\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(,\s*|\s+)\d{4}\W*$"
     r"|^\W*\d{4}-\d{2}-\d{2}([ t]\d{2}:\d{2}.*)?$|\b\d+\s+(minutes?|hours?|days?) ago\W*$"
 )
-# Words a timestamp line without digits must contain (4-character prefixes, as in the gates).
-_TIMESTAMP_WORDS = frozenset(
-    "publ post last upda firs ago mon tue wed thu fri sat sun mond tues wedn thur frid satu sund "
-    "jan feb mar apr may jun jul aug sep oct nov dec janu febr marc apri june july augu sept octo nove dece".split()
+# Substrings a timestamp line without digits must contain (gate in front of the big regex).
+_TIMESTAMP_WORDS = tuple(
+    "publ post last upda firs ago mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep "
+    "oct nov dec".split()
 )
 _AGENCY = _rx(
     r"^\W*(with (inputs|input) from|with (agencies|agency inputs)|\(?(reuters|afp|ap|ani|pti|ians|xinhua|upi|dpa|efe)\)?)"
     r"\W*(agencies|reuters|afp|ap|pti)?\W*$|reporting by .*;?\s*(editing|writing) by|^\W*(source|sources):\s"
-    r"|\bcontributed (to )?this report\b"
+    r"|\bcontributed (to )?this report\b",
+    "with|reut|afp|ap|ani|pti|ians|xinh|upi|dpa|efe|repo|sour|cont",
 )
 _COMMENT = _rx(
     r"\b(leave a (comment|reply)|post a comment|add a comment|join the (discussion|conversation)|comments? \(\d+\)"
     r"|\d+ comments?|show comments|view comments|log in to comment|be the first to comment|what do you think\?)",
-    "leav post add join comm show view log be what",
+    "comment|leave a|join the|what do you think",
 )
 _ADBLOCK = _rx(r"\bad ?-?block(er|ing)?\b|disable your ad|whitelist (us|our site)|turn off your ad")
 _FUNCTION_WORDS = frozenset(
@@ -231,7 +221,7 @@ _FUNCTION_WORDS = frozenset(
 )
 _REPORTING = _rx(
     r"\b(said|says|told|added|vowed|accused|stated|announced|claimed|according to|insisted|warned|explained)\b",
-    "said says told adde vowe accu stat anno clai acco insi warn expl",
+    "said|says|told|added|vowed|accused|stated|announced|claimed|according to|insisted|warned|explained",
 )
 _CHROME_TOKENS = frozenset(
     "nav navbar navigation menu footer header aside sidebar share sharing social related comment comments "
@@ -262,8 +252,7 @@ _ADBLOCK_KEYS = ("block", "whitelist", "disable your ad", "turn off your ad")
 
 
 def _has(u: Unit, keys: tuple[str, ...]) -> bool:
-    low = u.lower
-    return any(k in low for k in keys)
+    return any(map(u.lower.__contains__, keys))
 
 
 def _short(u: Unit, n: int = 12) -> bool:
@@ -274,8 +263,9 @@ def _no_final_punct(u: Unit) -> bool:
     return not _END_PUNCT.search(u.text)
 
 
-def _bp_repeated_headline(u: Unit) -> bool:
-    return u.index > 0 and bool(u.first_text) and u.text == u.first_text and u.n_words >= 3
+def _bp_repeated(u: Unit) -> bool:
+    # Short lines only: long repeated passages are as often a standfirst repeated in the body.
+    return u.repeated and 3 <= u.n_words <= 15
 
 
 def _bp_long_prose(u: Unit) -> bool:
@@ -330,7 +320,13 @@ _BP: list[tuple[str, str, Callable[[Unit], bool], str]] = [
     (
         "navigation",
         "boilerplate",
-        lambda u: u.n_words <= 20 and (_NAV.hit(u) or _NAV_SEPARATORS.search(u.text) is not None),
+        lambda u: (
+            u.n_words <= 20
+            and (
+                _NAV.hit(u)
+                or (_has(u, _NAV_SEPARATOR_CHARS) and _NAV_SEPARATORS.search(u.text) is not None)
+            )
+        ),
         "navigation, breadcrumbs, Skip to content, menu separators",
     ),
     (
@@ -362,7 +358,10 @@ _BP: list[tuple[str, str, Callable[[Unit], bool], str]] = [
         "boilerplate",
         lambda u: (
             u.n_words <= 14
-            and (u.has_digit or not _TIMESTAMP_WORDS.isdisjoint(u.prefixes))
+            and (
+                _DIGIT.search(u.text) is not None
+                or any(map(u.lower.__contains__, _TIMESTAMP_WORDS))
+            )
             and _TIMESTAMP.hit(u)
         ),
         "timestamps, Published on, Last updated",
@@ -385,7 +384,12 @@ _BP: list[tuple[str, str, Callable[[Unit], bool], str]] = [
         lambda u: _has(u, _ADBLOCK_KEYS) and bool(_ADBLOCK.hit(u)),
         "adblock notices",
     ),
-    ("repeated_headline", "boilerplate", _bp_repeated_headline, "a later copy of the first line"),
+    (
+        "repeated_line",
+        "boilerplate",
+        _bp_repeated,
+        "a later copy of an earlier short line (repeated headline, teaser)",
+    ),
     (
         "short_label",
         "boilerplate",
@@ -455,10 +459,9 @@ class StanceItem:
     aliases: tuple[str, ...] = ()
     mentions_target: bool | None = None
     lower: str = field(init=False)
-    prefixes: frozenset = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lower, self.prefixes = _text_features(self.text)
+        self.lower = self.text.lower()
         if self.mentions_target is None:
             names = [self.target, *self.aliases]
             self.mentions_target = any(_mention_rx(a).search(self.text) for a in names if a)
@@ -482,41 +485,41 @@ _FIGHT_ON = _rx(
     r"|will (fight|resist|defend|never surrender|not surrender|not give up|never give up)|fight (on|back|until|to the)"
     r"|never (surrender|give up|bow)|not (surrender|give up)|resolve|firmness|stand (up|firm|in defen[cs]e)"
     r"|until the (very )?last|to the (last|end)|resistance (will|continues)|defend (our|the)|our fight)\b",
-    "cont keep will figh neve not reso firm stan unti last end resi defe",
+    "cont|keep|will|figh|neve|not|reso|firm|stan|unti|last|end|resi|defe",
 )
 _VICTORY = _rx(
     r"\b(victory|victorious|won(?!['’]t)|win|captured?|seized?|took control|taken control|in control|under (our|the) control"
     r"|liberated|conquered|defeated|cleared|fallen|fell to|triumph|complete control)\b",
-    "vict won win capt seiz took take cont libe conq defe clea fall fell triu",
+    "vict|won|win|capt|seiz|took|take|cont|libe|conq|defe|clea|fall|fell|triu",
 )
 _JOIN_CALL = _rx(
     r"\b(join (us|our|the)|rise up|take up arms|call on (all|every)|i call on|urge (all|every))\b",
-    "join rise take call urge",
+    "join|rise|take|call|urge",
 )
 _HOSTILE = _rx(
     r"\b(terroris[tm]s?|propaganda|propagandists?|occupiers?|occupation|invaders?|enemy|enemies|outsiders?|puppets?"
     r"|mercenar(y|ies)|brutal(ity)?|atrocit(y|ies)|massacres?|crimes?|criminals?|killings?|killed|killing|murder(ed|s)?"
     r"|attack(ing|ed|s)?|no belief|barbaric|illegitimate|traitors?|betray(al|ed)?|rebels?|insurgents?"
     r"|foreign[- ]backed|backed by)\b",
-    "terr prop occu inva enem outs pupp merc brut atro mass crim kill murd atta beli barb ille trai betr rebe insu fore back",
+    "terr|prop|occu|inva|enem|outs|pupp|merc|brut|atro|mass|crim|kill|murd|atta|beli|barb|ille|trai|betr|rebe|insu|fore|back",
 )
 _ACCUSE = _rx(
     r"\b(rejected|refused|failed|blame|betrayed|lied|lies|violated|broke (their|the) promise|started attacking"
     r"|attacked|responsible for|accuse[sd]?|showed their (identity|true)|no belief)\b",
-    "reje refu fail blam betr lied lies viol brok atta resp accu show beli",
+    "reje|refu|fail|blam|betr|lied|lies|viol|brok|atta|resp|accu|show|beli",
 )
 _CONCILIATORY = _rx(
     r"\b(talks|negotiat(e|ion|ions)|ceasefire|cease-fire|dialogue|peace(ful)?|amnesty|forgive|reconcil\w*"
     r"|condolences?|mourn\w*|invite[ds]?|welcome|cooperat\w*|expertise|work together|inclusive|need their)\b",
-    "talk nego ceas dial peac amne forg reco cond mour invi welc coop expe toge incl need",
+    "talk|nego|ceas|dial|peac|amne|forg|reco|cond|mour|invi|welc|coop|expe|toge|incl|need",
 )
 _PROMISE_GOOD = _rx(
     r"\b(peace|security|safety|safe|amnesty|stability|forgive|protect|rights will be)\b",
-    "peac secu safe safe amne stab forg prot righ",
+    "peac|secu|safe|safe|amne|stab|forg|prot|righ",
 )
 _HEDGE = _rx(
     r"\b(reportedly|allegedly|it is (unclear|not clear)|we (do not|don't) know|not confirmed|unconfirmed)\b",
-    "repo alle uncl clea know conf unco",
+    "repo|alle|uncl|clea|know|conf|unco",
 )
 
 
@@ -833,29 +836,35 @@ def summary_stats(
 # --------------------------------------------------------------------------------------------
 
 
-def units_of(processed: Any) -> list[Unit]:
-    """Boilerplate LF items for every sentence of a ``ProcessedArticle`` (in order)."""
-    article = processed.article
-    sentences = processed.sentences
-    blocks = {b.index: b for b in getattr(article, "blocks", None) or ()}
-    n = len(sentences)
-    first = sentences[0].text.strip() if sentences else ""
+def make_units(spans: Sequence[tuple[str, Any]]) -> list[Unit]:
+    """Boilerplate LF items for a document's units in order: ``(text, block or None)`` pairs."""
+    n = len(spans)
+    first = spans[0][0].strip() if spans else ""
+    seen: set[str] = set()
     units = []
-    for i, s in enumerate(sentences):
-        b = blocks.get(s.block)
+    for i, (text, b) in enumerate(spans):
+        key = " ".join(text.split()).lower()
         units.append(
             Unit(
-                text=s.text,
+                text=text,
                 index=i,
                 n_units=n,
-                tag_path=b.tag_path if b else "",
-                attrs=b.attrs if b else "",
-                link_density=b.link_density if b else 0.0,
-                tag=b.tag if b else "p",
+                tag_path=b.tag_path if b is not None else "",
+                attrs=b.attrs if b is not None else "",
+                link_density=float(b.link_density) if b is not None else 0.0,
+                tag=b.tag if b is not None else "p",
                 first_text=first,
+                repeated=key in seen,
             )
         )
+        seen.add(key)
     return units
+
+
+def units_of(processed: Any) -> list[Unit]:
+    """Boilerplate LF items for every sentence of a ``ProcessedArticle`` (in order)."""
+    blocks = {b.index: b for b in getattr(processed.article, "blocks", None) or ()}
+    return make_units([(s.text, blocks.get(s.block)) for s in processed.sentences])
 
 
 def weak_sentence_labels(processed: Any, combiner: str = "majority") -> list[str]:

@@ -1,0 +1,1 @@
+"""Evaluation: metrics from confusion matrices, seeded (group) bootstrap, reports rendered from JSON."""

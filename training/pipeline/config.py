@@ -326,4 +326,4 @@ def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentCo
     if overrides:
         data = apply_overrides(data or {}, overrides)
     source = str(path) + (f" (with --set {' '.join(overrides)})" if overrides else "")
-    return validate_config(data, source, text if not overrides else text)
+    return validate_config(data, source, text)

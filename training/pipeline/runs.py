@@ -216,6 +216,7 @@ def list_runs(models_dir: str | Path | None = None) -> list[dict[str, Any]]:
             "config": m.get("config_name"),
             "dataset": m.get("dataset"),
             "data_fingerprint": (m.get("data_fingerprint") or "")[:12],
+            "test_fingerprint": m.get("test_fingerprint"),
             "metric": head.get("metric"),
             "value": head.get("value"),
             "created": m.get("created"),

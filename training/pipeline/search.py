@@ -14,7 +14,13 @@ from typing import Any
 
 import joblib
 import numpy as np
-from sklearn.model_selection import GridSearchCV, KFold, RandomizedSearchCV, StratifiedGroupKFold, StratifiedKFold
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    RandomizedSearchCV,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+)
 
 from training.errors import NewsclfError
 from training.pipeline.config import SearchConfig
@@ -68,29 +74,6 @@ class SearchResult(dict):
     """Summary of a search: method, cv note, best params and score, and per-candidate means."""
 
 
-def _no_scatter_backend() -> str:
-    """Register (once) joblib's Dask backend without automatic scattering of large arguments.
-
-    Auto-scattered data (``hash=False``) races with task release in distributed 2026.x ("already
-    forgotten" / ``dec_count`` assertion); sending the data with each task is slower for big
-    inputs but reliable.
-    """
-    name = "newsclf-dask"
-    from joblib._dask import DaskDistributedBackend
-
-    class NoScatterDaskBackend(DaskDistributedBackend):
-        def start_call(self):
-            super().start_call()
-            self.call_data_futures = None
-
-        def stop_call(self):
-            self.call_data_futures = {}
-            super().stop_call()
-
-    joblib.register_parallel_backend(name, NoScatterDaskBackend)
-    return name
-
-
 @contextlib.contextmanager
 def _backend(search: SearchConfig):
     if search.backend != "dask":
@@ -106,10 +89,12 @@ def _backend(search: SearchConfig):
             raise NewsclfError(f"search.scheduler {search.scheduler!r}: cannot connect to the Dask "
                                f"scheduler ({exc}); start one or remove search.scheduler") from None
     else:
-        cluster = LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
+        # one thread per worker: joblib 1.6 auto-scatter races on multi-threaded workers of
+        # distributed 2026.x ("already forgotten"); start real workers with --nthreads 1 too
+        cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
         client = Client(cluster)
     try:
-        with joblib.parallel_backend(_no_scatter_backend(), client=client):
+        with joblib.parallel_backend("dask", client=client):
             yield
     finally:
         client.close()
@@ -126,29 +111,33 @@ def run_search(pipeline, search: SearchConfig, X, y, groups, seed: int):
         return pipeline.fit(X, y), None
     cv, note = make_cv(y, groups, search.cv, seed)
     common = dict(scoring=search.scoring, cv=cv, n_jobs=search.n_jobs, refit=True, error_score=np.nan)
-    if search.method == "grid":
-        params = {k: [tuple(v) if isinstance(v, list) else v for v in vs] for k, vs in search.params.items()}
-        est = GridSearchCV(pipeline, params, **common)
-    elif search.method == "random":
-        est = RandomizedSearchCV(pipeline, _distributions(search.params), n_iter=search.n_iter,
-                                 random_state=seed, **common)
-    else:
+    grid = {k: [tuple(v) if isinstance(v, list) else v for v in vs] for k, vs in search.params.items()}
+    method = search.method
+    if method == "halving":
         from sklearn.experimental import enable_halving_search_cv  # noqa: F401
         from sklearn.model_selection import HalvingGridSearchCV
 
-        params = {k: [tuple(v) if isinstance(v, list) else v for v in vs] for k, vs in search.params.items()}
-        common.pop("error_score")
         n_classes = len(np.unique(y))
-        est = HalvingGridSearchCV(pipeline, params, factor=search.factor, random_state=seed,
-                                  min_resources=max(2 * n_classes * cv.get_n_splits(), 20),
-                                  error_score=np.nan, **common)
+        min_resources = max(2 * n_classes * cv.get_n_splits(), 20)
+        if min_resources * search.factor > len(y):
+            note += f"; halving needs >= {min_resources * search.factor} rows, had {len(y)}: plain grid instead"
+            method = "grid"
+        else:
+            est = HalvingGridSearchCV(pipeline, grid, factor=search.factor, random_state=seed,
+                                      min_resources=min_resources, **common)
+    if method == "grid":
+        est = GridSearchCV(pipeline, grid, **common)
+    elif method == "random":
+        est = RandomizedSearchCV(pipeline, _distributions(search.params), n_iter=search.n_iter,
+                                 random_state=seed, **common)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*least populated class.*")
         warnings.filterwarnings("ignore", message=".*scores are non-finite.*")
         warnings.filterwarnings("ignore", category=UserWarning, message=".*fits failed.*")
         try:
+            fit_groups = groups if isinstance(cv, StratifiedGroupKFold) else None
             with _backend(search):
-                est.fit(X, y, groups=groups)
+                est.fit(X, y, groups=fit_groups)
         except ValueError as exc:
             if "fits failed" in str(exc) or "min_resources" in str(exc):
                 raise NewsclfError(f"search ({search.method}, {note}) could not fit any candidate: "

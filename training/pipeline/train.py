@@ -21,7 +21,13 @@ from training.pipeline.assemble import build_pipeline
 from training.pipeline.config import ExperimentConfig, load_config
 from training.pipeline.data import class_counts, load_dataset, split_data
 from training.pipeline.evaluate import evaluate_split, top_features
-from training.pipeline.runs import git_commit, make_run_id, package_versions, staged_dir, write_manifest
+from training.pipeline.runs import (
+    git_commit,
+    make_run_id,
+    package_versions,
+    staged_dir,
+    write_manifest,
+)
 from training.pipeline.search import run_search
 from training.tasks import get_task
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from training.settings import DEFAULT_SEED
 
-from ._stance_common import carve_validation, label_counts
+from ._stance_common import absent_target_rows, carve_validation, label_counts
 from .base import Imported
 
 __all__ = ["DIRECTED", "load", "parse_row", "read_rows"]
@@ -150,6 +150,7 @@ def load(
     validation: float = 0.1,
     reverse_none: bool = False,
     dedup: bool = True,
+    absent: float = 0.0,
     **options: Any,
 ) -> Imported:
     """Read DSE from ``root`` (the folder with ``train.txt`` and ``valid.txt``).
@@ -165,10 +166,13 @@ def load(
         Also emit the opposite direction of labels 1-4 as ``none``.
     dedup : bool, default True
         Add the ``test_dedup`` split (valid rows whose key is not in train).
+    absent : float, default 0.0
+        Share of train/validation rows that get a ``none`` twin asking about a target the
+        sentence does not name (see ``_stance_common.absent_target_rows``).
     """
     if options:
         raise ValueError(
-            f"dse importer: unknown options {sorted(options)}; known: seed, validation, reverse_none, dedup"
+            f"dse importer: unknown options {sorted(options)}; known: seed, validation, reverse_none, dedup, absent"
         )
     root = Path(root)
     stats: dict[str, Any] = {"corpus": "dse"}
@@ -184,6 +188,7 @@ def load(
         for r in raw[name]:
             rows.extend(_examples(r, split, reverse_none, stats))
     carve_validation(rows, validation, seed)
+    rows.extend(absent_target_rows(rows, absent, seed, "dse"))
     if dedup:
         train_keys = {r[:3] for r in raw["train.txt"]}
         kept = [r for r in raw["valid.txt"] if r[:3] not in train_keys]

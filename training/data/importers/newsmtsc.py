@@ -18,7 +18,7 @@ from typing import Any
 
 from training.settings import DEFAULT_SEED
 
-from ._stance_common import carve_validation, label_counts
+from ._stance_common import absent_target_rows, carve_validation, label_counts
 from .base import Imported
 
 __all__ = ["POLARITY", "article_group", "load"]
@@ -83,7 +83,9 @@ def _read(path: Path, split: str, stats: dict[str, Any]) -> list[dict[str, Any]]
     return rows
 
 
-def load(root: Path, seed: int = DEFAULT_SEED, validation: float = 0.1, **options: Any) -> Imported:
+def load(
+    root: Path, seed: int = DEFAULT_SEED, validation: float = 0.1, absent: float = 0.0, **options: Any
+) -> Imported:
     """Read NewsMTSC from ``root`` (the folder with ``train.jsonl``, ``dev_rw.jsonl``, ``dev_mt.jsonl``).
 
     Parameters
@@ -93,9 +95,12 @@ def load(root: Path, seed: int = DEFAULT_SEED, validation: float = 0.1, **option
         Seeds the grouped validation carve from ``train``.
     validation : float, default 0.1
         Share of train groups moved to ``validation`` (0 keeps all of train).
+    absent : float, default 0.0
+        Share of train/validation rows that get a ``none`` twin asking about a target the
+        sentence does not name (see ``_stance_common.absent_target_rows``).
     """
     if options:
-        raise ValueError(f"newsmtsc importer: unknown options {sorted(options)}; known: seed, validation")
+        raise ValueError(f"newsmtsc importer: unknown options {sorted(options)}; known: seed, validation, absent")
     root = Path(root)
     stats: dict[str, Any] = {"corpus": "newsmtsc"}
     rows: list[dict[str, Any]] = []
@@ -105,6 +110,7 @@ def load(root: Path, seed: int = DEFAULT_SEED, validation: float = 0.1, **option
             raise FileNotFoundError(f"NewsMTSC file {path} is missing (expected {', '.join(FILES)} in {root})")
         rows.extend(_read(path, split, stats))
     carve_validation(rows, validation, seed)
+    rows.extend(absent_target_rows(rows, absent, seed, "newsmtsc"))
     stats["rows"] = len(rows)
     stats["labels"] = label_counts(rows)
     stats["groups"] = len({r["group"] for r in rows})

@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from training.pipeline.registry import featurizers
 
-__all__ = ["BlockStats", "DomTokens", "TextProba", "block_stat_names", "document_ids"]
+__all__ = ["BlockProba", "BlockStats", "DomTokens", "TextProba", "block_stat_names", "container_means", "context_features", "document_ids"]
 
 _STOP = frozenset(
     """
@@ -98,6 +98,8 @@ _CORE = ["log_chars", "log_words", "punct_ratio", "ends_terminal", "stop_ratio",
 _PAGE_NAMES = ["parent_share", "path_share", "node_share", "len_rank", "chars_before", "rel_len",
                "log_parent_chars", "is_longest", "dist_longest"]  # fmt: skip
 _CONTEXT_PAGE = ["parent_share", "node_share", "is_tag_p"]
+_CONTAINER_LEVELS = (1, 2, 3, 4)
+_CONTAINER_VALUES = ["stop_ratio", "link_density", "ends_terminal", "log_chars"]
 
 
 def document_ids(X: pd.DataFrame) -> np.ndarray:
@@ -207,6 +209,9 @@ def block_stat_names(window: int = 2, dom: bool = True) -> list[str]:
         names += [f"ctx{off:+d}_present"] + [f"ctx{off:+d}_{c}" for c in core]
     if window:
         names += [f"win_mean_{c}" for c in core]
+    for lv in _CONTAINER_LEVELS:
+        names += [f"up{lv}_share", f"up{lv}_log_chars", f"up{lv}_log_blocks"]
+        names += [f"up{lv}_{c}" for c in _CONTAINER_VALUES]
     return names
 
 
@@ -222,24 +227,42 @@ class BlockStats(TransformerMixin, BaseEstimator):
         Include tag, ancestor and class/id keyword indicators (off for plain text).
     mean_window : int, default 3
         Half-width of the window whose mean of core features is appended.
+    scale : bool, default False
+        Standardise features with the training mean/std (for linear models; trees do not need it).
 
     Attributes
     ----------
     n_features_out_ : int
+    mean_, scale_ : ndarray of shape (n_features_out_,) or None
     """
 
-    def __init__(self, window=2, dom=True, mean_window=3):
+    def __init__(self, window=2, dom=True, mean_window=3, scale=False):
         self.window = window
         self.dom = dom
         self.mean_window = mean_window
+        self.scale = scale
 
     def fit(self, X, y=None):
-        self.n_features_out_ = len(block_stat_names(self.window, self.dom))
+        self.fit_transform(X, y)
         return self
+
+    def fit_transform(self, X, y=None):
+        self.n_features_out_ = len(block_stat_names(self.window, self.dom))
+        F = self._features(_as_frame(X))
+        self.mean_ = self.scale_ = None
+        if self.scale and len(F):
+            self.mean_ = F.mean(axis=0)
+            std = F.std(axis=0)
+            self.scale_ = np.where(std > 1e-9, std, 1.0)
+            F = (F - self.mean_) / self.scale_
+        return F
 
     def transform(self, X):
         check_is_fitted(self, "n_features_out_")
-        return self._features(_as_frame(X))
+        F = self._features(_as_frame(X))
+        if getattr(self, "mean_", None) is not None:
+            F = (F - self.mean_) / self.scale_
+        return F
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(block_stat_names(self.window, self.dom), dtype=object)
@@ -282,6 +305,22 @@ class BlockStats(TransformerMixin, BaseEstimator):
                np.asarray([t.lower() == "p" for t in tags], dtype=float)]  # fmt: skip
         ) if n else np.zeros((0, len(_CORE) + len(_CONTEXT_PAGE)))
         parts += context_features(core, docs, self.window, self.mean_window)
+        parts.append(self._container_features(base, texts, paths, docs))
+        return np.hstack(parts)
+
+    @staticmethod
+    def _container_features(base: np.ndarray, texts: list[str], paths: list[str], docs: np.ndarray) -> np.ndarray:
+        n = len(texts)
+        lengths = np.asarray([len(t) for t in texts], dtype=float) + 1.0
+        page_total = np.bincount(docs, weights=lengths)[docs]
+        vals = np.column_stack([base[:, _BASE_NAMES.index(c)] for c in _CONTAINER_VALUES])
+        parts = []
+        for lv in _CONTAINER_LEVELS:
+            keys = container_keys(paths, docs, lv)
+            chars = np.bincount(keys, weights=lengths)[keys]
+            count = np.bincount(keys)[keys].astype(float)
+            parts += [(chars / page_total).reshape(n, 1), np.log1p(chars).reshape(n, 1), np.log1p(count).reshape(n, 1)]
+            parts.append(container_means(vals, lengths, paths, docs, (lv,)))
         return np.hstack(parts) if n else np.zeros((0, len(block_stat_names(self.window, self.dom))))
 
     @staticmethod
@@ -532,3 +571,136 @@ def dom_tokens(**params) -> DomTokens:
 def text_proba(**params) -> TextProba:
     """Cross-fitted n-gram model probability with neighbours (see :class:`TextProba`)."""
     return TextProba(**params)
+
+
+def container_keys(paths: list[str], docs: np.ndarray, level: int) -> np.ndarray:
+    """Integer id of each block's container ``level`` steps above it: a maximal run of consecutive
+    blocks of one document whose tag paths share that prefix (blocks of one DOM element are
+    contiguous in reading order, so runs tell apart sibling elements with equal paths)."""
+    n = len(paths)
+    out = np.zeros(n, dtype=np.int64)
+    prev = None
+    current = -1
+    for i, p in enumerate(paths):
+        steps = p.split("/")
+        key = (docs[i], "/".join(steps[: max(1, len(steps) - level)]))
+        if key != prev:
+            current += 1
+            prev = key
+        out[i] = current
+    return out
+
+
+def container_means(values: np.ndarray, weights: np.ndarray, paths: list[str], docs: np.ndarray,
+                    levels: tuple[int, ...] = (1, 2, 3)) -> np.ndarray:
+    """Weighted mean of ``values`` (n,) or (n, d) over each block's container at every ``level``
+    (see :func:`container_keys`); returns (n, len(levels) * d)."""
+    vals = values.reshape(len(values), -1)
+    parts = []
+    for lv in levels:
+        keys = container_keys(paths, docs, lv)
+        m = int(keys.max()) + 1 if len(keys) else 0
+        den = np.bincount(keys, weights=weights, minlength=m)
+        for j in range(vals.shape[1]):
+            num = np.bincount(keys, weights=vals[:, j] * weights, minlength=m)
+            parts.append((num / np.maximum(den, 1e-9))[keys])
+    return np.column_stack(parts) if parts else np.zeros((len(values), 0))
+
+
+class BlockProba(TransformerMixin, BaseEstimator):
+    """Stacked block model: the out-of-fold boilerplate probability of a gradient-boosting model on
+    :class:`BlockStats`, with the probabilities of the neighbours (``window``), their window mean,
+    and character-weighted means over the block's parent/grandparent/great-grandparent containers.
+
+    ``fit_transform`` uses out-of-fold predictions (folds grouped by ``group``); ``transform`` uses
+    the model fitted on all rows.
+
+    Parameters
+    ----------
+    window : int, default 3
+    dom : bool, default True
+        Passed to the inner :class:`BlockStats`.
+    cv : int, default 3
+    max_iter : int, default 150
+    learning_rate : float, default 0.1
+    positive : str, default "boilerplate"
+    random_state : int, default 13
+
+    Attributes
+    ----------
+    stats_ : BlockStats
+    model_ : HistGradientBoostingClassifier
+    """
+
+    def __init__(self, window=3, dom=True, cv=3, max_iter=150, learning_rate=0.1, positive="boilerplate",
+                 random_state=13):
+        self.window = window
+        self.dom = dom
+        self.cv = cv
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.positive = positive
+        self.random_state = random_state
+
+    def _model(self):
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        return HistGradientBoostingClassifier(max_iter=self.max_iter, learning_rate=self.learning_rate,
+                                              random_state=self.random_state)  # fmt: skip
+
+    def _pos(self, model) -> int:
+        classes = list(model.classes_)
+        return classes.index(self.positive) if self.positive in classes else len(classes) - 1
+
+    def fit(self, X, y=None):
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None):
+        if y is None:
+            raise ValueError("block_proba needs labels: it fits a block model inside the featurizer")
+        X = _as_frame(X)
+        y = np.asarray(y)
+        self.stats_ = BlockStats(window=2, dom=self.dom)
+        F = self.stats_.fit_transform(X)
+        self.model_ = self._model().fit(F, y)
+        groups = np.asarray(_column(X, "group", ""))
+        n_groups = len(set(groups.tolist()))
+        if n_groups >= 2 and len(set(y.tolist())) > 1:
+            proba = np.zeros(len(X))
+            for tr, te in GroupKFold(n_splits=min(self.cv, n_groups)).split(F, y, groups):
+                m = self._model().fit(F[tr], y[tr]) if len(set(y[tr].tolist())) > 1 else self.model_
+                proba[te] = m.predict_proba(F[te])[:, self._pos(m)]
+        else:
+            proba = self.model_.predict_proba(F)[:, self._pos(self.model_)]
+        return self._with_context(X, proba)
+
+    def transform(self, X):
+        check_is_fitted(self, "model_")
+        X = _as_frame(X)
+        proba = self.model_.predict_proba(self.stats_.transform(X))[:, self._pos(self.model_)]
+        return self._with_context(X, proba)
+
+    def _with_context(self, X: pd.DataFrame, proba: np.ndarray) -> np.ndarray:
+        docs = document_ids(X)
+        core = proba.reshape(-1, 1)
+        weights = np.asarray([len(str(t)) for t in _column(X, "text", "")], dtype=float) + 1.0
+        paths = [str(p) for p in _column(X, "tag_path", "")]
+        parts = [core] + context_features(core, docs, self.window, self.window)
+        parts.append(container_means(proba, weights, paths, docs, (1, 2, 3)))
+        return np.hstack(parts)
+
+    def get_feature_names_out(self, input_features=None):
+        names = ["q"]
+        for off in [*range(-self.window, 0), *range(1, self.window + 1)]:
+            names += [f"q{off:+d}_present", f"q{off:+d}"]
+        if self.window:
+            names.append("q_win_mean")
+        names += ["q_parent", "q_grandparent", "q_ggparent"]
+        return np.asarray(names, dtype=object)
+
+
+@featurizers.register("block_proba")
+def block_proba(**params) -> BlockProba:
+    """Stacked block-model probability with neighbours and containers (see :class:`BlockProba`)."""
+    return BlockProba(**params)

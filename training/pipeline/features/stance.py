@@ -12,10 +12,13 @@ speaker's read ``spk``, so that what a model learns about "sentiment toward the 
 the public corpora (NewsMTSC, DSE) carries over to the actors. For a quote whose speaker belongs to
 an actor (``side``) and whose target is an actor, the relation between the two is known:
 
-* same side: first-person plural pronouns (we, us, our...) refer to the target -> ``tgt``;
-* other side: ``they``/``them`` refer to the target -> ``tgt``; and when the quote names no mention
-  of the target at all, a first-person fight ("our fight", "fight") is a fight against the other
-  side, so ``against tgt`` is inserted after it (``pronouns``/``implicit`` switch this off);
+* other side: ``they``/``them`` refer to the target -> ``tgt``; and in a first-person quote a
+  fight ("continue our fight", "send our forces to fight") is a fight against the other side, so
+  ``against tgt`` is inserted after the first one (``pronouns``/``implicit`` switch this off);
+* same side (only with ``pronouns="both"``): first-person plural pronouns (we, us, our...) refer
+  to the target -> ``tgt``. Off by default: the corpora label how a sentence *portrays* the
+  marked person, so a speaker's self-description ("we tried our best") reads as favourable,
+  while a quote's stance *for* its own side needs an explicit claim (a vow, a victory);
 * a quote that does not name its speaker is framed as reported speech (``spk said : "..."``), the
   shape of many corpus sentences.
 
@@ -26,6 +29,7 @@ Registered featurizers (all read the stance input frame):
 ``stance_windows``  words left/right of each target mention (``l_``/``r_``/``l1_``/``r1_`` tokens)
 ``stance_cues``     dense cues: target named, speaker named, relation one-hot, negation (in the
                     text, near the target), lexicon valence of the text and of the target window
+``stance_relation`` rel:same / rel:other columns, read by the ``relation_gate`` estimator
 ``stance_dense``    optional: mean wordllama embeddings of the marked text and the target window
                     (the ``stance-dense`` extra; loads the model shipped inside the wheel, offline)
 """
@@ -34,22 +38,24 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from training.pipeline.registry import featurizers
+from training.pipeline.registry import estimators, featurizers
 
 __all__ = [
     "DEFAULT_ACTORS",
+    "RelationGate",
+    "StanceRelation",
     "StanceCues",
     "StanceDense",
     "StanceTfidf",
@@ -69,6 +75,7 @@ DEFAULT_ACTORS: dict[str, list[str]] = {
 """Used only when neither :mod:`training.data.actors` nor the actors file can be read."""
 
 TGT, SPK = "tgt", "spk"
+_WORDS = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+(?:[’']\w+)?|[^\w\s]")
 _SELF = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|themselves)\b", re.IGNORECASE)
@@ -214,7 +221,7 @@ def mark_text(
     actors: Mapping[str, Sequence[str]] | None = None,
     target_span: tuple[int | None, int | None] = (None, None),
     speaker_span: tuple[int | None, int | None] = (None, None),
-    pronouns: bool = True,
+    pronouns: bool | str = "other",
     implicit: bool = True,
     frame: bool = True,
     keep_mention: bool = False,
@@ -229,7 +236,10 @@ def mark_text(
         Actor key -> aliases (:func:`load_actor_aliases`); ``None`` treats every target as a name.
     target_span, speaker_span : (start, end)
         Known spans in ``text`` (from the corpora); marked in addition to name matches.
-    pronouns, implicit, frame : bool
+    pronouns : {"other", "both", "none"} or bool, default "other"
+        Which relation-aware pronoun rewrites apply: ``they``/``them`` for an other-side target,
+        ``we``/``us``/``our`` for a same-side target (``"both"``/True), or none (False).
+    implicit, frame : bool
         The relation-aware rewrites described in the module docstring.
     keep_mention : bool, default False
         Wrap target mentions (``tgt Massoud tgt``) instead of replacing them.
@@ -262,7 +272,10 @@ def mark_text(
     if skey and skey != tkey:
         spans.extend((a, b, SPK) for a, b in _find_names(text, _free_name_variants(speaker)))
     rel = relation(side, target, actors)
-    if pronouns and rel != "unknown":
+    mode = {True: "both", False: "none"}.get(pronouns, pronouns) if isinstance(pronouns, bool) else pronouns
+    if mode not in ("other", "both", "none"):
+        raise ValueError(f"pronouns must be 'other', 'both' or 'none', got {pronouns!r}")
+    if (rel == "other" and mode in ("other", "both")) or (rel == "same" and mode == "both"):
         pron = _SELF if rel == "same" else _THEY
         spans.extend((m.start(), m.end(), TGT) for m in pron.finditer(text))
     # resolve overlaps: earliest start, then longest, target before speaker
@@ -279,7 +292,7 @@ def mark_text(
         pos = e
     out.append(text[pos:])
     marked = "".join(out)
-    if implicit and rel == "other" and n_tgt == 0 and _FIRST_PERSON.search(text):
+    if implicit and rel == "other" and _FIRST_PERSON.search(text):
         marked = _FIGHT.sub(lambda m: f"{m.group(0)} against {TGT}", marked, count=1)
     marked = " ".join(marked.split())
     if frame and skey and SPK not in marked.split():
@@ -303,7 +316,7 @@ def _as_frame(X) -> pd.DataFrame:
     return pd.DataFrame({"text": ["" if v is None else str(v) for v in X]})
 
 
-def mark_frame(X, actors=None, pronouns=True, implicit=True, frame=True, keep_mention=False) -> list[str]:
+def mark_frame(X, actors=None, pronouns="other", implicit=True, frame=True, keep_mention=False) -> list[str]:
     """:func:`mark_text` over every row of a stance frame (span columns used when present)."""
     X = _as_frame(X)
     cols = [
@@ -321,8 +334,9 @@ def mark_frame(X, actors=None, pronouns=True, implicit=True, frame=True, keep_me
         )
     except TypeError:  # unhashable cell values
         key = None
-    if key is not None and _LAST_MARKED.get("key") == key:
-        return list(_LAST_MARKED["value"])
+    last = _LAST_MARKED[0]  # one atomic read: (key, marked) of the previous call, thread-safe
+    if key is not None and last is not None and last[0] == key:
+        return list(last[1])
     out = []
     for text, target, speaker, side, ts, te, ss, se in zip(*cols, strict=True):
         out.append(
@@ -341,12 +355,11 @@ def mark_frame(X, actors=None, pronouns=True, implicit=True, frame=True, keep_me
             )
         )
     if key is not None:
-        _LAST_MARKED.clear()
-        _LAST_MARKED.update(key=key, value=tuple(out))
+        _LAST_MARKED[0] = (key, tuple(out))
     return out
 
 
-_LAST_MARKED: dict[str, Any] = {}
+_LAST_MARKED: list[Any] = [None]
 
 
 class _MarkingMixin:
@@ -377,10 +390,15 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
     max_features : int or None
     actors : dict or None
         Actor key -> aliases; ``None`` reads the actors file when fitting (kept in ``actors_``).
-    pronouns, implicit, frame : bool, default True
-        Relation-aware rewrites (module docstring).
+    pronouns : {"other", "both", "none"}, default "other"
+    implicit, frame : bool, default True
+        Relation-aware rewrites (see :func:`mark_text`).
     keep_mention : bool, default False
         Keep the mention's words between two ``tgt`` marks instead of masking them.
+    domain : {None, "speaker"}
+        ``"speaker"`` adds a copy of every word prefixed by the row's domain (``spkdom_``: a
+        speaker is known, DSE-like and quotes; ``nospkdom_``: NewsMTSC-like), so a joint model
+        learns shared and domain-specific weights ("frustratingly easy" domain adaptation).
 
     Attributes
     ----------
@@ -389,9 +407,10 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, analyzer="word", ngram_range=(1, 2), min_df=2, max_df=1.0, sublinear_tf=True,
-                 max_features=None, actors=None, pronouns=True, implicit=True, frame=True,
-                 keep_mention=False):
+                 max_features=None, actors=None, pronouns="other", implicit=True, frame=True,
+                 keep_mention=False, domain=None):
         self.keep_mention = keep_mention
+        self.domain = domain
         self.analyzer = analyzer
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -409,13 +428,26 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
                                max_df=self.max_df, sublinear_tf=self.sublinear_tf,
                                max_features=self.max_features, dtype=np.float64, **extra)
 
+    def _texts(self, X) -> list[str]:
+        texts = self._marked(X)
+        domain = getattr(self, "domain", None)  # models pickled before the parameter existed
+        if domain is None:
+            return texts
+        if domain != "speaker" or self.analyzer != "word":
+            raise ValueError(f"stance_tfidf: domain must be null or 'speaker' (word analyzer), got {domain!r}")
+        out = []
+        for t in texts:
+            prefix = "spkdom_" if t.startswith(SPK + " ") or f" {SPK} " in t else "nospkdom_"
+            out.append(t + " ||| " + " ".join(prefix + w for w in _WORDS.findall(t.lower())))
+        return out
+
     def fit(self, X, y=None):
         self.fit_transform(X, y)
         return self
 
     def fit_transform(self, X, y=None):
         self._fit_actors()
-        texts = self._marked(X)
+        texts = self._texts(X)
         self.vectorizer_ = self._make(self.min_df)
         try:
             return self.vectorizer_.fit_transform(texts)
@@ -425,7 +457,7 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(self._marked(X))
+        return self.vectorizer_.transform(self._texts(X))
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "vectorizer_")
@@ -465,7 +497,7 @@ class StanceWindows(_MarkingMixin, TransformerMixin, BaseEstimator):
     actors, pronouns, implicit, frame : see :class:`StanceTfidf`
     """
 
-    def __init__(self, window=4, min_df=2, sublinear_tf=True, actors=None, pronouns=True, implicit=True,
+    def __init__(self, window=4, min_df=2, sublinear_tf=True, actors=None, pronouns="other", implicit=True,
                  frame=True):
         self.window = window
         self.min_df = min_df
@@ -523,6 +555,23 @@ def _read_vader_lexicon() -> dict[str, float]:
     return lex
 
 
+def _valences(words: list[str], lex: Mapping[str, float], scope: int = 3) -> list[float]:
+    """Lexicon valence per word, flipped (x -0.74, as VADER does) within ``scope`` words after a negation."""
+    out = []
+    left = 0
+    for w in words:
+        if w in NEGATIONS:
+            left = scope
+            out.append(0.0)
+            continue
+        v = lex.get(w, 0.0)
+        if left > 0:
+            v *= -0.74
+            left -= 1
+        out.append(v)
+    return out
+
+
 CUE_NAMES = (
     "tgt_named", "tgt_count", "spk_named", "rel_same", "rel_other", "rel_unknown", "negations",
     "neg_near_tgt", "valence", "valence_pos", "valence_neg", "valence_window", "quote_marks",
@@ -534,7 +583,8 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
     """Dense cues of a stance row (names in :data:`CUE_NAMES`).
 
     Valence uses the VADER lexicon from the ``vaderSentiment`` wheel when installed at fit time
-    (copied into ``lexicon_``, so the fitted model needs no package); otherwise it is 0.
+    (copied into ``lexicon_``, so the fitted model needs no package); otherwise it is 0. A word
+    within three words after a negation counts with flipped, damped valence.
 
     Parameters
     ----------
@@ -544,7 +594,7 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
     actors, pronouns, implicit, frame : see :class:`StanceTfidf`
     """
 
-    def __init__(self, window=4, lexicon="vader", actors=None, pronouns=True, implicit=True, frame=True):
+    def __init__(self, window=4, lexicon="vader", actors=None, pronouns="other", implicit=True, frame=True):
         self.window = window
         self.lexicon = lexicon
         self.actors = actors
@@ -557,6 +607,15 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
         if self.lexicon not in ("vader", None):
             raise ValueError(f"stance_cues: lexicon must be 'vader' or null, got {self.lexicon!r}")
         self.lexicon_ = _read_vader_lexicon() if self.lexicon == "vader" else {}
+        if self.lexicon == "vader" and not self.lexicon_:
+            import warnings
+
+            warnings.warn(
+                "stance_cues: lexicon 'vader' needs the vaderSentiment package (pip install vaderSentiment); "
+                "valence cues are 0 for this model",
+                UserWarning,
+                stacklevel=2,
+            )
         self.n_features_out_ = len(CUE_NAMES)
         return self
 
@@ -575,7 +634,7 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
             words = [t for t in toks if t not in (TGT, SPK)]
             idx = [i for i, t in enumerate(toks) if t == TGT]
             rel = relation(str(side or ""), str(target or ""), self.actors_)
-            vals = [lex.get(t, 0.0) for t in words]
+            vals = _valences(words, lex)
             negs = sum(t in NEGATIONS for t in words)
             near = set()
             for i in idx:
@@ -594,6 +653,122 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(["cue:" + n for n in CUE_NAMES], dtype=object)
+
+
+class StanceRelation(TransformerMixin, BaseEstimator):
+    """Two columns: the row's speaker side is the target actor (``rel_same``) or another actor
+    (``rel_other``); both 0 when unknown. List it **last** in a config whose model is
+    ``relation_gate``, which reads these two columns.
+
+    Parameters
+    ----------
+    actors : dict or None
+        Actor key -> aliases; ``None`` reads the actors file when fitting (kept in ``actors_``).
+    """
+
+    def __init__(self, actors=None):
+        self.actors = actors
+
+    def fit(self, X, y=None):
+        actors = load_actor_aliases() if self.actors is None else dict(self.actors)
+        self.actors_ = {str(k).lower(): tuple(v) for k, v in actors.items()}
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "actors_")
+        frame = _as_frame(X)
+        rels = [relation(str(side or ""), str(target or ""), self.actors_)
+                for side, target in zip(_column(frame, "side", ""), _column(frame, "target", ""), strict=True)]
+        out = np.array([[r == "same", r == "other"] for r in rels], dtype=np.float64).reshape(-1, 2)
+        return sp.csr_matrix(out)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(["rel:same", "rel:other"], dtype=object)
+
+
+class RelationGate(ClassifierMixin, BaseEstimator):
+    """A classifier whose stance can not contradict the speaker's side.
+
+    In a two-sided conflict a speaker does not take a stance against its own side, nor in favour
+    of the other side: for rows whose last two feature columns (from ``stance_relation``) say
+    ``same``, the probability of ``against`` moves to ``none``; for ``other``, ``favor`` moves to
+    ``none``. Rows with an unknown relation (every corpus row) are left as the base model says.
+
+    Parameters
+    ----------
+    base : str, default "logreg"
+        Registered estimator name of the base model.
+    base_params : dict, optional
+        Its parameters.
+    random_state : int or None
+        Passed to the base model when it takes one.
+
+    Attributes
+    ----------
+    estimator_ : the fitted base model
+    classes_ : ndarray of str
+    """
+
+    def __init__(self, base="logreg", base_params=None, random_state=None):
+        self.base = base
+        self.base_params = base_params
+        self.random_state = random_state
+
+    @staticmethod
+    def _relations(X) -> np.ndarray:
+        if X.shape[1] < 3:
+            raise ValueError("relation_gate needs the stance_relation featurizer as the last feature")
+        rel = X[:, -2:]
+        rel = rel.toarray() if hasattr(rel, "toarray") else np.asarray(rel)
+        if not np.isin(rel, (0.0, 1.0)).all() or (rel.sum(axis=1) > 1).any():
+            from training.errors import ConfigError
+
+            raise ConfigError(
+                "relation_gate: the last two feature columns are not stance_relation's (0/1, at most one "
+                "set); list {name: stance_relation} last under features"
+            )
+        return rel
+
+    def fit(self, X, y):
+        import training.pipeline.components  # noqa: F401  (registers the base estimators)
+        from training.pipeline.registry import estimators
+
+        self._relations(X)
+        params = dict(self.base_params or {})
+        est = estimators.create(self.base, **params)
+        if self.random_state is not None and "random_state" in est.get_params() and "random_state" not in params:
+            est.set_params(random_state=self.random_state)
+        self.estimator_ = est.fit(X, y)
+        self.classes_ = np.asarray([str(c) for c in self.estimator_.classes_], dtype=object)
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self, "estimator_")
+        proba = np.array(self.estimator_.predict_proba(X), dtype=np.float64)
+        rel = self._relations(X)
+        classes = list(self.classes_)
+        if "none" in classes:
+            none = classes.index("none")
+            for col, label in ((0, "against"), (1, "favor")):
+                if label in classes:
+                    j = classes.index(label)
+                    rows = rel[:, col] == 1
+                    proba[rows, none] += proba[rows, j]
+                    proba[rows, j] = 0.0
+        return proba
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    @property
+    def coef_(self):
+        """The base model's linear weights (for reports and explanations); AttributeError otherwise."""
+        from training.pipeline.explain import linear_weights
+
+        found = linear_weights(self.estimator_)
+        if found is None:
+            raise AttributeError("the base model of relation_gate is not linear")
+        return found[0]
 
 
 def _load_wordllama(dim: int):
@@ -635,7 +810,7 @@ class StanceDense(_MarkingMixin, TransformerMixin, BaseEstimator):
     actors, pronouns, implicit, frame : see :class:`StanceTfidf`
     """
 
-    def __init__(self, dim=256, window=4, scale=1.0, actors=None, pronouns=True, implicit=True, frame=True):
+    def __init__(self, dim=256, window=4, scale=1.0, actors=None, pronouns="other", implicit=True, frame=True):
         self.dim = dim
         self.window = window
         self.scale = scale
@@ -647,7 +822,7 @@ class StanceDense(_MarkingMixin, TransformerMixin, BaseEstimator):
     @staticmethod
     def _load(dim: int):
         try:
-            from wordllama import WordLlama
+            import wordllama  # noqa: F401
         except ImportError:
             from training.errors import ConfigError
 
@@ -719,3 +894,15 @@ def stance_cues(**params) -> StanceCues:
 def stance_dense(**params) -> StanceDense:
     """Optional wordllama embeddings (extra ``stance-dense``)."""
     return StanceDense(**params)
+
+
+@featurizers.register("stance_relation")
+def stance_relation(**params) -> StanceRelation:
+    """Speaker side vs target actor (``rel:same``, ``rel:other``); last when the model is ``relation_gate``."""
+    return StanceRelation(**params)
+
+
+@estimators.register("relation_gate")
+def relation_gate(**params) -> RelationGate:
+    """A base estimator whose stance never contradicts the speaker's side (see :class:`RelationGate`)."""
+    return RelationGate(**params)

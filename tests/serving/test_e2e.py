@@ -1,0 +1,178 @@
+"""End to end: promote tiny models into a temporary BentoML home, run `newsclf serve` as a real
+server on a free port, call every endpoint over HTTP, send bad requests, stop it; `bentoml build`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from training import settings
+
+pytestmark = [pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def home(tiny_runs, tmp_path_factory):
+    """A BentoML home holding the promoted tiny models, and the environment pointing at it."""
+    from serving.promote import promote
+
+    root = tmp_path_factory.mktemp("bentoml-home")
+    tags = {task: promote(run, store=root / "models") for task, run in tiny_runs.items()}
+    env = dict(
+        os.environ, BENTOML_HOME=str(root), BENTOML_DO_NOT_TRACK="true", HF_DATASETS_OFFLINE="1"
+    )
+    for key in (
+        "NEWSCLF_BOILERPLATE_RUN",
+        "NEWSCLF_STANCE_RUN",
+        "NEWSCLF_BOILERPLATE_MODEL",
+        "NEWSCLF_STANCE_MODEL",
+    ):
+        env.pop(key, None)
+    return root, env, tags
+
+
+@pytest.fixture(scope="module")
+def server(home, tmp_path_factory):
+    import httpx
+
+    root, env, tags = home
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("newsclf")), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+                )
+            try:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"server not ready in 120 s:\n{log.read_text(errors='replace')[-3000:]}"
+                )
+            time.sleep(0.3)
+        yield url, tags, log, proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+
+@pytest.mark.serve
+def test_e2e_every_endpoint_over_http(server, seed_text):
+    import httpx
+
+    url, tags, log, proc = server
+    with httpx.Client(base_url=url, timeout=60) as http:
+        models = http.get("/models").json()
+        assert {m["tag"] for m in models.values()} == set(tags.values())
+        r = http.post(
+            "/boilerplate",
+            json={"sentences": ["Skip to content", "Taliban forces entered the valley."]},
+        )
+        assert r.status_code == 200 and [x["label"] for x in r.json()][0] == "boilerplate"
+        r = http.post(
+            "/stance", json={"quotes": [{"text": "We will fight the Taliban", "target": "taliban"}]}
+        )
+        assert r.status_code == 200 and set(r.json()[0]["scores"]) == {"favor", "against", "none"}
+        r = http.post("/analyze", json={"text": seed_text})
+        assert r.status_code == 200 and r.json()["quotes"]
+        page = "<html><body><nav>Home | World</nav><p>Taliban forces entered the Panjshir valley on Monday.</p></body></html>"
+        r = http.post("/analyze", json={"html": page})
+        assert r.status_code == 200 and "text" in r.json()
+        r = http.post("/extract", json={"html": page})
+        assert r.status_code == 200 and isinstance(r.json()["text"], str)
+        for path in ("/healthz", "/readyz", "/metrics"):
+            assert http.get(path).status_code == 200
+        assert "bentoml_service_request" in http.get("/metrics").text
+
+        bad = [
+            http.post("/boilerplate", json={"sentences": ["a"] * 1001}),
+            http.post("/boilerplate", json={"sentences": ["x" * 10_001]}),
+            http.post("/analyze", json={"text": "x" * (2 * 1024 * 1024 + 1)}),
+            http.post(
+                "/boilerplate", content=b"{oops", headers={"content-type": "application/json"}
+            ),
+            http.post(
+                "/boilerplate",
+                content=b'{"sentences": ["\xff"]}',
+                headers={"content-type": "application/json"},
+            ),
+            http.post("/stance", json={"quotes": [{"text": 1, "target": "t"}]}),
+        ]
+        assert [r.status_code for r in bad] == [400] * len(bad)
+        assert "1000" in bad[0].json()["error"] and "2 MB" in bad[2].json()["error"]
+        r = http.post(
+            "/boilerplate",
+            content=b"\x80\x04N.",
+            headers={"content-type": "application/python-pickle"},
+        )
+        assert r.status_code == 415
+        assert http.post("/nope", json={}).status_code == 404
+
+    import bentoml
+
+    with bentoml.SyncHTTPClient(url) as client:
+        out = client.boilerplate(sentences=["Read more"])
+        assert out[0]["label"] in ("content", "boilerplate")
+
+    text = log.read_text(errors="replace")
+    assert "rejected POST /boilerplate: 400" in text and "rejected POST /boilerplate: 415" in text
+    assert "Traceback" not in text
+    assert " 200 (scheme=" not in text  # access log off by default
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    assert proc.wait(30) is not None
+
+
+def test_e2e_bentoml_build_packs_models(home, tmp_path):
+    root, env, tags = home
+    bentoml_cli = str(Path(sys.executable).with_name("bentoml"))
+    build = subprocess.run(
+        [bentoml_cli, "build", "-f", "serving/bentofile.yaml", "--output", "tag", "."],
+        cwd=settings.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    out = tmp_path / "newsclf.bento"
+    export = subprocess.run([bentoml_cli, "export", "newsclf:latest", str(out)], env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert export.returncode == 0, export.stderr[-2000:]
+    with tarfile.open(out) as tar:
+        names = set(tar.getnames())
+    for tag in tags.values():
+        name, version = tag.split(":")
+        assert f"./models/{name}/{version}/model.joblib" in names
+        assert f"./models/{name}/{version}/manifest.json" in names
+    assert "./src/serving/service.py" in names and "./src/configs/actors.yaml" in names
+    assert not [n for n in names if n.startswith("./src/tests")]

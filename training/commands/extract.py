@@ -1,0 +1,46 @@
+"""``newsclf extract``: main text of pages with a trained boilerplate model, one JSON line each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+__all__ = ["register"]
+
+
+def _resolve_run(value: str) -> Path:
+    from training import settings
+
+    path = Path(value)
+    if path.is_dir():
+        return path
+    candidate = settings.models_dir() / value
+    return candidate if candidate.is_dir() else path
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("extract")
+    def extract(
+        pages: list[Path] = typer.Argument(..., help="HTML pages (.html/.htm/.html.gz), text files or folders."),
+        model: str = typer.Option(..., "--model", "-m", help="Run directory or run id of a boilerplate model."),
+        threshold: float = typer.Option(0.5, help="Minimum content probability of a kept block."),
+        skip_bad: bool = typer.Option(False, "--skip-bad", help="Report unreadable pages and go on."),
+    ) -> None:
+        """Print {"id": <file name without extensions>, "text": <main content>} per page (JSON lines)."""
+        import json
+
+        from training.data.readers import BadInputReport, read_articles
+        from training.errors import InputError
+        from training.extraction import extract_main_text
+        from training.pipeline.runs import load_run
+
+        run = load_run(_resolve_run(model))
+        if run.task != "boilerplate":
+            raise InputError(f"run {run.path} is a {run.task!r} model; `extract` needs a boilerplate run")
+        report = BadInputReport()
+        for article in read_articles(pages, skip_bad=skip_bad, report=report):
+            text = extract_main_text(run, article, threshold=threshold)
+            typer.echo(json.dumps({"id": article.id, "text": text}, ensure_ascii=False))
+        if report:
+            typer.secho(report.summary(), err=True, fg=typer.colors.YELLOW)

@@ -1,0 +1,91 @@
+"""Main-text extraction: classify a page's blocks with a boilerplate model and keep the content.
+
+One function serves the CLI (``newsclf extract``), the service (``/extract``) and the benchmark:
+:func:`extract_main_text`. HTML articles (blocks with a DOM ``tag_path``) are classified block by
+block with their DOM context; plain-text articles sentence by sentence, as the boilerplate datasets
+of plain text are built (:mod:`training.data.pages`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from training.data.pages import page_rows, page_units
+from training.data.types import Article
+from training.tasks import TASKS
+
+__all__ = ["classify_units", "extract_main_text", "resolve_model"]
+
+_INPUTS = list(TASKS["boilerplate"].inputs)
+
+
+def resolve_model(model: Any) -> Any:
+    """The fitted pipeline of ``model`` (a pipeline or a :class:`~training.pipeline.runs.Run`)."""
+    inner = getattr(model, "model", None)
+    if inner is not None and hasattr(inner, "predict_proba"):
+        task = getattr(model, "task", "boilerplate")
+        if task != "boilerplate":
+            raise ValueError(f"run {getattr(model, 'run_id', '?')} is a {task!r} model; extraction needs a boilerplate run")
+        return inner
+    if not hasattr(model, "predict_proba"):
+        raise TypeError(f"expected a fitted boilerplate pipeline or a Run, got {type(model).__name__}")
+    return model
+
+
+def classify_units(model: Any, article: Article, unit: str | None = None) -> tuple[list, np.ndarray]:
+    """``(units, content probability per unit)`` of ``article`` (units in reading order)."""
+    pipeline = resolve_model(model)
+    is_html = any(b.tag_path for b in article.blocks)
+    unit = unit or ("block" if is_html else "sentence")
+    units = page_units(article, unit) if article.text.strip() else []
+    if not units:
+        return [], np.zeros(0)
+    import pandas as pd
+
+    rows = page_rows(article, article.id or "page", "dom" if is_html else "text", unit, units)
+    frame = pd.DataFrame(rows, columns=_INPUTS)
+    proba = np.asarray(pipeline.predict_proba(frame), dtype=float)
+    classes = [str(c) for c in pipeline.classes_]
+    content = proba[:, classes.index("content")] if "content" in classes else 1.0 - proba[:, -1]
+    return units, content
+
+
+def extract_main_text(model: Any, article: Article, threshold: float = 0.5, unit: str | None = None) -> str:
+    """The article's main content as text.
+
+    Parameters
+    ----------
+    model : Pipeline or Run
+        A fitted boilerplate model (``Run.model`` is used for a run).
+    article : Article
+        From :func:`training.data.html.read_html` (blocks with DOM context) or a plain-text reader.
+    threshold : float, default 0.5
+        Minimum content probability of a kept unit. When no unit reaches it, the units scoring at
+        least half the page's best score are kept (a page always yields its most likely content).
+    unit : {"block", "sentence"}, optional
+        Default: blocks for HTML, sentences for plain text.
+
+    Returns
+    -------
+    str
+        Kept units in reading order; units of one block joined by a space, blocks by a blank line.
+    """
+    units, content = classify_units(model, article, unit)
+    if not units:
+        return ""
+    keep = content >= threshold
+    if not keep.any():
+        keep = content >= 0.5 * float(content.max())
+    paragraphs: list[str] = []
+    last_block = None
+    for u, k in zip(units, keep, strict=True):
+        if not k:
+            continue
+        if last_block is not None and u.block.index == last_block:
+            paragraphs[-1] += " " + u.text
+        else:
+            paragraphs.append(u.text)
+        last_block = u.block.index
+    return "\n\n".join(paragraphs)
