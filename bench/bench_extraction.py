@@ -59,7 +59,7 @@ def log(*args) -> None:
 def rows_of(pages, labeller, mode="dom", unit="block"):
     """All rows (label None when unlabelled) of ``pages`` = [(page_id, article, extra, site)]."""
     out = []
-    for page_id, article, extra, site in pages:
+    for _page_id, article, extra, site in pages:
         units = page_units(article, unit)
         labels = labeller(units, extra, article)
         for row, label in zip(page_rows(article, site, mode, unit, units), labels, strict=True):
@@ -72,13 +72,24 @@ def aeb_labeller(units, body, article):
     return aeb_importer.label_units(units, body, article.meta)[0]
 
 
+FILL = "none"  # how unlabelled trafilatura-eval blocks are treated, set by --fill
+
+
 def trf_labeller(units, entry, article):
-    return trf_importer.label_units(units, entry.get("with", []), entry.get("without", []))[0]
+    labels = trf_importer.label_units(units, entry.get("with", []), entry.get("without", []))[0]
+    return trf_importer.fill_labels(units, labels) if FILL == "span" else labels
 
 
 def fit(config, frames):
-    data = pd.concat([f[f.label.notna()] for f in frames], ignore_index=True)
+    """Fit on the labelled rows; with ``--fill weight0`` features are computed on whole pages and
+    unlabelled rows get sample weight 0 (context features then match prediction time)."""
     pipe = build_pipeline(config)
+    if FILL == "weight0":
+        data = pd.concat(frames, ignore_index=True)
+        w = data.label.notna().to_numpy(dtype=float)
+        pipe.fit(data[INPUTS], data.label.fillna("content").tolist(), model__sample_weight=w)
+        return pipe
+    data = pd.concat([f[f.label.notna()] for f in frames], ignore_index=True)
     pipe.fit(data[INPUTS], data.label.tolist())
     return pipe
 
@@ -132,6 +143,25 @@ def bench_trafilatura(config, trf_pages, aeb_rows, k):
     return pred
 
 
+class ToolCache:
+    """Outputs of the external tools per page, optionally stored in a JSON file (``--tool-cache``)
+    so repeated runs do not re-run trafilatura/jusText on the same pages."""
+
+    def __init__(self, path: str | None):
+        self.path = Path(path) if path else None
+        self.data = json.loads(self.path.read_text(encoding="utf-8")) if self.path and self.path.is_file() else {}
+
+    def get(self, tool: str, pid: str, fn) -> str:
+        key = f"{tool}::{pid}"
+        if key not in self.data:
+            self.data[key] = fn()
+        return self.data[key]
+
+    def save(self) -> None:
+        if self.path:
+            self.path.write_text(json.dumps(self.data), encoding="utf-8")
+
+
 def run_trafilatura(raw: bytes) -> str:
     import trafilatura
 
@@ -162,7 +192,7 @@ def text_mode_cv(config_text, aeb_pages, k):
     frame = rows_of(aeb_pages, aeb_labeller, mode="text", unit="sentence")
     sites = [s for *_, s in aeb_pages]
     y_true, y_pred = [], []
-    for tr, te in site_folds(sites, k):
+    for tr, _te in site_folds(sites, k):
         train_sites = {sites[i] for i in tr}
         train = frame[frame.group.isin(train_sites)]
         test = frame[~frame.group.isin(train_sites) & frame.label.notna()]
@@ -228,15 +258,25 @@ def main(argv=None) -> int:
     ap.add_argument("--speed-pages", type=int, default=60)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", default=None, help="write all figures to this JSON file")
+    ap.add_argument("--tool-cache", default=None, help="JSON file caching trafilatura/jusText outputs")
+    ap.add_argument("--fill", default="none", choices=["none", "span", "weight0"],
+                    help="unlabelled trafilatura-eval blocks: dropped, filled from the snippet layout, "
+                         "or kept as context with sample weight 0")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N pages of each corpus (quick runs)")
     args = ap.parse_args(argv)
+    global FILL
+    FILL = args.fill
     skip = set(filter(None, args.skip.split(",")))
     config = load_config(args.config)
     config_text = load_config(args.text_config) if args.text_config else config
     corpora = settings.corpora_dir()
-    results: dict = {"config": args.config, "folds": args.folds}
+    results: dict = {"config": args.config, "folds": args.folds, "fill": args.fill, "limit": args.limit}
     t0 = time.perf_counter()
     aeb_pages = aeb_importer.read_pages(corpora / "aeb")
-    trf_pages = trf_importer.read_pages(corpora / "trafilatura-eval")
+    trf_pages = trf_importer.read_pages(corpora / "trafilatura-eval", args.limit)
+    if args.limit:
+        aeb_pages = aeb_pages[: args.limit]
+    cache = ToolCache(args.tool_cache)
     log(f"read {len(aeb_pages)} AEB + {len(trf_pages)} trafilatura-eval pages in {time.perf_counter() - t0:.0f}s")
     aeb_rows = rows_of(aeb_pages, aeb_labeller)
     trf_rows = rows_of(trf_pages, trf_labeller)
@@ -260,10 +300,13 @@ def main(argv=None) -> int:
                            a.meta.get("lang", "")) for pid, a, e, _ in trf_pages}  # fmt: skip
         if have("trafilatura"):
             table["trafilatura (run here)"] = snippet_scores(
-                (run_trafilatura(raw_by_id[pid][0]), e["with"], e["without"]) for pid, e in entries)
+                (cache.get("trafilatura", pid, lambda pid=pid: run_trafilatura(raw_by_id[pid][0])), e["with"], e["without"])
+                for pid, e in entries)  # fmt: skip
         if have("justext"):
             table["justext (run here)"] = snippet_scores(
-                (run_justext(*raw_by_id[pid]), e["with"], e["without"]) for pid, e in entries)
+                (cache.get("justext", pid, lambda pid=pid: run_justext(*raw_by_id[pid])), e["with"], e["without"])
+                for pid, e in entries)  # fmt: skip
+        cache.save()
         results["trafilatura_eval"] = table
         print(f"\ntrafilatura-eval dev part, {len(entries)} pages, site-grouped {args.folds}-fold CV (snippet metric)")
         print(f"{'extractor':28} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6}")
@@ -285,7 +328,7 @@ def main(argv=None) -> int:
         model = fit(config, [aeb_rows])
         step = max(1, (len(aeb_pages) + len(trf_pages)) // args.speed_pages)
         raws = []
-        for pid, a, *_ in (aeb_pages + trf_pages)[::step][: args.speed_pages]:
+        for _pid, a, *_ in (aeb_pages + trf_pages)[::step][: args.speed_pages]:
             path = Path(a.source)
             raws.append((gzip.decompress(path.read_bytes()), a.meta.get("lang", "")))
         results["speed"] = speed(model, raws, args.repeats)

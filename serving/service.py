@@ -25,6 +25,7 @@ Endpoints (JSON over POST; limits in :mod:`serving.limits`): ``/boilerplate``, `
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 from typing import Any
@@ -67,6 +68,14 @@ def limit_threads() -> None:
         threadpool_limits(1)
     except Exception:  # pragma: no cover - threadpoolctl is a scikit-learn dependency
         pass
+
+
+def _json(obj: Any) -> Any:
+    """A ready JSON response: BentoML would validate the output against the return annotation,
+    dump it to Python objects and only then to JSON (~10% of a 1,000-sentence request)."""
+    from starlette.responses import Response
+
+    return Response(json.dumps(obj).encode(), media_type="application/json")
 
 
 def _client_error(exc: Exception) -> InvalidArgument:
@@ -149,7 +158,7 @@ class Newsclf:
             {"text": s, "group": group, "position": i / (n - 1) if n > 1 else 0.0}
             for i, s in enumerate(sentences)
         ]
-        return await self._boilerplate_batcher(records)
+        return _json(await self._boilerplate_batcher(records))
 
     @bentoml.api(input_spec=StanceRequest)
     async def stance(self, quotes: list[Any]) -> list[dict[str, Any]]:
@@ -165,7 +174,7 @@ class Newsclf:
             }
             for q in quotes
         ]
-        return await self._stance_batcher(records)
+        return _json(await self._stance_batcher(records))
 
     @bentoml.api(input_spec=AnalyzeRequest)
     def analyze(

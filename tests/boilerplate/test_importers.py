@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from support import corpus_or_skip
+
 from training.data.importers import aeb, get_importer, trafilatura
 from training.data.pages import page_units, site_of
 from training.data.types import Article, Block
@@ -48,6 +48,17 @@ def test_importers_trafilatura_label_units():
     art = _article(["Impressum und Kontakt", "Der Text des Artikels beginnt hier.", "Teilen", "Weitere Zeilen"])
     labels, _ = trafilatura.label_units(page_units(art), ["Text des Artikels"], ["Impressum", "Weitere Zeilen"])
     assert labels == ["boilerplate", "content", None, "boilerplate"]
+
+
+def test_importers_trafilatura_fill_labels():
+    texts = ["Menu", "Home", "Login", "First paragraph of the story text.", "Share",
+             "A long middle paragraph that no snippet names at all.", "Last paragraph of the story.", "Footer"]
+    art = _article(texts)
+    labels, _ = trafilatura.label_units(page_units(art), ["First paragraph of the story", "Last paragraph of"],
+                                        ["Menu", "Login", "Footer"])  # fmt: skip
+    assert labels == ["boilerplate", None, "boilerplate", "content", None, None, "content", "boilerplate"]
+    filled = trafilatura.fill_labels(page_units(art), labels)
+    assert filled == ["boilerplate", "boilerplate", "boilerplate", "content", None, "content", "content", "boilerplate"]
 
 
 def _check_rows(imp, mode):

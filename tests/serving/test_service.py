@@ -219,3 +219,37 @@ def test_service_rejection_logs_one_line_without_traceback(client, caplog):
 def test_service_health_endpoints(client):
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+def test_service_fuzzed_articles_never_500(client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(
+        ["\u201c", "\u201d", '"', "'", "\u00ab", "\u00bb", "\n\n", ". ", " said ", "Taliban", "Massoud",
+         "<p>", "</p>", "<a href='x'>", "<script>", "&amp;", "\x00", "\ufeff", "\u200b", "\r\n"]
+    )  # fmt: skip
+    texts = st.lists(st.one_of(pieces, st.text(max_size=20)), max_size=30).map("".join)
+
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+    )
+    @given(text=texts, kind=st.sampled_from(["text", "html"]))
+    def check(text, kind):
+        resp = client.post("/analyze", json={kind: text})
+        assert resp.status_code < 500, resp.text
+
+    check()
+
+
+def test_service_access_log_env_switch():
+    import subprocess
+    import sys
+
+    code = (
+        "from serving.service import Newsclf; print(Newsclf.config['logging']['access']['enabled'])"
+    )
+    for value, expected in (("", "False"), ("1", "True")):
+        env = {**__import__("os").environ, "NEWSCLF_ACCESS_LOG": value}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert out.stdout.strip().splitlines()[-1] == expected, out.stderr[-2000:]

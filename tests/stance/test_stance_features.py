@@ -156,3 +156,27 @@ def test_stance_relation_gate_needs_relation_columns_last():
     pipe = Pipeline([("features", stance.StanceCues(actors=ACTORS, lexicon=None)), ("model", stance.RelationGate())])
     with pytest.raises(ConfigError, match="stance_relation"):
         pipe.fit(X, ["against", "favor", "none", "against"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Trump blamed Clinton today.", ["st_order", "st_blamed"]), ("Clinton blamed Trump today.", ["ts_order", "ts_blamed"])],
+)
+def test_stance_windows_between_speaker_and_target(text, expected):
+    marked = stance.mark_text(text, "Clinton", "Trump")
+    assert stance._window_tokens(marked, 2, between=5).split()[:2] == expected
+    assert "st_order" not in stance._window_tokens(marked, 2, between=0)
+
+
+def test_stance_tfidf_domain_copies():
+    X = frame()
+    plain = stance.StanceTfidf(min_df=1, actors=ACTORS).fit(X)
+    dom = stance.StanceTfidf(min_df=1, actors=ACTORS, domain="speaker").fit(X)
+    A, B = plain.transform(X), dom.transform(X)
+    n = A.shape[1]
+    assert B.shape == (len(X), 3 * n) and len(dom.get_feature_names_out()) == 3 * n
+    has_speaker = X["speaker"].ne("").to_numpy()
+    np.testing.assert_allclose(B[:, n:2 * n].toarray()[~has_speaker], 0)
+    np.testing.assert_allclose(B[:, 2 * n:].toarray()[has_speaker], 0)
+    with pytest.raises(ValueError, match="domain"):
+        stance.StanceTfidf(domain="site").fit(X)

@@ -44,6 +44,7 @@ DROP_TAGS = (
 
 _MAX_BYTES = 50_000_000
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-z]+")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
@@ -237,7 +238,7 @@ def read_html(data: bytes | str | os.PathLike, id: str, source: str = "") -> Art
     else:
         raise TypeError(f"read_html expects bytes, str or a path, got {type(data).__name__}")
     sample = text[:4096]
-    if sample.count("\x00") > 8 or sum(ch < " " and ch not in "\t\n\r\f" for ch in sample) > len(sample) // 10 + 8:
+    if sample.count("\x00") > 8 or len(_CONTROL.findall(sample)) > len(sample) // 10 + 8:
         raise InputError(f"{name}: looks binary, not HTML (control bytes in the first 4 KB)")
     text = _XML_DECL.sub("", text, count=1).replace("\x00", "")
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
@@ -285,7 +286,8 @@ def _walk(root: etree._Element) -> _Builder:
     b = _Builder()
     # stack of (tag, tokens, is_block, is_link); block context = innermost block on the stack
     path: list[str] = []
-    attr_stack: list[list[str]] = []
+    # cumulative, de-duplicated class/id tokens of the open elements: (joined string, token set)
+    attr_stack: list[tuple[str, frozenset]] = [("", frozenset())]
     block_stack: list[tuple[str, str, str]] = []  # (tag_path, attrs, tag) of open block elements
     link_depth = 0
 
@@ -299,15 +301,17 @@ def _walk(root: etree._Element) -> _Builder:
         tag = tag.lower()
         if event == "start":
             path.append(tag)
-            tokens = _tokens(el.get("class")) + _tokens(el.get("id"))
-            attr_stack.append(tokens)
+            joined, seen = attr_stack[-1]
+            cls, eid = el.get("class"), el.get("id")
+            if cls or eid:
+                fresh = [t for t in dict.fromkeys(_tokens(cls) + _tokens(eid)) if t not in seen]
+                if fresh:
+                    joined = f"{joined} {' '.join(fresh)}" if joined else " ".join(fresh)
+                    seen = seen | set(fresh)
+            attr_stack.append((joined, seen))
             if tag in BLOCK_TAGS:
                 b.flush(*context())
-                seen: dict[str, None] = {}
-                for toks in attr_stack:
-                    for t in toks:
-                        seen.setdefault(t, None)
-                block_stack.append(("/".join(path), " ".join(seen), tag))
+                block_stack.append(("/".join(path), joined, tag))
             elif tag == "br":
                 b.flush(*context())
             elif tag == "a":

@@ -161,7 +161,7 @@ def load(
     """
     rows: list[dict[str, Any]] = []
     stats: Counter = Counter()
-    for page_id, article, body, site in read_pages(Path(root), limit):
+    for _page_id, article, body, site in read_pages(Path(root), limit):
         units = page_units(article, unit)
         labels, page_stats = label_units(units, body, article.meta, threshold, headline)
         stats.update(page_stats)

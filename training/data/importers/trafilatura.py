@@ -25,7 +25,7 @@ from training.data.importers.base import Imported
 from training.data.pages import Unit, page_rows, page_units, site_of
 from training.errors import InputError
 
-__all__ = ["label_units", "load", "read_pages"]
+__all__ = ["fill_labels", "label_units", "load", "read_pages"]
 
 _WS = re.compile(r"\s+")
 
@@ -57,6 +57,29 @@ def label_units(units: list[Unit], with_: list[str], without: list[str]) -> tupl
     return labels, stats
 
 
+def fill_labels(units: list[Unit], labels: list[str | None], min_chars: int = 30) -> list[str | None]:
+    """Labels with gaps filled from the page's snippet layout (``fill="span"``).
+
+    An unlabelled unit of at least ``min_chars`` characters lying between two CONTENT units is
+    CONTENT (the article body runs between its first and last ``with`` snippets); an unlabelled
+    unit between two BOILERPLATE units with no content unit in between is BOILERPLATE. Everything
+    else stays unlabelled. Only the page's own snippets are used.
+    """
+    out = list(labels)
+    known = [i for i, lab in enumerate(labels) if lab is not None]
+    for a, b in zip(known, known[1:], strict=False):
+        if b - a < 2:
+            continue
+        if labels[a] == labels[b] == "content":
+            for i in range(a + 1, b):
+                if len(_norm(units[i].text)) >= min_chars:
+                    out[i] = "content"
+        elif labels[a] == labels[b] == "boilerplate":
+            for i in range(a + 1, b):
+                out[i] = "boilerplate"
+    return out
+
+
 def read_pages(root: Path, limit: int | None = None) -> list[tuple[str, Any, dict[str, Any], str]]:
     """``(page_id, article, entry, site)`` for the corpus pages in ``evaldata.json`` order."""
     path = root / "evaldata.json"
@@ -85,6 +108,7 @@ def load(
     unit: str = "block",
     keep_unlabelled: bool = False,
     limit: int | None = None,
+    fill: str = "none",
 ) -> Imported:
     """Import trafilatura-eval pages as labelled boilerplate rows.
 
@@ -99,12 +123,18 @@ def load(
         Keep unlabelled units with ``label=None`` (whole pages, for context-aware experiments).
     limit : int, optional
         Read only the first ``limit`` pages, for quick tests.
+    fill : {"none", "span"}
+        ``"span"`` fills unlabelled units from the snippet layout (see :func:`fill_labels`).
     """
+    if fill not in ("none", "span"):
+        raise InputError(f"trafilatura importer: fill must be 'none' or 'span', got {fill!r}")
     rows: list[dict[str, Any]] = []
     stats: Counter = Counter()
     for _page_id, article, entry, site in read_pages(Path(root), limit):
         units = page_units(article, unit)
         labels, page_stats = label_units(units, entry.get("with", []), entry.get("without", []))
+        if fill == "span":
+            labels = fill_labels(units, labels)
         stats.update(page_stats)
         for row, label in zip(page_rows(article, site, mode, unit, units), labels, strict=True):
             if label is None and not keep_unlabelled:

@@ -320,8 +320,8 @@ class BlockStats(TransformerMixin, BaseEstimator):
             chars = np.bincount(keys, weights=lengths)[keys]
             count = np.bincount(keys)[keys].astype(float)
             parts += [(chars / page_total).reshape(n, 1), np.log1p(chars).reshape(n, 1), np.log1p(count).reshape(n, 1)]
-            parts.append(container_means(vals, lengths, paths, docs, (lv,)))
-        return np.hstack(parts) if n else np.zeros((0, len(block_stat_names(self.window, self.dom))))
+            parts.append(keyed_means(vals, lengths, keys))
+        return np.hstack(parts)
 
     @staticmethod
     def _page_features(texts, paths, attrs, docs) -> np.ndarray:
@@ -578,33 +578,39 @@ def container_keys(paths: list[str], docs: np.ndarray, level: int) -> np.ndarray
     blocks of one document whose tag paths share that prefix (blocks of one DOM element are
     contiguous in reading order, so runs tell apart sibling elements with equal paths)."""
     n = len(paths)
-    out = np.zeros(n, dtype=np.int64)
-    prev = None
-    current = -1
-    for i, p in enumerate(paths):
-        steps = p.split("/")
-        key = (docs[i], "/".join(steps[: max(1, len(steps) - level)]))
-        if key != prev:
-            current += 1
-            prev = key
-        out[i] = current
-    return out
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    prefixes = []
+    for p in paths:
+        cut = len(p)
+        for _ in range(level):
+            j = p.rfind("/", 0, cut)
+            if j <= 0:
+                break
+            cut = j
+        prefixes.append(p[:cut])
+    prefix = np.asarray(prefixes, dtype=object)
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    new[1:] = (prefix[1:] != prefix[:-1]) | (docs[1:] != docs[:-1])
+    return np.cumsum(new) - 1
+
+
+def keyed_means(values: np.ndarray, weights: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Weighted mean of each column of ``values`` over rows sharing a key, per row."""
+    vals = values.reshape(len(values), -1)
+    m = int(keys.max()) + 1 if len(keys) else 0
+    den = np.maximum(np.bincount(keys, weights=weights, minlength=m), 1e-9)
+    cols = [(np.bincount(keys, weights=vals[:, j] * weights, minlength=m) / den)[keys] for j in range(vals.shape[1])]
+    return np.column_stack(cols) if cols else np.zeros((len(values), 0))
 
 
 def container_means(values: np.ndarray, weights: np.ndarray, paths: list[str], docs: np.ndarray,
                     levels: tuple[int, ...] = (1, 2, 3)) -> np.ndarray:
     """Weighted mean of ``values`` (n,) or (n, d) over each block's container at every ``level``
     (see :func:`container_keys`); returns (n, len(levels) * d)."""
-    vals = values.reshape(len(values), -1)
-    parts = []
-    for lv in levels:
-        keys = container_keys(paths, docs, lv)
-        m = int(keys.max()) + 1 if len(keys) else 0
-        den = np.bincount(keys, weights=weights, minlength=m)
-        for j in range(vals.shape[1]):
-            num = np.bincount(keys, weights=vals[:, j] * weights, minlength=m)
-            parts.append((num / np.maximum(den, 1e-9))[keys])
-    return np.column_stack(parts) if parts else np.zeros((len(values), 0))
+    parts = [keyed_means(values, weights, container_keys(paths, docs, lv)) for lv in levels]
+    return np.hstack(parts) if parts else np.zeros((len(values), 0))
 
 
 class BlockProba(TransformerMixin, BaseEstimator):

@@ -75,7 +75,6 @@ DEFAULT_ACTORS: dict[str, list[str]] = {
 """Used only when neither :mod:`training.data.actors` nor the actors file can be read."""
 
 TGT, SPK = "tgt", "spk"
-_WORDS = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+(?:[’']\w+)?|[^\w\s]")
 _SELF = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|themselves)\b", re.IGNORECASE)
@@ -396,9 +395,9 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
     keep_mention : bool, default False
         Keep the mention's words between two ``tgt`` marks instead of masking them.
     domain : {None, "speaker"}
-        ``"speaker"`` adds a copy of every word prefixed by the row's domain (``spkdom_``: a
-        speaker is known, DSE-like and quotes; ``nospkdom_``: NewsMTSC-like), so a joint model
-        learns shared and domain-specific weights ("frustratingly easy" domain adaptation).
+        ``"speaker"`` adds two copies of the features, one non-zero only for rows with a known
+        speaker (DSE-like rows and quotes), one only for rows without (NewsMTSC-like), so a joint
+        model learns shared and domain-specific weights ("frustratingly easy" domain adaptation).
 
     Attributes
     ----------
@@ -428,18 +427,20 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
                                max_df=self.max_df, sublinear_tf=self.sublinear_tf,
                                max_features=self.max_features, dtype=np.float64, **extra)
 
-    def _texts(self, X) -> list[str]:
-        texts = self._marked(X)
+    def _domain(self) -> str | None:
         domain = getattr(self, "domain", None)  # models pickled before the parameter existed
-        if domain is None:
-            return texts
-        if domain != "speaker" or self.analyzer != "word":
-            raise ValueError(f"stance_tfidf: domain must be null or 'speaker' (word analyzer), got {domain!r}")
-        out = []
-        for t in texts:
-            prefix = "spkdom_" if t.startswith(SPK + " ") or f" {SPK} " in t else "nospkdom_"
-            out.append(t + " ||| " + " ".join(prefix + w for w in _WORDS.findall(t.lower())))
-        return out
+        if domain not in (None, "speaker"):
+            raise ValueError(f"stance_tfidf: domain must be null or 'speaker', got {domain!r}")
+        return domain
+
+    def _with_domain(self, Xt, texts: list[str]):
+        """``[X | X * speaker-known | X * no-speaker]``: shared and per-domain copies (sparse ops)."""
+        if self._domain() is None:
+            return Xt
+        has = np.fromiter((t.startswith(SPK + " ") or f" {SPK} " in t for t in texts), dtype=np.float64,
+                          count=len(texts))
+        Xt = sp.csr_matrix(Xt)
+        return sp.hstack([Xt, sp.diags(has) @ Xt, sp.diags(1.0 - has) @ Xt], format="csr")
 
     def fit(self, X, y=None):
         self.fit_transform(X, y)
@@ -447,29 +448,52 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X, y=None):
         self._fit_actors()
-        texts = self._texts(X)
+        self._domain()
+        texts = self._marked(X)
         self.vectorizer_ = self._make(self.min_df)
         try:
-            return self.vectorizer_.fit_transform(texts)
+            Xt = self.vectorizer_.fit_transform(texts)
         except ValueError:  # tiny data: min_df prunes everything
             self.vectorizer_ = self._make(1)
-            return self.vectorizer_.fit_transform(texts)
+            Xt = self.vectorizer_.fit_transform(texts)
+        return self._with_domain(Xt, texts)
 
     def transform(self, X):
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(self._texts(X))
+        texts = self._marked(X)
+        return self._with_domain(self.vectorizer_.transform(texts), texts)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.get_feature_names_out()
+        names = self.vectorizer_.get_feature_names_out()
+        if self._domain() is None:
+            return names
+        return np.concatenate([names, np.asarray(["spk:" + n for n in names], dtype=object),
+                               np.asarray(["nospk:" + n for n in names], dtype=object)])
 
 
-def _window_tokens(marked: str, window: int) -> str:
-    toks = [t.lower() for t in _TOKEN.findall(marked)]
+def _between_tokens(toks: list[str], idx: list[int], max_gap: int) -> list[str]:
+    """Order of speaker and target and the words between their nearest mentions: ``st_<w>``
+    (speaker first) or ``ts_<w>`` (target first); ``st_far``/``ts_far`` beyond ``max_gap`` words.
+    Tells who acts on whom ("spk blamed tgt" vs "tgt blamed spk")."""
+    sidx = [i for i, t in enumerate(toks) if t == SPK]
+    if not sidx or not idx:
+        return []
+    i, j = min(((a, b) for a in sidx for b in idx), key=lambda p: abs(p[0] - p[1]))
+    prefix = "st_" if i < j else "ts_"
+    lo, hi = min(i, j), max(i, j)
+    gap = [t for t in toks[lo + 1 : hi] if t not in (TGT, SPK)]
+    if len(gap) > max_gap:
+        return [prefix + "far"]
+    return [prefix + "order"] + [prefix + t for t in gap]
+
+
+def _window_tokens(marked: str, window: int, between: int = 0) -> str:
+    toks = _TOKEN.findall(marked.lower())
     idx = [i for i, t in enumerate(toks) if t == TGT]
     if not idx:
         return "notgt"
-    out = []
+    out = _between_tokens(toks, idx, between) if between else []
     for i in idx:
         left = [t for t in toks[max(0, i - window): i] if t != TGT]
         right = [t for t in toks[i + 1: i + 1 + window] if t != TGT]
@@ -494,11 +518,15 @@ class StanceWindows(_MarkingMixin, TransformerMixin, BaseEstimator):
     ----------
     window : int, default 4
     min_df : int, default 2
+    between : int, default 0
+        When > 0, also the order of speaker and target and the words between them (up to this many;
+        ``st_``/``ts_`` tokens, see :func:`_between_tokens`).
     actors, pronouns, implicit, frame : see :class:`StanceTfidf`
     """
 
     def __init__(self, window=4, min_df=2, sublinear_tf=True, actors=None, pronouns="other", implicit=True,
-                 frame=True):
+                 frame=True, between=0):
+        self.between = between
         self.window = window
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
@@ -508,7 +536,8 @@ class StanceWindows(_MarkingMixin, TransformerMixin, BaseEstimator):
         self.frame = frame
 
     def _docs(self, X):
-        return [_window_tokens(m, int(self.window)) for m in self._marked(X)]
+        between = int(getattr(self, "between", 0) or 0)
+        return [_window_tokens(m, int(self.window), between) for m in self._marked(X)]
 
     def _make(self, min_df):
         return TfidfVectorizer(analyzer=str.split, min_df=min_df, sublinear_tf=self.sublinear_tf,
@@ -630,8 +659,8 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
         w = int(self.window)
         out = np.zeros((len(marked), len(CUE_NAMES)))
         for r, (m, target, side, text) in enumerate(zip(marked, targets, sides, texts, strict=True)):
-            toks = [t.lower() for t in _TOKEN.findall(m)]
-            words = [t for t in toks if t not in (TGT, SPK)]
+            toks = _TOKEN.findall(m.lower())
+            words = [t for t in toks if t != TGT and t != SPK]
             idx = [i for i, t in enumerate(toks) if t == TGT]
             rel = relation(str(side or ""), str(target or ""), self.actors_)
             vals = _valences(words, lex)
