@@ -151,3 +151,23 @@ def test_train_evaluate_run_writes_new_report(run_copy, data_env):
     assert (out / "report.html").is_file()
     load_run(run_copy)  # the run itself stays intact
     assert os.environ["NEWSCLF_DATA"]
+
+
+def test_train_scores_every_extra_split(workdir, write_config, monkeypatch):
+    """Extra splits a dataset carries (e.g. ``dev_mt``) are evaluated and reported beside test."""
+    import json
+
+    from training.pipeline.synthetic import make_dataset
+    from training.pipeline.train import eval_split_names, train
+
+    dd = make_dataset("stance", 150, seed=5)
+    dd["dev_mt"] = dd["test"]
+    dd.save_to_disk(str(workdir / "data" / "extra" / "stance"))
+    monkeypatch.setenv("NEWSCLF_DATA", str(workdir / "data"))
+    cfg = write_config("extra", task="stance", dataset="extra")
+    run = train(cfg, n_boot=50)
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert list(metrics["splits"]) == ["validation", "test", "dev_mt"]
+    assert metrics["eval_split"] == "test"
+    assert "dev_mt" in (run / "report.md").read_text()
+    assert eval_split_names(["dev_mt", "train", "test"]) == ["test", "dev_mt"]

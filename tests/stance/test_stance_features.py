@@ -180,3 +180,56 @@ def test_stance_tfidf_domain_copies():
     np.testing.assert_allclose(B[:, 2 * n:].toarray()[has_speaker], 0)
     with pytest.raises(ValueError, match="domain"):
         stance.StanceTfidf(domain="site").fit(X)
+
+
+@pytest.mark.parametrize(
+    ("text", "vow", "denied"),
+    [
+        ("We will continue our fight until the last moment.", True, False),
+        ("Our resolve is only strengthened.", True, False),
+        ("I will never surrender to them.", True, False),
+        ("We had to send our forces to fight.", False, False),
+        ("They fight on.", False, False),  # not first person
+        ("They have no belief in Sharia.", False, True),
+        ("The regime is not legitimate.", False, True),
+        ("They have no plans, but respect the deal.", False, False),  # the clause ends first
+        ("We need their expertise.", False, False),
+    ],
+)
+def test_stance_features_vow_and_negated_attribute_cues(text, vow, denied):
+    assert stance.vow_cue(text) is vow
+    assert stance.negated_attribute_cue(text) is denied
+
+
+def _rules_pipeline():
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    feats = FeatureUnion([("w", stance.StanceTfidf(min_df=1, actors=ACTORS)),
+                          ("rel", stance.StanceRelation(actors=ACTORS, cues=True))])
+    return Pipeline([("features", feats), ("model", stance.RelationGate(base="logreg", rules=True))])
+
+
+def test_stance_relation_gate_rules_vow_and_denied_attribute():
+    X = pd.DataFrame(
+        [{"text": t, "target": g, "speaker": "", "side": "", "group": str(i)}
+         for i, (t, g) in enumerate([("Evil killers", "A"), ("Great heroes", "B"), ("Met today", "C")] * 3)]
+    )
+    y = ["against", "favor", "none"] * 3
+    pipe = _rules_pipeline().fit(X, y)
+    probe = pd.DataFrame(
+        [
+            {"text": "We will continue our fight until the last moment.", "target": "nrf", "speaker": "Ahmad Massoud", "side": "nrf", "group": "s"},
+            {"text": "We will continue our fight until the last moment.", "target": "taliban", "speaker": "Ahmad Massoud", "side": "nrf", "group": "s"},
+            {"text": "They showed that they have no belief in Sharia.", "target": "taliban", "speaker": "Ahmad Massoud", "side": "nrf", "group": "s"},
+            {"text": "They showed that they have no belief in Sharia.", "target": "Met", "speaker": "", "side": "", "group": "s"},
+        ]
+    )
+    pred = pipe.predict(probe).tolist()
+    assert pred[:3] == ["favor", "against", "against"]
+    np.testing.assert_allclose(pipe.predict_proba(probe).sum(axis=1), 1.0)
+    assert pipe.named_steps["features"].transform(probe).shape[1] == len(pipe.named_steps["features"].get_feature_names_out())
+    assert pipe.named_steps["model"].coef_.shape[1] == pipe.named_steps["features"].transform(probe).shape[1]
+    from training.pipeline.explain import top_features
+
+    assert any(name == "rel:rule:vow" or name.endswith("rule:vow") for name, _ in top_features(pipe, probe.iloc[:1], k=10)[0])
+    assert pickle.loads(pickle.dumps(pipe)).predict(probe).tolist() == pred

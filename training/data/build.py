@@ -430,7 +430,12 @@ def _features(task: str):
     spec = get_task(task)
     feats: dict[str, Any] = {}
     for col, default in spec.inputs.items():
-        feats[col] = Value("float64") if isinstance(default, float) else Value("string")
+        if isinstance(default, float):
+            feats[col] = Value("float64")
+        elif isinstance(default, int) and not isinstance(default, bool):
+            feats[col] = Value("int64")
+        else:
+            feats[col] = Value("string")
     feats["label"] = ClassLabel(names=list(spec.labels))
     for col, default in BOOKKEEPING[task].items():
         feats[col] = Value("int64") if isinstance(default, int) else Value("string")
@@ -645,7 +650,10 @@ class _Build:
         )
 
         features = _features(task)
-        columns = {name: [r.get(name) for r in rows] for name in features}
+        from training.data.examples import BOOKKEEPING
+
+        defaults = BOOKKEEPING.get(task, {})
+        columns = {name: [r.get(name, defaults.get(name)) for r in rows] for name in features}
         columns["label"] = [spec.labels.index(r["label"]) for r in rows]
         # Straight to Arrow with the final schema: 4x faster than Dataset.from_dict(features=...).
         table = pa.Table.from_pydict(columns, schema=features.arrow_schema)

@@ -39,9 +39,14 @@ UNITS = ("sentence", "block")
 
 BOOKKEEPING: dict[str, dict[str, Any]] = {
     "boilerplate": {"label_source": "", "article": "", "block": -1, "start": -1, "end": -1},
-    "stance": {"label_source": "", "article": "", "block": -1, "quote_start": -1, "quote_end": -1},
+    "stance": {"label_source": "", "article": "", "block": -1, "quote_start": -1, "quote_end": -1,
+               "target_start": -1, "target_end": -1, "speaker_start": -1, "speaker_end": -1},
 }
-"""Non-input columns of each task's datasets and their defaults (importer rows use them)."""
+"""Non-input columns of each task's datasets and their defaults (importer rows use them).
+
+Stance ``target_start``/``target_end`` (``speaker_start``/``speaker_end``) are character offsets
+of the target's (speaker's) mention in ``text`` when an importer knows them (NewsMTSC, DSE);
+-1 means "find the target by name" (the stance featurizers then match its name/aliases)."""
 
 
 @dataclass
@@ -183,6 +188,10 @@ class Collector:
                     "block": int(block),
                     "quote_start": int(q.start),
                     "quote_end": int(q.end),
+                    "target_start": -1,  # found by name/aliases
+                    "target_end": -1,
+                    "speaker_start": -1,
+                    "speaker_end": -1,
                 }
             )
             items.append(item)
@@ -237,6 +246,8 @@ def complete_row(task: str, row: Mapping[str, Any], source: str = "corpus") -> d
             value = "" if default is None else default
         elif isinstance(default, float):
             value = float(value)
+        elif isinstance(default, int) and not isinstance(default, bool):
+            value = int(value)
         elif isinstance(default, str) or default is None:
             value = str(value)
         out[col] = value

@@ -34,6 +34,14 @@ from training.tasks import get_task
 __all__ = ["train", "train_config"]
 
 EVAL_SPLITS = ("validation", "test")
+"""Splits every run is scored on; extra splits a dataset carries (``dev_mt``, ``test_dedup``) follow."""
+
+
+def eval_split_names(available: Iterable[str]) -> list[str]:
+    """Splits to evaluate, in report order: validation, test, then the dataset's extra splits."""
+    names = list(available)
+    extra = sorted(n for n in names if n != "train" and n not in EVAL_SPLITS)
+    return [n for n in EVAL_SPLITS if n in names] + extra
 
 
 def train(config_path: str | Path, overrides: Iterable[str] = (), output: str | Path | None = None,
@@ -65,7 +73,8 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
     dsd, dataset_name, data_manifest = load_dataset(cfg.task, cfg.dataset, cfg.data_config)
     if "train" not in dsd:
         raise NewsclfError(f"dataset {dataset_name!r} ({cfg.task}) has no train split; splits: {', '.join(dsd)}")
-    splits = {name: split_data(dsd[name], task, name) for name in ("train", *EVAL_SPLITS) if name in dsd}
+    eval_names = eval_split_names(dsd)
+    splits = {name: split_data(dsd[name], task, name) for name in ("train", *eval_names)}
     train_data = splits["train"]
     counts = class_counts(train_data.y, task.labels)
     present = [lab for lab, n in counts.items() if n]
@@ -95,8 +104,8 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
 
     t = time.perf_counter()
     split_metrics, predictions = {}, {}
-    for name in EVAL_SPLITS:
-        if name in splits and len(splits[name]):
+    for name in eval_names:
+        if len(splits[name]):
             split_metrics[name], predictions[name] = evaluate_split(model, task, splits[name], cfg.seed, n_boot)
         elif name in splits:
             notes.append(f"split {name!r} is empty: not evaluated")

@@ -86,6 +86,55 @@ NEGATIONS = frozenset(
     "can’t won’t don’t doesn’t didn’t isn’t aren’t wasn’t weren’t hasn’t haven’t".split()
 )
 
+# A first-person vow to keep fighting ("continue our fight", "fight on", "until the last",
+# "never surrender", "our resolve"): the guide's "favor <own side>" / "against <other side>" cue.
+_VOW = re.compile(
+    r"\b(?:continu\w*|keep|carry on)\b[^.;]{0,30}?\b(?:fight\w*|struggle|resist\w*|defen[cs]\w*)"
+    r"|\b(?:fight|fighting|resist|resisting|struggle)\s+on\b"
+    r"|\b(?:fight|resist|defend|struggle)\w*\b[^.;]{0,25}?\b(?:to|until|till)\s+the\s+(?:last|end|death|final)\b"
+    r"|\buntil\s+the\s+(?:last|final)\b"
+    r"|\b(?:never|not|won[’']t|will\s+not)\s+(?:\w+\s+)?(?:surrender|give\s+up|bow|submit|yield|back\s+down)\b"
+    r"|\b(?:our|my)\s+(?:\w+\s+)?(?:resolve|determination|firmness|steadfastness)\b"
+    r"|\b(?:we|i)\s+(?:will|shall|are\s+ready\s+to|vow\s+to)\s+(?:\w+\s+)?(?:fight|resist|defend)\b"
+    r"|\bstand\s+(?:firm|in\s+defen[cs]e)\b",
+    re.IGNORECASE,
+)
+# A negated positive attribute ("no belief in", "no respect for", "not legitimate", "lack of
+# legitimacy"): the attribute is denied to whoever the clause is about.
+_NEG_WORDS = frozenset({"no", "not", "never", "without", "lack", "lacks", "lacked", "lacking", "n't", "nor"}) | NEGATIONS
+_ATTRIBUTES = frozenset(
+    "belief beliefs faith respect regard legitimacy legitimate credibility credible honour honor "
+    "honesty honest sincere sincerity mercy morality moral morals humanity humane values principles "
+    "commitment trust trustworthy mandate right rights conscience dignity decency shame loyalty "
+    "legal lawful valid".split()
+)
+_CLAUSE_END = frozenset(".;:!?,")
+
+
+def vow_cue(text: str) -> bool:
+    """A first-person vow to keep fighting (see ``_VOW``)."""
+    return _FIRST_PERSON.search(text) is not None and _VOW.search(text) is not None
+
+
+def negated_attribute_cue(text: str, positive: Mapping[str, float] | None = None, scope: int = 3) -> bool:
+    """A negation followed, within ``scope`` words of the same clause, by a positive attribute
+    (``_ATTRIBUTES``, or a lexicon word with valence >= 0.4 when ``positive`` is given)."""
+    toks = _TOKEN.findall(text.lower())
+    left = 0
+    for t in toks:
+        if t in _CLAUSE_END:
+            left = 0
+            continue
+        if t in _NEG_WORDS or t.endswith("n't") or t.endswith("n’t"):
+            left = scope
+            continue
+        if left > 0:
+            if t in _ATTRIBUTES or (positive is not None and positive.get(t, 0.0) >= 0.4):
+                return True
+            left -= 1
+    return False
+
+
 
 # --------------------------------------------------------------------------- actors
 
@@ -240,8 +289,9 @@ def mark_text(
         ``we``/``us``/``our`` for a same-side target (``"both"``/True), or none (False).
     implicit, frame : bool
         The relation-aware rewrites described in the module docstring.
-    keep_mention : bool, default False
-        Wrap target mentions (``tgt Massoud tgt``) instead of replacing them.
+    keep_mention : bool or "both", default False
+        Wrap target mentions (``tgt Massoud tgt``) instead of replacing them; ``"both"`` returns
+        the pair (masked, wrapped) from one pass.
 
     Examples
     --------
@@ -279,24 +329,35 @@ def mark_text(
         spans.extend((m.start(), m.end(), TGT) for m in pron.finditer(text))
     # resolve overlaps: earliest start, then longest, target before speaker
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), s[2] != TGT))
-    out: list[str] = []
+    masked: list[str] = []
+    kept: list[str] = []
     pos = 0
-    n_tgt = 0
     for s, e, tok in spans:
         if s < pos:
             continue
-        out.append(text[pos:s])
-        out.append(f" {tok} {text[s:e]} {tok} " if keep_mention and tok == TGT else f" {tok} ")
-        n_tgt += tok == TGT
+        masked.append(text[pos:s])
+        masked.append(f" {tok} ")
+        if keep_mention is not False:
+            kept.append(text[pos:s])
+            kept.append(f" {tok} {text[s:e]} {tok} " if tok == TGT else f" {tok} ")
         pos = e
-    out.append(text[pos:])
-    marked = "".join(out)
-    if implicit and rel == "other" and _FIRST_PERSON.search(text):
-        marked = _FIGHT.sub(lambda m: f"{m.group(0)} against {TGT}", marked, count=1)
-    marked = " ".join(marked.split())
-    if frame and skey and SPK not in marked.split():
-        marked = f'{SPK} said : " {marked} "'
-    return marked
+    masked.append(text[pos:])
+    kept.append(text[pos:])
+    fight = implicit and rel == "other" and _FIRST_PERSON.search(text) is not None
+    has_spk = any(tok == SPK for _, _, tok in spans)
+
+    def finish(parts: list[str]) -> str:
+        marked = "".join(parts)
+        if fight:
+            marked = _FIGHT.sub(lambda m: f"{m.group(0)} against {TGT}", marked, count=1)
+        marked = " ".join(marked.split())
+        if frame and skey and not has_spk:
+            marked = f'{SPK} said : " {marked} "'
+        return marked
+
+    if keep_mention == "both":
+        return finish(masked), finish(kept)
+    return finish(kept) if keep_mention else finish(masked)
 
 
 def _column(X: pd.DataFrame, name: str, default: Any = "") -> list:
@@ -324,18 +385,20 @@ def mark_frame(X, actors=None, pronouns="other", implicit=True, frame=True, keep
                      ("target_start", None), ("target_end", None),
                      ("speaker_start", None), ("speaker_end", None))
     ]
-    # the featurizers of one pipeline mark the same frame in turn: keep the last result
+    # the featurizers of one pipeline mark the same frame in turn: keep the last result (both the
+    # masked and the wrapped variant, computed in one pass)
     try:
         key = (
             tuple(hash(tuple(c)) for c in cols),
             hash(tuple(sorted((k, tuple(v)) for k, v in (actors or {}).items()))),
-            pronouns, implicit, frame, keep_mention,
+            pronouns, implicit, frame,
         )
     except TypeError:  # unhashable cell values
         key = None
-    last = _LAST_MARKED[0]  # one atomic read: (key, marked) of the previous call, thread-safe
+    variant = 1 if keep_mention else 0
+    last = _LAST_MARKED[0]  # one atomic read: (key, masked, wrapped) of the previous call, thread-safe
     if key is not None and last is not None and last[0] == key:
-        return list(last[1])
+        return list(last[1 + variant])
     out = []
     for text, target, speaker, side, ts, te, ss, se in zip(*cols, strict=True):
         out.append(
@@ -350,12 +413,12 @@ def mark_frame(X, actors=None, pronouns="other", implicit=True, frame=True, keep
                 pronouns=pronouns,
                 implicit=implicit,
                 frame=frame,
-                keep_mention=keep_mention,
+                keep_mention="both",
             )
         )
     if key is not None:
-        _LAST_MARKED[0] = (key, tuple(out))
-    return out
+        _LAST_MARKED[0] = (key, tuple(m for m, _ in out), tuple(k for _, k in out))
+    return [pair[variant] for pair in out]
 
 
 _LAST_MARKED: list[Any] = [None]
@@ -693,10 +756,16 @@ class StanceRelation(TransformerMixin, BaseEstimator):
     ----------
     actors : dict or None
         Actor key -> aliases; ``None`` reads the actors file when fitting (kept in ``actors_``).
+    cues : bool, default False
+        Also two cue columns *before* the relation columns, for ``relation_gate(rules=True)``:
+        ``rule:vow`` (a first-person vow to keep fighting, :func:`vow_cue`) and ``rule:neg_attr``
+        (a positive attribute under negation, :func:`negated_attribute_cue`). Only set on rows
+        whose relation is known (quotes of a speaker on a side toward an actor).
     """
 
-    def __init__(self, actors=None):
+    def __init__(self, actors=None, cues=False):
         self.actors = actors
+        self.cues = cues
 
     def fit(self, X, y=None):
         actors = load_actor_aliases() if self.actors is None else dict(self.actors)
@@ -709,10 +778,20 @@ class StanceRelation(TransformerMixin, BaseEstimator):
         rels = [relation(str(side or ""), str(target or ""), self.actors_)
                 for side, target in zip(_column(frame, "side", ""), _column(frame, "target", ""), strict=True)]
         out = np.array([[r == "same", r == "other"] for r in rels], dtype=np.float64).reshape(-1, 2)
+        if getattr(self, "cues", False):
+            cue = np.zeros((len(rels), 2))
+            for i, (r, text) in enumerate(zip(rels, _column(frame, "text", ""), strict=True)):
+                if r != "unknown":
+                    text = "" if text is None else str(text)
+                    cue[i] = (vow_cue(text), negated_attribute_cue(text))
+            out = np.hstack([cue, out])
         return sp.csr_matrix(out)
 
     def get_feature_names_out(self, input_features=None):
-        return np.asarray(["rel:same", "rel:other"], dtype=object)
+        names = ["rel:same", "rel:other"]
+        if getattr(self, "cues", False):
+            names = ["rule:vow", "rule:neg_attr"] + names
+        return np.asarray(names, dtype=object)
 
 
 class RelationGate(ClassifierMixin, BaseEstimator):
@@ -731,6 +810,12 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         Its parameters.
     random_state : int or None
         Passed to the base model when it takes one.
+    rules : bool, default False
+        Read two more columns before the relation columns (``stance_relation`` with
+        ``cues: true``): on a known-relation row, a first-person vow to keep fighting is
+        ``favor`` toward the speaker's own side and ``against`` the other side; a positive
+        attribute denied ("they have no belief in", "not legitimate") is ``against`` the other
+        side. The base model does not see these two columns.
 
     Attributes
     ----------
@@ -738,10 +823,22 @@ class RelationGate(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of str
     """
 
-    def __init__(self, base="logreg", base_params=None, random_state=None):
+    def __init__(self, base="logreg", base_params=None, random_state=None, rules=False):
         self.base = base
         self.base_params = base_params
         self.random_state = random_state
+        self.rules = rules
+
+    def _split(self, X):
+        """(base-model input, cue columns or None)."""
+        if not getattr(self, "rules", False):
+            return X, None
+        if X.shape[1] < 5:
+            raise ValueError("relation_gate(rules=True) needs stance_relation(cues=True) as the last feature")
+        X = sp.csr_matrix(X) if not sp.issparse(X) else X.tocsr()
+        n = X.shape[1]
+        cues = X[:, n - 4 : n - 2].toarray()
+        return sp.hstack([X[:, : n - 4], X[:, n - 2 :]], format="csr"), cues
 
     @staticmethod
     def _relations(X) -> np.ndarray:
@@ -763,6 +860,7 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         from training.pipeline.registry import estimators
 
         self._relations(X)
+        X, _ = self._split(X)
         params = dict(self.base_params or {})
         est = estimators.create(self.base, **params)
         if self.random_state is not None and "random_state" in est.get_params() and "random_state" not in params:
@@ -773,8 +871,9 @@ class RelationGate(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         check_is_fitted(self, "estimator_")
-        proba = np.array(self.estimator_.predict_proba(X), dtype=np.float64)
         rel = self._relations(X)
+        X, cues = self._split(X)
+        proba = np.array(self.estimator_.predict_proba(X), dtype=np.float64)
         classes = list(self.classes_)
         if "none" in classes:
             none = classes.index("none")
@@ -784,6 +883,14 @@ class RelationGate(ClassifierMixin, BaseEstimator):
                     rows = rel[:, col] == 1
                     proba[rows, none] += proba[rows, j]
                     proba[rows, j] = 0.0
+        if cues is not None:
+            same, other = rel[:, 0] == 1, rel[:, 1] == 1
+            vow, denied = cues[:, 0] == 1, cues[:, 1] == 1
+            for rows, label in ((same & vow, "favor"), (other & (vow | denied), "against")):
+                if label in classes and rows.any():
+                    j = classes.index(label)
+                    proba[rows, j] += proba[rows].sum(axis=1) - proba[rows, j]
+                    proba[np.ix_(rows, [k for k in range(len(classes)) if k != j])] = 0.0
         return proba
 
     def predict(self, X):
@@ -797,7 +904,13 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         found = linear_weights(self.estimator_)
         if found is None:
             raise AttributeError("the base model of relation_gate is not linear")
-        return found[0]
+        coef = found[0]
+        if getattr(self, "rules", False):  # the rule columns (vow, neg_attr) sit before the last two
+            rule = np.zeros((coef.shape[0], 2))
+            for j, c in enumerate(found[1]):
+                rule[j] = (1.0, 1.0 if c == "against" else 0.0) if c in ("favor", "against") else (0.0, 0.0)
+            coef = np.hstack([coef[:, :-2], rule, coef[:, -2:]])
+        return coef
 
 
 def _load_wordllama(dim: int):
