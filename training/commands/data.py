@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from training.commands._common import user_errors
+
 __all__ = ["register"]
 
 data_app = typer.Typer(
@@ -19,11 +21,6 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-def _fail(exc: Exception) -> None:
-    _stderr_console().print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
-    raise typer.Exit(1)
 
 
 class _Bars:
@@ -162,14 +159,9 @@ def build(
     from rich.console import Console
 
     from training.data.build import build_dataset
-    from training.errors import NewsclfError
 
-    try:
-        with _Bars() as bars:
-            result = build_dataset(config, output_root=output, skip_bad=skip_bad, progress=bars)
-    except NewsclfError as exc:
-        _fail(exc)
-        return
+    with _Bars() as bars:
+        result = build_dataset(config, output_root=output, skip_bad=skip_bad, progress=bars)
     console = Console()
     err = _stderr_console()
     for b in result.bad:
@@ -194,56 +186,52 @@ def show(
     from rich.table import Table
 
     from training.data.build import dataset_dir, load_dataset_dict, load_manifest
-    from training.errors import NewsclfError
 
     console = Console()
-    try:
-        manifest = load_manifest(name, root)
-        console.print(f"[bold]{name}[/bold]  {dataset_dir(name, root)}", highlight=False)
-        console.print(f"fingerprint {manifest['fingerprint']}", highlight=False)
-        console.print(
-            f"built {manifest.get('built_at', '?')}  seed {manifest.get('seed')}  "
-            f"articles {manifest.get('articles_read', 0)}  bad inputs {len(manifest.get('bad_inputs', []))}",
-            highlight=False,
-        )
-        console.print(counts_table(manifest))
-        if lfs:
-            for table in lf_tables(manifest):
-                console.print(table)
-        for task in manifest["tasks"]:
-            dd = load_dataset_dict(name, task, root)
-            first = next((s for s in dd if len(dd[s])), None)
-            if first is None or rows <= 0:
-                continue
-            ds = dd[first].select(range(min(rows, len(dd[first]))))
-            names = ds.features["label"].names
-            cols = [
-                c
-                for c in ("text", "target", "speaker", "side", "position", "tag")
-                if c in ds.column_names
-            ]
-            table = Table(
-                title=f"{task}: sample rows ({first})", title_justify="left", box=box.SIMPLE_HEAD
-            )
-            for c in [*cols, "label", "label_source"]:
-                table.add_column(
-                    c, overflow="fold" if c == "text" else "ellipsis", no_wrap=c != "text"
-                )
-            for r in ds:
-                text = r["text"] if len(r["text"]) <= 90 else r["text"][:89] + "…"
-                table.add_row(
-                    text,
-                    *[_fmt(r[c]) for c in cols[1:]],
-                    names[r["label"]],
-                    r.get("label_source", ""),
-                )
+    manifest = load_manifest(name, root)
+    console.print(f"[bold]{name}[/bold]  {dataset_dir(name, root)}", highlight=False)
+    console.print(f"fingerprint {manifest['fingerprint']}", highlight=False)
+    console.print(
+        f"built {manifest.get('built_at', '?')}  seed {manifest.get('seed')}  "
+        f"articles {manifest.get('articles_read', 0)}  bad inputs {len(manifest.get('bad_inputs', []))}",
+        highlight=False,
+    )
+    console.print(counts_table(manifest))
+    if lfs:
+        for table in lf_tables(manifest):
             console.print(table)
-    except NewsclfError as exc:
-        _fail(exc)
+    for task in manifest["tasks"]:
+        dd = load_dataset_dict(name, task, root)
+        first = next((s for s in dd if len(dd[s])), None)
+        if first is None or rows <= 0:
+            continue
+        ds = dd[first].select(range(min(rows, len(dd[first]))))
+        names = ds.features["label"].names
+        cols = [
+            c
+            for c in ("text", "target", "speaker", "side", "position", "tag")
+            if c in ds.column_names
+        ]
+        table = Table(
+            title=f"{task}: sample rows ({first})", title_justify="left", box=box.SIMPLE_HEAD
+        )
+        for c in [*cols, "label", "label_source"]:
+            table.add_column(
+                c, overflow="fold" if c == "text" else "ellipsis", no_wrap=c != "text"
+            )
+        for r in ds:
+            text = r["text"] if len(r["text"]) <= 90 else r["text"][:89] + "…"
+            table.add_row(
+                text,
+                *[_fmt(r[c]) for c in cols[1:]],
+                names[r["label"]],
+                r.get("label_source", ""),
+            )
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``data`` command group."""
-    data_app.command("build")(build)
-    data_app.command("show")(show)
+    data_app.command("build")(user_errors(build))
+    data_app.command("show")(user_errors(show))
     app.add_typer(data_app, name="data")

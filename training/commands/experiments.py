@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -11,23 +10,10 @@ from typing import Annotated
 
 import typer
 
+from training.commands._common import user_errors
 from training.errors import NewsclfError
 
 __all__ = ["register"]
-
-
-def _clean_errors(fn):
-    """Print a NewsclfError (or a bad record) as one clean message and exit 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except NewsclfError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
-
-    return wrapper
 
 
 def _err(msg: str) -> None:
@@ -186,8 +172,8 @@ def compare_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("train")(_clean_errors(train_cmd))
-    app.command("evaluate")(_clean_errors(evaluate_cmd))
-    app.command("predict")(_clean_errors(predict_cmd))
-    app.command("runs")(_clean_errors(runs_cmd))
-    app.command("compare")(_clean_errors(compare_cmd))
+    app.command("train")(user_errors(train_cmd))
+    app.command("evaluate")(user_errors(evaluate_cmd))
+    app.command("predict")(user_errors(predict_cmd))
+    app.command("runs")(user_errors(runs_cmd))
+    app.command("compare")(user_errors(compare_cmd))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from training.errors import NewsclfError
+from training.commands._common import user_errors
 
 __all__ = ["register"]
 
@@ -13,16 +13,11 @@ def quickstart_cmd() -> None:
     """Build the seed datasets, train the quickstart configs, compare them and show the reports."""
     from rich.console import Console
 
-    from training.comparison.compare import render
+    from training.comparison.compare import render, table_width
     from training.pipeline.quickstart import run_quickstart
 
     console = Console()
-    try:
-        result = run_quickstart(log=lambda m: console.print(m, markup=False, highlight=False))
-    except NewsclfError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    from training.comparison.compare import table_width
+    result = run_quickstart(log=lambda m: console.print(m, markup=False, highlight=False))
 
     for comp in result["comparisons"].values():
         Console(width=max(console.width, min(table_width(comp), 240))).print(render(comp, "table"))
@@ -34,4 +29,4 @@ def quickstart_cmd() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("quickstart")(quickstart_cmd)
+    app.command("quickstart")(user_errors(quickstart_cmd))

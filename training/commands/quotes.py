@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from training.commands._common import user_errors
+
 __all__ = ["register", "run_quotes"]
 
 _PROGRESS_MIN_FILES = 10
@@ -115,10 +117,4 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Print one JSON object per article: sentences (content/boilerplate) and attributed quotes."""
-        from training.errors import NewsclfError
-
-        try:
-            run_quotes(files, skip_bad=skip_bad, model_run=model)
-        except NewsclfError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
+        user_errors(run_quotes)(files, skip_bad=skip_bad, model_run=model)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
@@ -10,25 +9,12 @@ from typing import Annotated
 
 import typer
 
+from training.commands._common import user_errors
 from training.errors import NewsclfError
 
 __all__ = ["register"]
 
 SERVICE = "serving.service:Newsclf"
-
-
-def _clean_errors(fn):
-    """Print a NewsclfError as one clean message and exit 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except NewsclfError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
-
-    return wrapper
 
 
 def promote_cmd(
@@ -145,6 +131,6 @@ def analyze_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("promote")(_clean_errors(promote_cmd))
-    app.command("serve")(_clean_errors(serve_cmd))
-    app.command("analyze")(_clean_errors(analyze_cmd))
+    app.command("promote")(user_errors(promote_cmd))
+    app.command("serve")(user_errors(serve_cmd))
+    app.command("analyze")(user_errors(analyze_cmd))

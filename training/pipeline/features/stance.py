@@ -551,8 +551,27 @@ def _between_tokens(toks: list[str], idx: list[int], max_gap: int) -> list[str]:
     return [prefix + "order"] + [prefix + t for t in gap]
 
 
-def _window_tokens(marked: str, window: int, between: int = 0) -> str:
-    toks = _TOKEN.findall(marked.lower())
+_LAST_TOKENS: list[Any] = [None]
+
+
+def _tokens_of(marked: Sequence[str]) -> list[list[str]]:
+    """Lower-cased tokens of each marked text; the last result is kept, since ``stance_windows``
+    and ``stance_cues`` tokenize the same marked texts in turn."""
+    try:
+        key = hash(tuple(marked))
+    except TypeError:
+        key = None
+    last = _LAST_TOKENS[0]
+    if key is not None and last is not None and last[0] == key and len(last[1]) == len(marked):
+        return last[1]
+    toks = [_TOKEN.findall(m.lower()) for m in marked]
+    if key is not None:
+        _LAST_TOKENS[0] = (key, toks)
+    return toks
+
+
+def _window_tokens(marked: str | list[str], window: int, between: int = 0) -> str:
+    toks = _TOKEN.findall(marked.lower()) if isinstance(marked, str) else marked
     idx = [i for i, t in enumerate(toks) if t == TGT]
     if not idx:
         return "notgt"
@@ -600,7 +619,7 @@ class StanceWindows(_MarkingMixin, TransformerMixin, BaseEstimator):
 
     def _docs(self, X):
         between = int(getattr(self, "between", 0) or 0)
-        return [_window_tokens(m, int(self.window), between) for m in self._marked(X)]
+        return [_window_tokens(t, int(self.window), between) for t in _tokens_of(self._marked(X))]
 
     def _make(self, min_df):
         return TfidfVectorizer(analyzer=str.split, min_df=min_df, sublinear_tf=self.sublinear_tf,
@@ -721,8 +740,7 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
         lex = self.lexicon_
         w = int(self.window)
         out = np.zeros((len(marked), len(CUE_NAMES)))
-        for r, (m, target, side, text) in enumerate(zip(marked, targets, sides, texts, strict=True)):
-            toks = _TOKEN.findall(m.lower())
+        for r, (toks, target, side, text) in enumerate(zip(_tokens_of(marked), targets, sides, texts, strict=True)):
             words = [t for t in toks if t != TGT and t != SPK]
             idx = [i for i, t in enumerate(toks) if t == TGT]
             rel = relation(str(side or ""), str(target or ""), self.actors_)
