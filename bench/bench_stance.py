@@ -48,6 +48,7 @@ from training.tasks import get_task  # noqa: E402
 
 TASK = get_task("stance")
 INPUTS = list(TASK.inputs)
+SPAN_COLUMNS = ("target_start", "target_end", "speaker_start", "speaker_end")
 
 
 def seed_rows(path: Path | None = None) -> pd.DataFrame:
@@ -124,7 +125,7 @@ def dse_five_class(model, split: str) -> dict:
         recs += [{"text": text, "target": q, "speaker": p, "side": "", "group": ""},
                  {"text": text, "target": p, "speaker": q, "side": "", "group": ""}]
         gold.append(label)
-    proba = model.predict_proba(pd.DataFrame(recs)[INPUTS])
+    proba = model.predict_proba(pd.DataFrame(recs).reindex(columns=INPUTS))
     classes = [str(c) for c in model.classes_]
     fi, ai, ni = classes.index("favor"), classes.index("against"), classes.index("none")
     pred = []
@@ -169,7 +170,7 @@ def baseline_speed(df: pd.DataFrame, X: pd.DataFrame, runs: int) -> dict:
         __import__("sklearn.compose", fromlist=["ColumnTransformer"]).ColumnTransformer(
             [("w", TfidfVectorizer(ngram_range=(1, 2), min_df=2), "text")]),
         LogisticRegression(max_iter=300),
-    ).fit(train[INPUTS], train.label)
+    ).fit(train.reindex(columns=INPUTS), train.label)
     return speed(base, X, runs)
 
 
@@ -189,7 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-runs", type=int, default=5)
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    ap.add_argument("--spans", action="store_true",
+                    help="also pass the importers' target/speaker span columns to the model (not yet in "
+                         "the task's inputs, so `newsclf train` does not use them)")
     args = ap.parse_args(argv)
+    if args.spans:
+        INPUTS.extend(c for c in SPAN_COLUMNS if c not in INPUTS)
 
     import training.pipeline.components  # noqa: F401  (registers featurizers/estimators)
     from training.pipeline.config import load_config
@@ -209,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         seed = cfg.seed
         model = build_pipeline(cfg)
         train = df[df.split == "train"]
-        model.fit(train[INPUTS], train.label.tolist())
+        model.fit(train.reindex(columns=INPUTS), train.label.tolist())
         how = f"config {args.config} trained here on corpora train parts without the seed ({len(train)} rows)"
     fit_s = time.perf_counter() - t0
     out: dict = {"model": how, "fit_seconds": round(fit_s, 1), "splits": {}}
@@ -219,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             part = df[(df.source == src) & (df.split == split)]
             if not len(part):
                 continue
-            pred = model.predict(part[INPUTS])
+            pred = model.predict(part.reindex(columns=INPUTS))
             s = scores(part.label.tolist(), [str(p) for p in pred], part.group.tolist(), args.boot, seed)
             out["splits"][f"{src}/{split}"] = s
             print(f"{src + '/' + split:22s} {fmt(s)}")
@@ -230,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_speed:
         sample = df[df.split.isin(["test", "dev_mt", "test_dedup"])].sample(n=2000, random_state=seed)
-        Xs = sample[INPUTS].reset_index(drop=True)
+        Xs = sample.reindex(columns=INPUTS).reset_index(drop=True)
         sp_ = speed(model, Xs, args.speed_runs)
         base = baseline_speed(df, Xs, args.speed_runs)
         out["speed"] = {"model": sp_, "baseline_word_tfidf_logreg": base}
@@ -242,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{sp_['batch_1000_qps_cpu_median'] / base['batch_1000_qps_cpu_median']:.2f}")
 
     seed_df = seed_rows()
-    pred = [str(p) for p in model.predict(seed_df[INPUTS])]
+    pred = [str(p) for p in model.predict(seed_df.reindex(columns=INPUTS))]
     ok = sum(p == g for p, g in zip(pred, seed_df.label, strict=True))
     out["seed_check"] = {"correct": ok, "total": len(seed_df),
                          "rows": [{"text": t[:60], "target": g, "gold": lab, "pred": p}

@@ -703,9 +703,15 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
         Tokens around a target mention for ``neg_near_tgt`` and ``valence_window``.
     lexicon : {"vader", None}, default "vader"
     actors, pronouns, implicit, frame : see :class:`StanceTfidf`
+    attributes : bool, default False
+        Two more cues: ``neg_attr`` (a positive attribute under negation, "no respect for",
+        "not legitimate": :func:`negated_attribute_cue` with the lexicon's positive words) and
+        ``vow`` (a first-person vow to keep fighting, :func:`vow_cue`).
     """
 
-    def __init__(self, window=4, lexicon="vader", actors=None, pronouns="other", implicit=True, frame=True):
+    def __init__(self, window=4, lexicon="vader", actors=None, pronouns="other", implicit=True, frame=True,
+                 attributes=False):
+        self.attributes = attributes
         self.window = window
         self.lexicon = lexicon
         self.actors = actors
@@ -727,8 +733,11 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=2,
             )
-        self.n_features_out_ = len(CUE_NAMES)
+        self.n_features_out_ = len(self._names())
         return self
+
+    def _names(self) -> tuple[str, ...]:
+        return CUE_NAMES + (("neg_attr", "vow") if getattr(self, "attributes", False) else ())
 
     def transform(self, X):
         check_is_fitted(self, "lexicon_")
@@ -739,7 +748,8 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
         texts = _column(frame, "text", "")
         lex = self.lexicon_
         w = int(self.window)
-        out = np.zeros((len(marked), len(CUE_NAMES)))
+        attrs = bool(getattr(self, "attributes", False))
+        out = np.zeros((len(marked), len(self._names())))
         for r, (toks, target, side, text) in enumerate(zip(_tokens_of(marked), targets, sides, texts, strict=True)):
             words = [t for t in toks if t != TGT and t != SPK]
             idx = [i for i, t in enumerate(toks) if t == TGT]
@@ -750,7 +760,10 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
             for i in idx:
                 near.update(range(max(0, i - w), min(len(toks), i + w + 1)))
             near_toks = [toks[i] for i in near if toks[i] not in (TGT, SPK)]
-            out[r] = (
+            if attrs:
+                raw = "" if text is None else str(text)
+                out[r, len(CUE_NAMES):] = (negated_attribute_cue(raw, lex), vow_cue(raw))
+            out[r, : len(CUE_NAMES)] = (
                 bool(idx), math.log1p(len(idx)), SPK in toks, rel == "same", rel == "other",
                 rel == "unknown", min(negs, 3) / 3, any(t in NEGATIONS for t in near_toks),
                 np.tanh(sum(vals) / 2), np.tanh(sum(v for v in vals if v > 0) / 2),
@@ -762,7 +775,7 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
         return sp.csr_matrix(out)
 
     def get_feature_names_out(self, input_features=None):
-        return np.asarray(["cue:" + n for n in CUE_NAMES], dtype=object)
+        return np.asarray(["cue:" + n for n in self._names()], dtype=object)
 
 
 class StanceRelation(TransformerMixin, BaseEstimator):
