@@ -119,7 +119,10 @@ def vow_cue(text: str) -> bool:
 def negated_attribute_cue(text: str, positive: Mapping[str, float] | None = None, scope: int = 3) -> bool:
     """A negation followed, within ``scope`` words of the same clause, by a positive attribute
     (``_ATTRIBUTES``, or a lexicon word with valence >= 0.4 when ``positive`` is given)."""
-    toks = _TOKEN.findall(text.lower())
+    return _negated_attribute(_TOKEN.findall(text.lower()), positive, scope)
+
+
+def _negated_attribute(toks: Sequence[str], positive: Mapping[str, float] | None = None, scope: int = 3) -> bool:
     left = 0
     for t in toks:
         if t in _CLAUSE_END:
@@ -762,7 +765,7 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
             near_toks = [toks[i] for i in near if toks[i] not in (TGT, SPK)]
             if attrs:
                 raw = "" if text is None else str(text)
-                out[r, len(CUE_NAMES):] = (negated_attribute_cue(raw, lex), vow_cue(raw))
+                out[r, len(CUE_NAMES):] = (_negated_attribute(toks, lex), vow_cue(raw))
             out[r, : len(CUE_NAMES)] = (
                 bool(idx), math.log1p(len(idx)), SPK in toks, rel == "same", rel == "other",
                 rel == "unknown", min(negs, 3) / 3, any(t in NEGATIONS for t in near_toks),
@@ -886,7 +889,7 @@ class RelationGate(ClassifierMixin, BaseEstimator):
             )
         return rel
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         import training.pipeline.components  # noqa: F401  (registers the base estimators)
         from training.pipeline.registry import estimators
 
@@ -896,7 +899,7 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         est = estimators.create(self.base, **params)
         if self.random_state is not None and "random_state" in est.get_params() and "random_state" not in params:
             est.set_params(random_state=self.random_state)
-        self.estimator_ = est.fit(X, y)
+        self.estimator_ = est.fit(X, y) if sample_weight is None else est.fit(X, y, sample_weight=sample_weight)
         self.classes_ = np.asarray([str(c) for c in self.estimator_.classes_], dtype=object)
         return self
 
