@@ -233,3 +233,17 @@ def test_stance_relation_gate_rules_vow_and_denied_attribute():
 
     assert any(name == "rel:rule:vow" or name.endswith("rule:vow") for name, _ in top_features(pipe, probe.iloc[:1], k=10)[0])
     assert pickle.loads(pickle.dumps(pipe)).predict(probe).tolist() == pred
+
+
+def test_stance_cues_attributes_adds_neg_attr_and_vow():
+    X = pd.DataFrame([
+        {"text": "The Taliban have no respect for women.", "target": "taliban", "speaker": "", "side": "", "group": "a"},
+        {"text": "We will continue our fight.", "target": "nrf", "speaker": "Ahmad Massoud", "side": "nrf", "group": "a"},
+    ])
+    plain = stance.StanceCues(actors=ACTORS, lexicon=None).fit(X)
+    est = stance.StanceCues(actors=ACTORS, lexicon=None, attributes=True).fit(X)
+    out = est.transform(X).toarray()
+    names = list(est.get_feature_names_out())
+    assert names[-2:] == ["cue:neg_attr", "cue:vow"] and out.shape == (2, len(names)) == (2, plain.n_features_out_ + 2)
+    assert out[:, -2].tolist() == [1.0, 0.0] and out[:, -1].tolist() == [0.0, 1.0]
+    np.testing.assert_allclose(out[:, :-2], plain.transform(X).toarray())

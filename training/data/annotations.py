@@ -257,27 +257,15 @@ def draft_gold(processed: Any, labels: list[str] | None = None) -> dict[str, Any
     Sentence labels default to ``content``; full quotes get ``stance`` "none" for every actor side
     found. Review every item before saving it under ``data/annotations/<id>.json``.
     """
-    article = processed.article
-    labels = labels or ["content"] * len(processed.sentences)
+    from training.data.document import quotes_json
+
+    draft = quotes_json(processed, labels or ["content"] * len(processed.sentences))
     sides = sorted({q.side for q in processed.quotes if q.side})
+    for q in draft["quotes"]:
+        q["stance"] = None if q["fragment"] else {k: "none" for k in sides}
     return {
-        "article_id": article.id,
-        "source": article.source,
-        "sha256": text_sha256(article.text),
-        "sentences": [
-            {"start": s.start, "end": s.end, "text": s.text, "label": lab}
-            for s, lab in zip(processed.sentences, labels, strict=True)
-        ],
-        "quotes": [
-            {
-                "start": q.start,
-                "end": q.end,
-                "text": q.text,
-                "speaker": q.speaker,
-                "side": q.side,
-                "fragment": q.fragment,
-                "stance": None if q.fragment else {k: "none" for k in sides},
-            }
-            for q in processed.quotes
-        ],
+        "article_id": draft.pop("id"),
+        "source": processed.article.source,
+        "sha256": text_sha256(processed.article.text),
+        **draft,
     }
