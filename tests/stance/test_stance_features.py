@@ -247,3 +247,26 @@ def test_stance_cues_attributes_adds_neg_attr_and_vow():
     assert names[-2:] == ["cue:neg_attr", "cue:vow"] and out.shape == (2, len(names)) == (2, plain.n_features_out_ + 2)
     assert out[:, -2].tolist() == [1.0, 0.0] and out[:, -1].tolist() == [0.0, 1.0]
     np.testing.assert_allclose(out[:, :-2], plain.transform(X).toarray())
+
+
+def test_stance_relation_gate_nospeaker_weight_reweights_and_needs_rules():
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    X = pd.DataFrame(
+        [{"text": t, "target": "A", "speaker": s, "side": "", "group": str(i)}
+         for i, (t, s) in enumerate([("good news", ""), ("good news", "Bob"), ("bad news", ""), ("bad news", "Bob")] * 2)]
+    )
+    y = ["favor", "none", "against", "none"] * 2
+    feats = FeatureUnion([("w", stance.StanceTfidf(min_df=1, actors=ACTORS)),
+                          ("rel", stance.StanceRelation(actors=ACTORS, cues=True))])
+    probe = X.iloc[[0]].assign(speaker="")
+    p1 = Pipeline([("features", feats), ("model", stance.RelationGate(base="logreg", rules=True))]).fit(X, y)
+    p5 = Pipeline([("features", clone(feats)),
+                   ("model", stance.RelationGate(base="logreg", rules=True, nospeaker_weight=5.0))]).fit(X, y)
+    fav = list(p1.classes_).index("favor")
+    assert p5.predict_proba(probe)[0, fav] > p1.predict_proba(probe)[0, fav]
+    bad = Pipeline([("features", FeatureUnion([("w", stance.StanceTfidf(min_df=1, actors=ACTORS)),
+                                               ("rel", stance.StanceRelation(actors=ACTORS))])),
+                    ("model", stance.RelationGate(base="logreg", nospeaker_weight=2.0))])
+    with pytest.raises(ValueError, match="nospeaker_weight"):
+        bad.fit(X, y)

@@ -33,7 +33,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from training import settings
+from training.configfile import allowed_keys, yaml_line
 from training.errors import ConfigError, InputError, NewsclfError
+from training.hashing import sha256_file
 from training.tasks import TASKS, get_task
 
 __all__ = [
@@ -144,54 +146,15 @@ class DataConfig(_Strict):
         return list(dict.fromkeys(v))
 
 
-_NESTED: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
-    DataConfig: {"sources": SourceConfig, "split": SplitConfig, "labelling": LabellingConfig},
-}
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
-    model: type[BaseModel] = DataConfig
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        nxt = _NESTED.get(model, {}).get(part)
-        if nxt is None:
-            break
-        model = nxt
-    return model
-
-
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML node at ``loc`` (key node for mappings), or None."""
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for k, v in node.value:
-                if getattr(k, "value", None) == part:
-                    line, node = k.start_mark.line + 1, v
-                    break
-            else:
-                return line
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
 def _config_error(exc: ValidationError, where: str, tree: Any = None) -> ConfigError:
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
         dotted = ".".join(str(p) for p in loc) or "(top level)"
-        line = _line_of(tree, loc) if tree is not None else None
+        line = yaml_line(tree, loc) if tree is not None else None
         at = f"{where}:{line}" if line else where
         if err["type"] == "extra_forbidden":
-            model = _model_at(loc[:-1])
-            allowed = ", ".join(model.model_fields)
+            allowed = ", ".join(allowed_keys(DataConfig, loc))
             problems.append(f"{at}: unknown key {dotted!r}; allowed keys here: {allowed}")
         elif err["type"] == "missing":
             problems.append(f"{at}: missing required key {dotted!r}")
@@ -318,14 +281,6 @@ def load_dataset_dict(name: str, task: str, root: str | Path | None = None):
 
 
 # ============================================================================ hashing
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _canonical(obj: Any) -> bytes:
@@ -515,7 +470,7 @@ class _Build:
         paths = [resolve_path(p) for p in source.paths]
         gold_by_id = _load_gold(source, self.skip_bad, self.bad)
         for rel, f in _input_files(paths):
-            self.inputs.append({"source": si, "file": rel, "sha256": _sha256_file(f)})
+            self.inputs.append({"source": si, "file": rel, "sha256": sha256_file(f)})
         collectors = {t: Collector(t, actors=self.actors, unit=source.unit) for t in self.cfg.tasks}
         report = BadInputReport()
         articles = read_articles(paths, skip_bad=self.skip_bad, report=report)
@@ -561,7 +516,7 @@ class _Build:
             return None
         if path is not None and Path(path).is_file():
             self.inputs.append(
-                {"source": si, "annotation": Path(path).name, "sha256": _sha256_file(Path(path))}
+                {"source": si, "annotation": Path(path).name, "sha256": sha256_file(Path(path))}
             )
         return gold
 
@@ -622,7 +577,7 @@ class _Build:
             {
                 "config": config,
                 "inputs": self.inputs,
-                "actors_sha256": _sha256_file(Path(self.actors_file)),
+                "actors_sha256": sha256_file(Path(self.actors_file)),
             }
         )
 

@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from training import settings
+from training.configfile import allowed_keys, yaml_line
 from training.errors import ConfigError
 
 __all__ = [
@@ -171,46 +172,10 @@ def _list_index(items: list, part: str, item: str) -> int:
 # loading and validation
 
 
-def _line_of(text: str, loc: tuple) -> int | None:
-    """1-based line of the YAML node at ``loc`` (best effort)."""
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return None
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == part), None)
-            key = next((k for k, v in node.value if k.value == part), None)
-            if match is None:
-                break
-            line = key.start_mark.line + 1
-            node = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
 def _where(source: str, text: str | None, loc: tuple) -> str:
     path = ".".join(str(p) for p in loc) or "(top level)"
-    line = _line_of(text, loc) if text else None
+    line = yaml_line(text, loc) if text else None
     return f"{source}{f', line {line}' if line else ''}: {path}"
-
-
-def _allowed_for(loc: tuple) -> str:
-    fields = {
-        (): ExperimentConfig,
-        ("model",): Component,
-        ("search",): SearchConfig,
-    }
-    key = tuple(p for p in loc[:-1] if not isinstance(p, int))
-    if key == ("features",):
-        key = ("model",)
-    model = fields.get(key)
-    return ", ".join(model.model_fields) if model else ""
 
 
 def _format_validation(exc: ValidationError, source: str, text: str | None) -> str:
@@ -219,7 +184,7 @@ def _format_validation(exc: ValidationError, source: str, text: str | None) -> s
         loc = tuple(err["loc"])
         where = _where(source, text, loc)
         if err["type"] == "extra_forbidden":
-            lines.append(f"{where}: unknown key; allowed keys here: {_allowed_for(loc)}")
+            lines.append(f"{where}: unknown key; allowed keys here: {', '.join(allowed_keys(ExperimentConfig, loc))}")
         elif err["type"] == "missing":
             lines.append(f"{where}: required key is missing")
         else:

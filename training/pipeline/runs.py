@@ -10,7 +10,6 @@ beside the target and renamed into place at the end, so an error or Ctrl-C leave
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import platform
@@ -28,6 +27,7 @@ import yaml
 
 from training import settings
 from training.errors import IntegrityError, NewsclfError
+from training.hashing import sha256_file
 
 __all__ = [
     "MANIFEST",
@@ -44,14 +44,6 @@ __all__ = [
 
 MANIFEST = "manifest.json"
 _PACKAGES = ("newsclf", "scikit-learn", "datasets", "numpy", "scipy", "pandas", "joblib", "pyarrow")
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

@@ -769,9 +769,9 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
             out[r, : len(CUE_NAMES)] = (
                 bool(idx), math.log1p(len(idx)), SPK in toks, rel == "same", rel == "other",
                 rel == "unknown", min(negs, 3) / 3, any(t in NEGATIONS for t in near_toks),
-                np.tanh(sum(vals) / 2), np.tanh(sum(v for v in vals if v > 0) / 2),
-                np.tanh(-sum(v for v in vals if v < 0) / 2),
-                np.tanh(sum(lex.get(t, 0.0) for t in near_toks) / 2),
+                math.tanh(sum(vals) / 2), math.tanh(sum(v for v in vals if v > 0) / 2),
+                math.tanh(-sum(v for v in vals if v < 0) / 2),
+                math.tanh(sum(lex.get(t, 0.0) for t in near_toks) / 2),
                 any(q in str(text or "") for q in "\"“”"), bool(_FIRST_PERSON.search(str(text or ""))),
                 min(len(words), 100) / 100,
             )
@@ -791,10 +791,12 @@ class StanceRelation(TransformerMixin, BaseEstimator):
     actors : dict or None
         Actor key -> aliases; ``None`` reads the actors file when fitting (kept in ``actors_``).
     cues : bool, default False
-        Also two cue columns *before* the relation columns, for ``relation_gate(rules=True)``:
+        Also three columns *before* the relation columns, for ``relation_gate(rules=True)``:
         ``rule:vow`` (a first-person vow to keep fighting, :func:`vow_cue`) and ``rule:neg_attr``
-        (a positive attribute under negation, :func:`negated_attribute_cue`). Only set on rows
-        whose relation is known (quotes of a speaker on a side toward an actor).
+        (a positive attribute under negation, :func:`negated_attribute_cue`), both only set on
+        rows whose relation is known (quotes of a speaker on a side toward an actor), and
+        ``rule:speaker`` (the row names a speaker: DSE rows and quotes, not NewsMTSC sentences;
+        used for the gate's ``nospeaker_weight``).
     """
 
     def __init__(self, actors=None, cues=False):
@@ -813,18 +815,20 @@ class StanceRelation(TransformerMixin, BaseEstimator):
                 for side, target in zip(_column(frame, "side", ""), _column(frame, "target", ""), strict=True)]
         out = np.array([[r == "same", r == "other"] for r in rels], dtype=np.float64).reshape(-1, 2)
         if getattr(self, "cues", False):
-            cue = np.zeros((len(rels), 2))
-            for i, (r, text) in enumerate(zip(rels, _column(frame, "text", ""), strict=True)):
+            cue = np.zeros((len(rels), 3))
+            speakers = _column(frame, "speaker", "")
+            for i, (r, text, spk) in enumerate(zip(rels, _column(frame, "text", ""), speakers, strict=True)):
+                cue[i, 2] = isinstance(spk, str) and bool(spk.strip())
                 if r != "unknown":
                     text = "" if text is None else str(text)
-                    cue[i] = (vow_cue(text), negated_attribute_cue(text))
+                    cue[i, :2] = (vow_cue(text), negated_attribute_cue(text))
             out = np.hstack([cue, out])
         return sp.csr_matrix(out)
 
     def get_feature_names_out(self, input_features=None):
         names = ["rel:same", "rel:other"]
         if getattr(self, "cues", False):
-            names = ["rule:vow", "rule:neg_attr"] + names
+            names = ["rule:vow", "rule:neg_attr", "rule:speaker"] + names
         return np.asarray(names, dtype=object)
 
 
@@ -844,12 +848,15 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         Its parameters.
     random_state : int or None
         Passed to the base model when it takes one.
+    nospeaker_weight : float, default 1.0
+        Sample weight of rows without a speaker (NewsMTSC-like sentences) relative to rows with
+        one (DSE, quotes) when fitting; needs ``rules=True`` (reads ``rule:speaker``).
     rules : bool, default False
-        Read two more columns before the relation columns (``stance_relation`` with
+        Read three more columns before the relation columns (``stance_relation`` with
         ``cues: true``): on a known-relation row, a first-person vow to keep fighting is
         ``favor`` toward the speaker's own side and ``against`` the other side; a positive
         attribute denied ("they have no belief in", "not legitimate") is ``against`` the other
-        side. The base model does not see these two columns.
+        side. The base model does not see these columns.
 
     Attributes
     ----------
@@ -857,7 +864,8 @@ class RelationGate(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of str
     """
 
-    def __init__(self, base="logreg", base_params=None, random_state=None, rules=False):
+    def __init__(self, base="logreg", base_params=None, random_state=None, rules=False, nospeaker_weight=1.0):
+        self.nospeaker_weight = nospeaker_weight
         self.base = base
         self.base_params = base_params
         self.random_state = random_state
@@ -867,12 +875,12 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         """(base-model input, cue columns or None)."""
         if not getattr(self, "rules", False):
             return X, None
-        if X.shape[1] < 5:
+        if X.shape[1] < 6:
             raise ValueError("relation_gate(rules=True) needs stance_relation(cues=True) as the last feature")
         X = sp.csr_matrix(X) if not sp.issparse(X) else X.tocsr()
         n = X.shape[1]
-        cues = X[:, n - 4 : n - 2].toarray()
-        return sp.hstack([X[:, : n - 4], X[:, n - 2 :]], format="csr"), cues
+        cues = X[:, n - 5 : n - 2].toarray()
+        return sp.hstack([X[:, : n - 5], X[:, n - 2 :]], format="csr"), cues
 
     @staticmethod
     def _relations(X) -> np.ndarray:
@@ -894,7 +902,13 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         from training.pipeline.registry import estimators
 
         self._relations(X)
-        X, _ = self._split(X)
+        X, cues = self._split(X)
+        weight = float(getattr(self, "nospeaker_weight", 1.0) or 1.0)
+        if weight != 1.0:
+            if cues is None:
+                raise ValueError("relation_gate: nospeaker_weight needs rules: true (and stance_relation cues: true)")
+            w = np.where(cues[:, 2] == 1, 1.0, weight)
+            sample_weight = w if sample_weight is None else np.asarray(sample_weight, dtype=float) * w
         params = dict(self.base_params or {})
         est = estimators.create(self.base, **params)
         if self.random_state is not None and "random_state" in est.get_params() and "random_state" not in params:
@@ -939,10 +953,10 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         if found is None:
             raise AttributeError("the base model of relation_gate is not linear")
         coef = found[0]
-        if getattr(self, "rules", False):  # the rule columns (vow, neg_attr) sit before the last two
-            rule = np.zeros((coef.shape[0], 2))
+        if getattr(self, "rules", False):  # the rule columns (vow, neg_attr, speaker) sit before the last two
+            rule = np.zeros((coef.shape[0], 3))
             for j, c in enumerate(found[1]):
-                rule[j] = (1.0, 1.0 if c == "against" else 0.0) if c in ("favor", "against") else (0.0, 0.0)
+                rule[j, :2] = (1.0, 1.0 if c == "against" else 0.0) if c in ("favor", "against") else (0.0, 0.0)
             coef = np.hstack([coef[:, :-2], rule, coef[:, -2:]])
         return coef
 
