@@ -29,7 +29,11 @@ Registered featurizers (all read the stance input frame):
 ``stance_windows``  words left/right of each target mention (``l_``/``r_``/``l1_``/``r1_`` tokens)
 ``stance_cues``     dense cues: target named, speaker named, relation one-hot, negation (in the
                     text, near the target), lexicon valence of the text and of the target window
-``stance_relation`` rel:same / rel:other columns, read by the ``relation_gate`` estimator
+``stance_relation`` rel:same / rel:other columns, read by the ``relation_gate`` estimator; with
+                    ``cues: true`` also rule:vow / rule:neg_attr / rule:speaker before them, read by
+                    ``relation_gate(rules=True)`` (vow to fight -> favor own side / against the
+                    other; denied positive attribute -> against the other side) and its
+                    ``nospeaker_weight`` (weight of NewsMTSC-like rows when fitting)
 ``stance_dense``    optional: mean wordllama embeddings of the marked text and the target window
                     (the ``stance-dense`` extra; loads the model shipped inside the wheel, offline)
 """
@@ -712,6 +716,8 @@ class StanceCues(_MarkingMixin, TransformerMixin, BaseEstimator):
         ``vow`` (a first-person vow to keep fighting, :func:`vow_cue`).
     """
 
+    attributes = False  # default for models pickled before the parameter existed
+
     def __init__(self, window=4, lexicon="vader", actors=None, pronouns="other", implicit=True, frame=True,
                  attributes=False):
         self.attributes = attributes
@@ -799,6 +805,8 @@ class StanceRelation(TransformerMixin, BaseEstimator):
         used for the gate's ``nospeaker_weight``).
     """
 
+    cues = False  # default for models pickled before the parameter existed
+
     def __init__(self, actors=None, cues=False):
         self.actors = actors
         self.cues = cues
@@ -863,6 +871,10 @@ class RelationGate(ClassifierMixin, BaseEstimator):
     estimator_ : the fitted base model
     classes_ : ndarray of str
     """
+
+    # defaults for models pickled before these parameters existed (get_params/repr read them)
+    rules = False
+    nospeaker_weight = 1.0
 
     def __init__(self, base="logreg", base_params=None, random_state=None, rules=False, nospeaker_weight=1.0):
         self.nospeaker_weight = nospeaker_weight
