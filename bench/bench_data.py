@@ -3,9 +3,10 @@
 Measures, in one process (so: per core), reading a text file, sentence segmentation, quote finding
 and attribution and, when available, the weak sentence labels, over N copies of the seed article
 (each copy slightly changed so nothing is cached). Prints the median of several runs and each stage's
-share. The issue's target is >= 200 articles/s per core.
+share. The issue's target is >= 200 articles/s per core. Then the same path on the AEB pages
+(HTML, gzip) when the corpora are present (``NEWSCLF_CORPORA``): pages per second per core.
 
-    python bench/bench_data.py [--articles 300] [--runs 5]
+    python bench/bench_data.py [--articles 300] [--runs 5] [--no-pages]
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-pages", action="store_true", help="skip the AEB HTML pages")
     args = ap.parse_args()
     actors = load_actors()
     try:
@@ -108,6 +110,26 @@ def main() -> None:
     for s in stages:
         ms = statistics.median(r[s] / r["n"] * 1000 for r in runs)
         print(f"  {s:<12} {ms:6.2f} ms/article")
+    if not args.no_pages:
+        _pages(actors, weak, args.runs)
+
+
+def _pages(actors, weak, n_runs: int) -> None:
+    """The same stages on the AEB pages (HTML -> blocks -> sentences -> quotes -> weak labels)."""
+    folder = settings.corpora_dir() / "aeb" / "html"
+    if not folder.is_dir():
+        print(f"AEB pages: skipped ({folder} not found; set NEWSCLF_CORPORA)")
+        return
+    _run(folder, actors, weak)  # warm-up
+    runs = [_run(folder, actors, weak) for _ in range(n_runs)]
+    rates = [r["n"] / r["total"] for r in runs]
+    print(
+        f"AEB pages ({runs[0]['n']} .html.gz): median {statistics.median(rates):.1f} pages/s per core "
+        f"(CPU time; runs: {', '.join(f'{r:.1f}' for r in rates)})"
+    )
+    for s in ("read", "sentences", "quotes", "weak_labels"):
+        ms = statistics.median(r[s] / r["n"] * 1000 for r in runs)
+        print(f"  {s:<12} {ms:6.2f} ms/page")
 
 
 if __name__ == "__main__":

@@ -443,6 +443,31 @@ class DomTokens(TransformerMixin, BaseEstimator):
         return self.vectorizer_.get_feature_names_out()
 
 
+def positive_column(model, positive: str) -> int:
+    """Column of ``positive`` in ``model.predict_proba`` (the last column if the class is absent)."""
+    classes = list(model.classes_)
+    return classes.index(positive) if positive in classes else len(classes) - 1
+
+
+def out_of_fold_proba(make_model, M, y: np.ndarray, groups: np.ndarray, cv: int, fitted,
+                      positive: str) -> np.ndarray:
+    """P(``positive``) per row, shape (n_rows,), each from a model that never saw the row's group.
+
+    GroupKFold with up to ``cv`` folds; a fold whose training part has one class, or data with
+    fewer than two groups or classes, falls back to ``fitted`` (the model fitted on all rows).
+    Stacked featurizers use this so that training rows get the noisy probabilities that unseen
+    rows get at prediction time.
+    """
+    n_groups = len(set(groups.tolist()))
+    if n_groups < 2 or len(set(y.tolist())) < 2:
+        return fitted.predict_proba(M)[:, positive_column(fitted, positive)]
+    proba = np.zeros(M.shape[0])
+    for tr, te in GroupKFold(n_splits=min(cv, n_groups)).split(M, y, groups):
+        m = make_model().fit(M[tr], y[tr]) if len(set(y[tr].tolist())) > 1 else fitted
+        proba[te] = m.predict_proba(M[te])[:, positive_column(m, positive)]
+    return proba
+
+
 class TextProba(TransformerMixin, BaseEstimator):
     """Content probability of a linear n-gram model, for each block and its neighbours.
 
@@ -506,10 +531,6 @@ class TextProba(TransformerMixin, BaseEstimator):
     def _model(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", solver="liblinear")
 
-    def _positive_column(self, model) -> int:
-        classes = list(model.classes_)
-        return classes.index(self.positive) if self.positive in classes else len(classes) - 1
-
     def fit(self, X, y=None):
         self.fit_transform(X, y)
         return self
@@ -522,23 +543,13 @@ class TextProba(TransformerMixin, BaseEstimator):
         M = self._matrix(X, fit=True)
         self.model_ = self._model().fit(M, y)
         groups = np.asarray(_column(X, "group", ""))
-        proba = np.zeros(len(X))
-        n_groups = len(set(groups.tolist()))
-        if n_groups >= 2 and len(set(y.tolist())) > 1:
-            for tr, te in GroupKFold(n_splits=min(self.cv, n_groups)).split(M, y, groups):
-                if len(set(y[tr].tolist())) < 2:
-                    proba[te] = self.model_.predict_proba(M[te])[:, self._positive_column(self.model_)]
-                    continue
-                m = self._model().fit(M[tr], y[tr])
-                proba[te] = m.predict_proba(M[te])[:, self._positive_column(m)]
-        else:
-            proba = self.model_.predict_proba(M)[:, self._positive_column(self.model_)]
+        proba = out_of_fold_proba(self._model, M, y, groups, self.cv, self.model_, self.positive)
         return self._with_context(X, proba)
 
     def transform(self, X):
         check_is_fitted(self, "model_")
         X = _as_frame(X)
-        proba = self.model_.predict_proba(self._matrix(X, fit=False))[:, self._positive_column(self.model_)]
+        proba = self.model_.predict_proba(self._matrix(X, fit=False))[:, positive_column(self.model_, self.positive)]
         return self._with_context(X, proba)
 
     def _with_context(self, X: pd.DataFrame, proba: np.ndarray) -> np.ndarray:
@@ -654,10 +665,6 @@ class BlockProba(TransformerMixin, BaseEstimator):
         return HistGradientBoostingClassifier(max_iter=self.max_iter, learning_rate=self.learning_rate,
                                               random_state=self.random_state)  # fmt: skip
 
-    def _pos(self, model) -> int:
-        classes = list(model.classes_)
-        return classes.index(self.positive) if self.positive in classes else len(classes) - 1
-
     def fit(self, X, y=None):
         self.fit_transform(X, y)
         return self
@@ -671,20 +678,13 @@ class BlockProba(TransformerMixin, BaseEstimator):
         F = self.stats_.fit_transform(X)
         self.model_ = self._model().fit(F, y)
         groups = np.asarray(_column(X, "group", ""))
-        n_groups = len(set(groups.tolist()))
-        if n_groups >= 2 and len(set(y.tolist())) > 1:
-            proba = np.zeros(len(X))
-            for tr, te in GroupKFold(n_splits=min(self.cv, n_groups)).split(F, y, groups):
-                m = self._model().fit(F[tr], y[tr]) if len(set(y[tr].tolist())) > 1 else self.model_
-                proba[te] = m.predict_proba(F[te])[:, self._pos(m)]
-        else:
-            proba = self.model_.predict_proba(F)[:, self._pos(self.model_)]
+        proba = out_of_fold_proba(self._model, F, y, groups, self.cv, self.model_, self.positive)
         return self._with_context(X, proba)
 
     def transform(self, X):
         check_is_fitted(self, "model_")
         X = _as_frame(X)
-        proba = self.model_.predict_proba(self.stats_.transform(X))[:, self._pos(self.model_)]
+        proba = self.model_.predict_proba(self.stats_.transform(X))[:, positive_column(self.model_, self.positive)]
         return self._with_context(X, proba)
 
     def _with_context(self, X: pd.DataFrame, proba: np.ndarray) -> np.ndarray:
