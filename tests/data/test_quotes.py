@@ -321,6 +321,7 @@ def test_quotes_cli_model_labels(
     )
     result = CliRunner().invoke(app, ["quotes", "--model", str(tmp_path / "run1"), str(seed_path)])
     assert result.exit_code == 1 and "needs a boilerplate run" in result.stderr
+    monkeypatch.undo()  # the real load_run resolves run ids and paths
     result = CliRunner().invoke(app, ["quotes", "--model", "no-such-run", str(seed_path)])
     assert result.exit_code == 1 and "not found" in result.stderr
 

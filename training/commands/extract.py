@@ -6,21 +6,14 @@ from pathlib import Path
 
 import typer
 
+from training.commands._common import user_errors
+
 __all__ = ["register"]
-
-
-def _resolve_run(value: str) -> Path:
-    from training import settings
-
-    path = Path(value)
-    if path.is_dir():
-        return path
-    candidate = settings.models_dir() / value
-    return candidate if candidate.is_dir() else path
 
 
 def register(app: typer.Typer) -> None:
     @app.command("extract")
+    @user_errors
     def extract(
         pages: list[Path] = typer.Argument(..., help="HTML pages (.html/.htm/.html.gz), text files or folders."),
         model: str = typer.Option(..., "--model", "-m", help="Run directory or run id of a boilerplate model."),
@@ -35,7 +28,7 @@ def register(app: typer.Typer) -> None:
         from training.extraction import extract_main_text
         from training.pipeline.runs import load_run
 
-        run = load_run(_resolve_run(model))
+        run = load_run(model)
         if run.task != "boilerplate":
             raise InputError(f"run {run.path} is a {run.task!r} model; `extract` needs a boilerplate run")
         report = BadInputReport()

@@ -15,22 +15,6 @@ __all__ = ["register", "run_quotes"]
 _PROGRESS_MIN_FILES = 10
 
 
-def _resolve_run(run: str) -> Path:
-    from training import settings
-
-    path = Path(run)
-    if path.is_dir():
-        return path
-    candidate = settings.models_dir() / run
-    if candidate.is_dir():
-        return candidate
-    from training.errors import InputError
-
-    raise InputError(
-        f"run {run!r} not found (neither a folder nor {candidate}); list runs with `newsclf runs`"
-    )
-
-
 def run_quotes(
     files: list[Path], skip_bad: bool = False, model_run: str | None = None, out=None, err=None
 ) -> int:
@@ -51,7 +35,7 @@ def run_quotes(
     if model_run:
         from training.pipeline.runs import load_run
 
-        run = load_run(_resolve_run(model_run))
+        run = load_run(model_run)
         if run.task != "boilerplate":
             raise InputError(
                 f"run {model_run!r} is a {run.task!r} model; --model needs a boilerplate run"

@@ -32,6 +32,7 @@ from training.hashing import sha256_file
 __all__ = [
     "MANIFEST",
     "Run",
+    "resolve_run",
     "git_commit",
     "list_runs",
     "load_run",
@@ -173,9 +174,28 @@ def verify_run(path: str | Path) -> dict[str, Any]:
     return manifest
 
 
+def resolve_run(ref: str | Path) -> Path:
+    """The run directory named by ``ref``: a path, or a run id under :func:`settings.models_dir`.
+
+    Raises
+    ------
+    NewsclfError
+        When neither exists; the message says how to list runs.
+    """
+    path = Path(ref)
+    if path.is_dir():
+        return path
+    candidate = settings.models_dir() / str(ref)
+    if candidate.is_dir():
+        return candidate
+    raise NewsclfError(
+        f"run {str(ref)!r} not found (neither a folder nor {candidate}); list runs with `newsclf runs`"
+    )
+
+
 def load_run(path: str | Path, load_model: bool = True) -> Run:
-    """Verify and load a run directory (hashes first, then ``joblib.load``)."""
-    path = Path(path)
+    """Verify and load a run directory or run id (hashes first, then ``joblib.load``)."""
+    path = resolve_run(path)
     manifest = verify_run(path)
     metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
     config = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8"))
