@@ -46,11 +46,5 @@ for _name in _COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console-script entry point: user errors print one clear line, not a traceback."""
-    from training.errors import NewsclfError
-
-    try:
-        app()
-    except NewsclfError as exc:
-        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
-        raise SystemExit(1) from None
+    """Console-script entry point (user errors are handled per command: ``commands._common``)."""
+    app()

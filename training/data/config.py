@@ -1,0 +1,182 @@
+"""The data config schema (``configs/data/*.yaml``): sources, splits, labelling; validated before
+any work starts, with errors naming the file, the line, the key and the allowed keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from training import settings
+from training.configfile import allowed_keys, yaml_line
+from training.errors import ConfigError
+from training.tasks import TASKS
+
+__all__ = [
+    "SOURCE_KINDS",
+    "DataConfig",
+    "LabellingConfig",
+    "SourceConfig",
+    "SplitConfig",
+    "load_data_config",
+    "resolve_path",
+]
+
+SOURCE_KINDS = ("files", "aeb", "trafilatura", "newsmtsc", "dse")
+
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceConfig(_Strict):
+    """One source: article files (``kind: files``) or a corpus importer (``kind: aeb``...)."""
+
+    kind: str
+    paths: list[str] = Field(default_factory=list)
+    options: dict[str, Any] = Field(default_factory=dict)
+    unit: Literal["sentence", "block"] = "sentence"
+    annotations: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in SOURCE_KINDS:
+            raise ValueError(f"unknown source kind {v!r}; allowed: {', '.join(SOURCE_KINDS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> SourceConfig:
+        if self.kind == "files":
+            if not self.paths:
+                raise ValueError("a 'files' source needs 'paths' (files or folders of articles)")
+            if self.options:
+                raise ValueError(
+                    "'options' are for importer sources; a 'files' source takes paths, unit, annotations"
+                )
+        elif self.paths:
+            raise ValueError(
+                f"an importer source ({self.kind}) reads its corpus folder; drop 'paths' or use kind: files"
+            )
+        return self
+
+
+class SplitConfig(_Strict):
+    """Split fractions (rows, by group), the grouping key and label stratification."""
+
+    train: float = Field(0.7, ge=0, le=1)
+    validation: float = Field(0.15, ge=0, le=1)
+    test: float = Field(0.15, ge=0, le=1)
+    group_by: Literal["article", "block"] = "article"
+    stratify: bool = True
+
+    @model_validator(mode="after")
+    def _sum(self) -> SplitConfig:
+        total = self.train + self.validation + self.test
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"train + validation + test must be 1.0, got {total:g}")
+        return self
+
+    def fractions(self) -> dict[str, float]:
+        return {"train": self.train, "validation": self.validation, "test": self.test}
+
+
+class LabellingConfig(_Strict):
+    """How weak labels are combined."""
+
+    combiner: Literal["majority", "label_model"] = "majority"
+
+
+class DataConfig(_Strict):
+    """A data config: see ``configs/data/seed.yaml``."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    tasks: list[str] = Field(default_factory=lambda: list(TASKS))
+    seed: int = settings.DEFAULT_SEED
+    sources: list[SourceConfig] = Field(min_length=1)
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    labelling: LabellingConfig = Field(default_factory=LabellingConfig)
+    actors: str | None = None
+
+    @field_validator("tasks")
+    @classmethod
+    def _tasks(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError(f"at least one task is needed; allowed: {', '.join(TASKS)}")
+        for t in v:
+            if t not in TASKS:
+                raise ValueError(f"unknown task {t!r}; allowed: {', '.join(TASKS)}")
+        return list(dict.fromkeys(v))
+
+
+def _config_error(exc: ValidationError, where: str, tree: Any = None) -> ConfigError:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        line = yaml_line(tree, loc) if tree is not None else None
+        at = f"{where}:{line}" if line else where
+        if err["type"] == "extra_forbidden":
+            allowed = ", ".join(allowed_keys(DataConfig, loc))
+            problems.append(f"{at}: unknown key {dotted!r}; allowed keys here: {allowed}")
+        elif err["type"] == "missing":
+            problems.append(f"{at}: missing required key {dotted!r}")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{at}: {dotted}: {msg}")
+    return ConfigError("invalid data config:\n  " + "\n  ".join(problems))
+
+
+def load_data_config(config: str | Path | dict | DataConfig) -> tuple[DataConfig, str]:
+    """Validate a data config (path, dict or model); returns (config, where it came from).
+
+    A relative path is looked up in the current directory, then in the project root.
+    """
+    if isinstance(config, DataConfig):
+        return config, "<config>"
+    if isinstance(config, dict):
+        try:
+            return DataConfig.model_validate(config), "<config>"
+        except ValidationError as exc:
+            raise _config_error(exc, "<config>") from None
+    path = Path(config).expanduser()
+    if not path.is_file() and not path.is_absolute() and (settings.PROJECT_ROOT / path).is_file():
+        path = settings.PROJECT_ROOT / path  # shipped configs work from any directory
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: data config not found (looked in the current directory and "
+            f"{settings.PROJECT_ROOT}; see configs/data/seed.yaml for an example)"
+        )
+    try:
+        raw = path.read_text(encoding="utf-8")
+        tree = yaml.compose(raw)
+        data = yaml.safe_load(raw)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: expected a mapping with name, tasks, sources (see configs/data/seed.yaml)"
+        )
+    try:
+        return DataConfig.model_validate(data), str(path)
+    except ValidationError as exc:
+        raise _config_error(exc, str(path), tree) from None
+
+
+def resolve_path(p: str | Path) -> Path:
+    """A config path: absolute as is; relative against the project root, then the cwd."""
+    path = Path(p).expanduser()
+    if path.is_absolute():
+        return path
+    under_root = settings.PROJECT_ROOT / path
+    if under_root.exists():
+        return under_root
+    return Path.cwd() / path
