@@ -11,6 +11,7 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
 
 from support import corpus_or_skip  # noqa: E402,F401  (re-exported for fixtures)
+
 from training import settings  # noqa: E402
 
 REPO = settings.PROJECT_ROOT
