@@ -48,14 +48,13 @@ def _dataset(tmp_data, name="tinyx"):
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
-    import os
 
     from training.pipeline.train import train
 
     root = tmp_path_factory.mktemp("extract")
-    old = {k: os.environ.get(k) for k in ("NEWSCLF_DATA", "NEWSCLF_MODELS")}
-    os.environ["NEWSCLF_DATA"], os.environ["NEWSCLF_MODELS"] = str(root / "data"), str(root / "models")
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSCLF_DATA", str(root / "data"))
+        mp.setenv("NEWSCLF_MODELS", str(root / "models"))
         datasets.disable_progress_bars()
         _dataset(root / "data")
         cfg = root / "bp.yaml"
@@ -63,12 +62,6 @@ def run_dir(tmp_path_factory):
                                        "features": [{"name": "block_stats", "params": {"window": 1}}],
                                        "model": {"name": "random_forest", "params": {"n_estimators": 20}}}))  # fmt: skip
         yield train(cfg, n_boot=10)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def test_extract_main_text_keeps_story(run_dir):

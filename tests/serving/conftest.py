@@ -6,7 +6,6 @@ hand-written rows, so the service loads exactly what ``newsclf train`` writes.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -115,9 +114,9 @@ def train_tiny_runs(root: Path) -> dict[str, Path]:
     from training.pipeline.train import train
 
     data, models = root / "data", root / "models"
-    old = {k: os.environ.get(k) for k in ("NEWSCLF_DATA", "NEWSCLF_MODELS")}
-    os.environ["NEWSCLF_DATA"], os.environ["NEWSCLF_MODELS"] = str(data), str(models)
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSCLF_DATA", str(data))
+        mp.setenv("NEWSCLF_MODELS", str(models))
         _tiny_dataset(data)
         runs = {}
         for task, feats in {
@@ -132,12 +131,6 @@ def train_tiny_runs(root: Path) -> dict[str, Path]:
             )
             runs[task] = train(cfg, output=models / f"{task}-tiny", n_boot=20)
         return runs
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from training.data.types import Article, Block
 
-__all__ = ["MODES", "UNITS", "Unit", "page_rows", "page_units", "site_of"]
+__all__ = ["MODES", "UNITS", "Unit", "labelled_rows", "page_rows", "page_units", "site_of"]
 
 MODES = ("dom", "text")
 UNITS = ("block", "sentence")
@@ -107,3 +107,27 @@ def page_rows(
         }
         rows.append(row)
     return rows
+
+
+def labelled_rows(
+    article: Article,
+    group: str,
+    mode: str,
+    unit: str,
+    units: list[Unit],
+    labels: list[str | None],
+    keep_unlabelled: bool,
+    stats: Any,
+) -> list[dict[str, Any]]:
+    """:func:`page_rows` with a ``label`` each (None where unlabelled); unlabelled rows are
+    dropped unless ``keep_unlabelled``. Counts ``rows_<label>`` and ``unlabelled`` in ``stats``
+    (a ``Counter``)."""
+    out = []
+    for row, label in zip(page_rows(article, group, mode, unit, units), labels, strict=True):
+        if label is None and not keep_unlabelled:
+            stats["unlabelled"] += 1
+            continue
+        row["label"] = label
+        out.append(row)
+        stats[f"rows_{label}"] += 1
+    return out

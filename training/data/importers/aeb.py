@@ -32,7 +32,7 @@ from typing import Any
 
 from training.data.html import read_html
 from training.data.importers.base import Imported
-from training.data.pages import Unit, page_rows, page_units, site_of
+from training.data.pages import Unit, labelled_rows, page_units, site_of
 from training.errors import InputError
 
 __all__ = ["headline_candidates", "label_units", "load", "read_pages"]
@@ -165,12 +165,7 @@ def load(
         units = page_units(article, unit)
         labels, page_stats = label_units(units, body, article.meta, threshold, headline)
         stats.update(page_stats)
-        for row, label in zip(page_rows(article, site, mode, unit, units), labels, strict=True):
-            if label is None and not keep_unlabelled:
-                continue
-            row["label"] = label
-            rows.append(row)
-            stats[f"rows_{label}"] += 1
+        rows += labelled_rows(article, site, mode, unit, units, labels, keep_unlabelled, stats)
         stats["pages"] += 1
     stats["sites"] = len({r["group"] for r in rows})
     return Imported(task="boilerplate", rows=rows, stats={"corpus": "aeb", "mode": mode, "unit": unit,
