@@ -15,7 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["TASKS", "Task", "get_task", "to_frame"]
+__all__ = ["CONTEXT_LABEL", "TASKS", "Task", "get_task", "to_frame"]
+
+CONTEXT_LABEL = -1
+"""``label`` id of a context row in a dataset: a row kept only so that context features see the
+whole page (data config ``unlabelled: context``); featurized, never trained on, never scored."""
 
 
 @dataclass(frozen=True)

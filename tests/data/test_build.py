@@ -431,3 +431,64 @@ def test_build_importer_bad_options_are_config_errors(workdir, monkeypatch):
     }
     with pytest.raises(ConfigError, match=r"source 'aeb' with options \{'colour': 1\}.*colour"):
         build_dataset(cfg)
+
+
+def _page_rows(n_pages: int = 6, per_page: int = 5) -> list[dict]:
+    """Boilerplate rows of ``n_pages`` pages; every third row unlabelled."""
+    rows = []
+    for p in range(n_pages):
+        for i in range(per_page):
+            label = None if i % 3 == 2 else ("content" if i % 2 else "boilerplate")
+            rows.append({"text": f"page {p} block {i}", "group": f"site{p}", "position": i / per_page,
+                         "label": label})
+    return rows
+
+
+def test_build_importer_context_rows(workdir, monkeypatch):
+    """``unlabelled: context`` keeps the importer's unlabelled rows as label -1 (counted per split)."""
+    from training.tasks import CONTEXT_LABEL
+
+    corpora = workdir / "corpora"
+    (corpora / "trafilatura-eval").mkdir(parents=True)
+    monkeypatch.setenv("NEWSCLF_CORPORA", str(corpora))
+    asked = {}
+
+    def fake_load(root, keep_unlabelled=False):
+        asked["keep_unlabelled"] = keep_unlabelled
+        rows = _page_rows()
+        rows = rows if keep_unlabelled else [r for r in rows if r["label"] is not None]
+        return Imported(task="boilerplate", rows=rows, stats={})
+
+    import training.data.importers as importers
+
+    monkeypatch.setattr(importers, "get_importer", lambda name: fake_load)
+    cfg = {"name": "ctx", "tasks": ["boilerplate"], "seed": 3,
+           "sources": [{"kind": "trafilatura", "unlabelled": "context"}]}
+    res = build_dataset(cfg)
+    assert asked == {"keep_unlabelled": True}
+    info = res.manifest["tasks"]["boilerplate"]
+    assert sum(s.get("context_rows", 0) for s in info["splits"].values()) == 6
+    assert sum(sum(s["labels"].values()) for s in info["splits"].values()) == 24
+    dd = load_dataset_dict("ctx", "boilerplate")
+    for split in dd.values():
+        for label, source in zip(split["label"], split["label_source"], strict=True):
+            assert (label == CONTEXT_LABEL) == (source == "context")
+
+    dropped = build_dataset({**cfg, "name": "noctx", "sources": [{"kind": "trafilatura"}]})
+    assert asked == {"keep_unlabelled": False}
+    assert all("context_rows" not in s for s in dropped.manifest["tasks"]["boilerplate"]["splits"].values())
+
+
+def test_build_context_rows_need_an_importer_that_keeps_them(workdir, monkeypatch):
+    corpora = workdir / "corpora"
+    (corpora / "trafilatura-eval").mkdir(parents=True)
+    monkeypatch.setenv("NEWSCLF_CORPORA", str(corpora))
+    import training.data.importers as importers
+
+    monkeypatch.setattr(importers, "get_importer",
+                        lambda name: lambda root: Imported(task="boilerplate", rows=_page_rows(), stats={}))
+    with pytest.raises(ConfigError, match="'unlabelled: context' needs an importer"):
+        build_dataset({"name": "c", "tasks": ["boilerplate"],
+                       "sources": [{"kind": "trafilatura", "unlabelled": "context"}]})
+    with pytest.raises(ConfigError, match="is for importer sources"):
+        build_dataset({"name": "c", "sources": [{"kind": "files", "paths": ["seeds/"], "unlabelled": "context"}]})

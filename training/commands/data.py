@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from training.commands._common import user_errors
+from training.tasks import CONTEXT_LABEL
 
 __all__ = ["register"]
 
@@ -88,7 +89,8 @@ def counts_table(manifest: dict[str, Any]):
     table.add_column("sources")
     for task, info in manifest["tasks"].items():
         for split, s in info["splits"].items():
-            labels = "  ".join(f"{k}={v}" for k, v in s["labels"].items())
+            counts = {**s["labels"], **({"(context)": s["context_rows"]} if s.get("context_rows") else {})}
+            labels = "  ".join(f"{k}={v}" for k, v in counts.items())
             sources = "  ".join(f"{k}={v}" for k, v in s["label_sources"].items())
             table.add_row(task, split, str(s["rows"]), str(s["groups"]), labels, sources)
     return table
@@ -224,7 +226,7 @@ def show(
             table.add_row(
                 text,
                 *[_fmt(r[c]) for c in cols[1:]],
-                names[r["label"]],
+                "(context)" if r["label"] == CONTEXT_LABEL else names[r["label"]],
                 r.get("label_source", ""),
             )
         console.print(table)

@@ -40,6 +40,10 @@ class SourceConfig(_Strict):
     options: dict[str, Any] = Field(default_factory=dict)
     unit: Literal["sentence", "block"] = "sentence"
     annotations: str | None = None
+    unlabelled: Literal["drop", "context"] = "drop"
+    """Rows an importer leaves unlabelled (trafilatura-eval labels only the blocks holding a
+    snippet): ``drop`` them, or keep them as ``context`` rows (label -1) so that context features
+    see whole pages; the estimator is not fitted on them and evaluation does not score them."""
 
     @field_validator("kind")
     @classmethod
@@ -56,6 +60,11 @@ class SourceConfig(_Strict):
             if self.options:
                 raise ValueError(
                     "'options' are for importer sources; a 'files' source takes paths, unit, annotations"
+                )
+            if self.unlabelled != "drop":
+                raise ValueError(
+                    "'unlabelled: context' is for importer sources; sentences of a 'files' source "
+                    "that no labelling function labels are dropped"
                 )
         elif self.paths:
             raise ValueError(

@@ -19,7 +19,7 @@ import yaml
 
 from training import settings
 from training.errors import ConfigError, NewsclfError
-from training.tasks import Task, get_task
+from training.tasks import CONTEXT_LABEL, Task, get_task
 
 __all__ = ["SplitData", "content_fingerprint", "load_dataset", "split_data"]
 
@@ -29,13 +29,23 @@ class SplitData:
     """One split as the trainer sees it."""
 
     X: pd.DataFrame
-    y: list[str]
+    y: list[str | None]
+    """Label names; None marks a context row (see :data:`training.tasks.CONTEXT_LABEL`)."""
     ids: list[str]
     groups: list[str] | None
     fingerprint: str
 
     def __len__(self) -> int:
         return len(self.y)
+
+    @property
+    def labelled(self) -> np.ndarray:
+        """Boolean mask, shape (n_rows,): True for rows with a label (False for context rows)."""
+        return np.array([lab is not None for lab in self.y], dtype=bool)
+
+    @property
+    def n_labelled(self) -> int:
+        return int(self.labelled.sum())
 
 
 def _resolve(path: str) -> Path:
@@ -123,10 +133,10 @@ def split_data(ds, task: str | Task, split_name: str = "") -> SplitData:
     feature = ds.features.get("label")
     names = getattr(feature, "names", None)
     if names is not None:
-        labels = [names[int(i)] for i in df["label"]]
+        labels = [None if int(i) == CONTEXT_LABEL else names[int(i)] for i in df["label"]]
     else:
         labels = [str(v) for v in df["label"]]
-    unknown = sorted(set(labels) - set(spec.labels))
+    unknown = sorted(set(labels) - set(spec.labels) - {None})
     if unknown:
         raise NewsclfError(f"split {split_name!r}: labels {unknown} are not labels of task {spec.name!r} {list(spec.labels)}")
     X = pd.DataFrame({c: df[c] if c in df.columns else default for c, default in spec.inputs.items()},
@@ -152,7 +162,9 @@ def split_data(ds, task: str | Task, split_name: str = "") -> SplitData:
     return SplitData(X=X, y=labels, ids=ids, groups=groups, fingerprint=content_fingerprint(fp_frame))
 
 
-def class_counts(y: list[str], labels: tuple[str, ...]) -> dict[str, int]:
+def class_counts(y: list[str | None], labels: tuple[str, ...]) -> dict[str, int]:
+    """Rows per label (context rows, None, are not counted)."""
+    y = [lab for lab in y if lab is not None]
     values, counts = np.unique(np.asarray(y, dtype=object), return_counts=True) if y else ([], [])
     found = dict(zip(values, counts, strict=True))
     return {lab: int(found.get(lab, 0)) for lab in labels}

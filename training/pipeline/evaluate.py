@@ -23,20 +23,29 @@ __all__ = ["evaluate_run", "evaluate_split", "top_features"]
 
 
 def evaluate_split(model, task: Task, data: SplitData, seed: int, n_boot: int = 1000) -> tuple[dict, dict]:
-    """Return ``(split metrics with intervals, predictions)`` for one split."""
+    """Return ``(split metrics with intervals, predictions)`` for one split.
+
+    The model predicts every row (context rows give their neighbours' features) and only the
+    labelled rows are scored and stored.
+    """
     pred, scores = predict_frame(model, data.X, task.labels)
-    metrics = classification_metrics(data.y, pred, task.labels, task.positive if task.name == "stance" else ())
-    metrics["intervals"] = bootstrap_intervals(
-        data.y, pred, task.labels, task.positive if task.name == "stance" else (), groups=data.groups,
-        n_boot=n_boot, seed=seed,
-    )
+    keep = np.flatnonzero(data.labelled)
+    gold = [data.y[i] for i in keep]
+    pred = [pred[i] for i in keep]
+    groups = [data.groups[i] for i in keep] if data.groups else data.groups
+    positive = task.positive if task.name == "stance" else ()
+    metrics = classification_metrics(gold, pred, task.labels, positive)
+    metrics["intervals"] = bootstrap_intervals(gold, pred, task.labels, positive, groups=groups,
+                                               n_boot=n_boot, seed=seed)
     metrics["fingerprint"] = data.fingerprint
+    if len(keep) < len(data.y):
+        metrics["context_rows"] = len(data.y) - len(keep)
     predictions = {
-        "ids": data.ids,
-        "gold": list(data.y),
+        "ids": [data.ids[i] for i in keep],
+        "gold": gold,
         "pred": pred,
-        "groups": data.groups,
-        "scores": np.round(scores, 5).tolist(),
+        "groups": groups,
+        "scores": np.round(np.asarray(scores)[keep], 5).tolist(),
     }
     return metrics, predictions
 

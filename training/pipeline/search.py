@@ -22,8 +22,9 @@ from sklearn.model_selection import (
     StratifiedKFold,
 )
 
-from training.errors import NewsclfError
+from training.errors import ConfigError, NewsclfError
 from training.pipeline.config import SearchConfig
+from training.pipeline.context import fit_with_context, has_context
 
 __all__ = ["SearchResult", "make_cv", "run_search"]
 
@@ -105,8 +106,17 @@ def _backend(search: SearchConfig):
 def run_search(pipeline, search: SearchConfig, X, y, groups, seed: int):
     """Fit ``pipeline`` with the search ``search`` describes; return ``(best_estimator, SearchResult)``.
 
-    With ``method: none`` the pipeline is simply fitted and the result is ``None``.
+    With ``method: none`` the pipeline is simply fitted and the result is ``None``; context rows
+    (label None) are featurized with their page but not learnt from (:mod:`training.pipeline.context`);
+    a search cannot score folds holding them.
     """
+    if has_context(y):
+        if search.method != "none":
+            raise ConfigError(
+                f"search.method {search.method!r}: the train split has context rows (data config "
+                "'unlabelled: context') that CV cannot score; use search.method: none or 'unlabelled: drop'"
+            )
+        return fit_with_context(pipeline, X, y), None
     if search.method == "none":
         return pipeline.fit(X, y), None
     cv, note = make_cv(y, groups, search.cv, seed)

@@ -86,7 +86,9 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
     if missing:
         notes.append(f"classes absent from train: {missing}; the model never predicts them (score 0)")
     timings["load"] = time.perf_counter() - t
-    say(f"data {dataset_name}/{cfg.task}: " + ", ".join(f"{k} {len(v)}" for k, v in splits.items()))
+    n_context = sum(len(v) - v.n_labelled for v in splits.values())
+    say(f"data {dataset_name}/{cfg.task}: " + ", ".join(f"{k} {v.n_labelled}" for k, v in splits.items())
+        + (f" (+ {n_context} context rows)" if n_context else ""))
 
     t = time.perf_counter()
     with warnings.catch_warnings():
@@ -105,10 +107,10 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
     t = time.perf_counter()
     split_metrics, predictions = {}, {}
     for name in eval_names:
-        if len(splits[name]):
+        if splits[name].n_labelled:
             split_metrics[name], predictions[name] = evaluate_split(model, task, splits[name], cfg.seed, n_boot)
         elif name in splits:
-            notes.append(f"split {name!r} is empty: not evaluated")
+            notes.append(f"split {name!r} has no labelled rows: not evaluated")
     if not split_metrics:
         raise NewsclfError(f"dataset {dataset_name!r} ({cfg.task}) has no non-empty validation or test split")
     eval_split = "test" if "test" in split_metrics else next(iter(split_metrics))
