@@ -1,0 +1,141 @@
+"""Target-aware stance featurizers: the target marked in the text, speaker-side relation, windows.
+
+A stance row asks "what is the stance of ``text`` (said by ``speaker``, on side ``side``) toward
+``target``?". The target is either a configured actor key (``taliban``, ``nrf``: every alias from
+the actors file marks a mention) or any other name (marked where it occurs; a multi-word name also
+matches its last word, "Ahmad Massoud" -> "Massoud"). Rows imported from the corpora may carry
+``target_start``/``target_end`` (and ``speaker_start``/``speaker_end``) columns: those spans are
+marked too.
+
+:func:`mark_text` rewrites a row into one string where the target's mentions read ``tgt`` and the
+speaker's read ``spk``, so that what a model learns about "sentiment toward the marked person" in
+the public corpora (NewsMTSC, DSE) carries over to the actors. For a quote whose speaker belongs to
+an actor (``side``) and whose target is an actor, the relation between the two is known:
+
+* other side: ``they``/``them`` refer to the target -> ``tgt``; and in a first-person quote a
+  fight ("continue our fight", "send our forces to fight") is a fight against the other side, so
+  ``against tgt`` is inserted after the first one (``pronouns``/``implicit`` switch this off);
+* same side (only with ``pronouns="both"``): first-person plural pronouns (we, us, our...) refer
+  to the target -> ``tgt``. Off by default: the corpora label how a sentence *portrays* the
+  marked person, so a speaker's self-description ("we tried our best") reads as favourable,
+  while a quote's stance *for* its own side needs an explicit claim (a vow, a victory);
+* a quote that does not name its speaker is framed as reported speech (``spk said : "..."``), the
+  shape of many corpus sentences.
+
+Registered featurizers (all read the stance input frame):
+
+``stance_tfidf``    TF-IDF over the marked text (word n-grams; any analyzer)
+``stance_char_tfidf`` the same with character n-grams (``char_wb``, 2-5) by default
+``stance_windows``  words left/right of each target mention (``l_``/``r_``/``l1_``/``r1_`` tokens)
+``stance_cues``     dense cues: target named, speaker named, relation one-hot, negation (in the
+                    text, near the target), lexicon valence of the text and of the target window
+``stance_relation`` rel:same / rel:other columns, read by the ``relation_gate`` estimator; with
+                    ``cues: true`` also rule:vow / rule:neg_attr / rule:speaker before them, read by
+                    ``relation_gate(rules=True)`` (vow to fight -> favor own side / against the
+                    other; denied positive attribute -> against the other side) and its
+                    ``nospeaker_weight`` (weight of NewsMTSC-like rows when fitting)
+``stance_polarity`` lexicon cue words (VADER, AFINN, textblob) placed relative to the target: side,
+                    distance, clause, negation, speaker->target direction; target position
+``stance_dense``    optional: mean wordllama embeddings of the marked text and the target window
+                    (the ``stance-dense`` extra; loads the model shipped inside the wheel, offline)
+
+Registered estimators: ``relation_gate`` (see above; ``route: split`` fits one model for rows
+without a speaker, NewsMTSC-like, and one for rows with a speaker) and ``blend`` (weighted mean of
+several estimators' probabilities).
+
+Modules: ``_actors`` (aliases, name matching, relation), ``_rules`` (negation, vow, denied
+attribute), ``_marking`` (:func:`mark_text`), ``_vocab`` (fast pre-tokenized TF-IDF), ``_text``
+(TF-IDF, windows), ``_cues``, ``_polarity``, ``_gate``, ``_blend``, ``_dense``.
+"""
+
+from __future__ import annotations
+
+from training.pipeline.registry import estimators, featurizers
+
+from ._actors import DEFAULT_ACTORS, load_actor_aliases, relation
+from ._blend import ProbaBlend
+from ._cues import CUE_NAMES, StanceCues, StanceRelation
+from ._dense import StanceDense
+from ._gate import RelationGate
+from ._marking import SPK, TGT, mark_frame, mark_text
+from ._polarity import StancePolarity
+from ._rules import NEGATIONS, negated_attribute_cue, vow_cue
+from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  # noqa: F401  (tests)
+
+__all__ = [
+    "CUE_NAMES",
+    "DEFAULT_ACTORS",
+    "NEGATIONS",
+    "ProbaBlend",
+    "SPK",
+    "TGT",
+    "RelationGate",
+    "StanceCues",
+    "StanceDense",
+    "StancePolarity",
+    "StanceRelation",
+    "StanceTfidf",
+    "StanceWindows",
+    "load_actor_aliases",
+    "mark_frame",
+    "mark_text",
+    "negated_attribute_cue",
+    "relation",
+    "vow_cue",
+]
+
+
+@featurizers.register("stance_tfidf")
+def stance_tfidf(**params) -> StanceTfidf:
+    """TF-IDF over the target-marked text."""
+    return StanceTfidf(**params)
+
+
+@featurizers.register("stance_char_tfidf")
+def stance_char_tfidf(**params) -> StanceTfidf:
+    """Character n-gram TF-IDF over the target-marked text (``char_wb``, 2-5, sublinear)."""
+    params.setdefault("analyzer", "char_wb")
+    params.setdefault("ngram_range", (2, 5))
+    return StanceTfidf(**params)
+
+
+@featurizers.register("stance_windows")
+def stance_windows(**params) -> StanceWindows:
+    """Words around the target's mentions."""
+    return StanceWindows(**params)
+
+
+@featurizers.register("stance_cues")
+def stance_cues(**params) -> StanceCues:
+    """Dense target/speaker/relation/negation/valence cues."""
+    return StanceCues(**params)
+
+
+@featurizers.register("stance_dense")
+def stance_dense(**params) -> StanceDense:
+    """Optional wordllama embeddings (extra ``stance-dense``)."""
+    return StanceDense(**params)
+
+
+@featurizers.register("stance_relation")
+def stance_relation(**params) -> StanceRelation:
+    """Speaker side vs target actor (``rel:same``, ``rel:other``); last when the model is ``relation_gate``."""
+    return StanceRelation(**params)
+
+
+@estimators.register("relation_gate")
+def relation_gate(**params) -> RelationGate:
+    """A base estimator whose stance never contradicts the speaker's side (see :class:`RelationGate`)."""
+    return RelationGate(**params)
+
+
+@featurizers.register("stance_polarity")
+def stance_polarity(**params) -> StancePolarity:
+    """Lexicon cue words placed relative to the target (side, distance, clause, negation)."""
+    return StancePolarity(**params)
+
+
+@estimators.register("blend")
+def blend(**params) -> ProbaBlend:
+    """Weighted mean of several estimators' probabilities (see :class:`ProbaBlend`)."""
+    return ProbaBlend(**params)

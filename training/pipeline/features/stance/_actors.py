@@ -1,0 +1,127 @@
+"""Actor aliases (from the actors file), free-name matching, speaker-side relation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_ACTORS: dict[str, list[str]] = {
+    "taliban": ["Taliban", "Islamic Emirate", "Zabihullah Mujahid", "Mujahid", "the militant group",
+                "the Islamist militia", "Taliban forces", "the Taliban"],
+    "nrf": ["National Resistance Front", "NRF", "Ahmad Massoud", "Massoud", "Amrullah Saleh",
+            "resistance forces", "the resistance"],
+}
+"""Used only when neither :mod:`training.data.actors` nor the actors file can be read."""
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def _aliases_of(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        names = list(value.get("aliases", []) or []) + list(value.get("members", []) or [])
+        names += [m.split()[-1] for m in value.get("members", []) or [] if len(m.split()) > 1]
+        for k in ("name", "label"):
+            if value.get(k):
+                names.append(value[k])
+        return [str(n) for n in names]
+    if hasattr(value, "aliases"):
+        names = list(value.aliases or [])
+        if getattr(value, "name", None):
+            names.append(value.name)
+        members = list(getattr(value, "members", None) or [])
+        names.extend(members)
+        names.extend(getattr(value, "surnames", {}) or [m.split()[-1] for m in members if len(m.split()) > 1])
+        return [str(n) for n in names]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return []
+
+
+def load_actor_aliases(path: str | Path | None = None) -> dict[str, list[str]]:
+    """Actor key -> aliases, from :func:`training.data.actors.load_actors` or the actors YAML.
+
+    Falls back to :data:`DEFAULT_ACTORS` when neither can be read.
+    """
+    try:
+        from training.data.actors import load_actors  # data-core helper
+
+        actors = load_actors(path) if path is not None else load_actors()
+        if isinstance(actors, Mapping):
+            items = actors.items()
+        else:
+            items = [(getattr(a, "key", None) or getattr(a, "id", None) or getattr(a, "name", ""), a) for a in actors]
+        out = {str(k).lower(): _aliases_of(v) for k, v in items if k}
+        if any(out.values()):
+            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
+    except Exception:  # noqa: BLE001 - the module may not exist yet or have another shape
+        pass
+    try:
+        import yaml
+
+        from training import settings
+
+        data = yaml.safe_load(Path(path or settings.actors_path()).read_text(encoding="utf-8"))
+        if isinstance(data, Mapping) and "actors" in data:
+            data = data["actors"]
+        if isinstance(data, list):
+            data = {str(d.get("key") or d.get("id") or d.get("name")): d for d in data if isinstance(d, Mapping)}
+        out = {str(k).lower(): _aliases_of(v) for k, v in (data or {}).items()}
+        if any(out.values()):
+            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
+    except Exception:  # noqa: BLE001
+        pass
+    return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in DEFAULT_ACTORS.items()}
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
+
+
+@lru_cache(maxsize=1024)
+def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({n.strip().lower() for n in names if n and n.strip()}, key=len, reverse=True))
+
+
+def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Case-insensitive whole-word occurrences of ``names`` (plus a possessive ``'s``), no regex.
+
+    Plain ``str.find`` on the lower-cased text: free-name targets are mostly unique, so compiling
+    a pattern per name would dominate prediction time.
+    """
+    low = text.lower()
+    found: list[tuple[int, int]] = []
+    for name in _normalised(names):
+        if name not in low:
+            continue
+        start = low.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if (start == 0 or not _is_word_char(low[start - 1])) and (end == len(low) or not _is_word_char(low[end])):
+                if low[end:end + 2] in ("'s", "’s") and (end + 2 == len(low) or not _is_word_char(low[end + 2])):
+                    end += 2
+                found.append((start, end))
+            start = low.find(name, start + 1)
+    return found
+
+
+def _free_name_variants(name: str) -> tuple[str, ...]:
+    name = name.strip()
+    if not name:
+        return ()
+    out = [name]
+    words = name.split()
+    if len(words) > 1 and len(words[-1]) > 3 and words[-1][:1].isupper():
+        out.append(words[-1])
+    return tuple(out)
+
+
+def relation(side: str, target: str, actors: Mapping[str, Any]) -> str:
+    """``"same"``, ``"other"`` or ``"unknown"``: the speaker's side versus the target actor."""
+    side = (side or "").strip().lower()
+    target = (target or "").strip().lower()
+    if not side or side not in actors or target not in actors:
+        return "unknown"
+    return "same" if side == target else "other"
