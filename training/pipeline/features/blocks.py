@@ -10,7 +10,10 @@ context windows never cross documents even when ``group`` is a site. Registered 
                  density, tag and tag-path ancestors, class/id keyword cues (nav, footer, share,
                  related, comment...), position, page-level cues (share of the page's text in the
                  block's DOM container) and the same core features of the neighbouring blocks
-                 (``window`` rows each side) plus window means
+                 (``window`` rows each side) plus window means; with ``layout=True`` also the
+                 page-layout features of :mod:`training.pipeline.features.layout` (repeated
+                 tag-path runs, the page's main prose run) and with ``near=True`` class/id cues
+                 among the block's nearest class/id tokens
 ``dom_tokens``   TF-IDF bag of class/id tokens, tag-path steps and the tag (sparse)
 ``text_proba``   a cross-fitted logistic regression on word + char n-grams of the text (and
                  optionally DOM tokens) whose out-of-fold content probability, and that of the
@@ -32,6 +35,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
+from training.pipeline.features.layout import (
+    LAYOUT_NAMES,
+    NEAR_NAMES,
+    layout_features,
+    near_keywords,
+)
 from training.pipeline.registry import featurizers
 
 __all__ = ["BlockProba", "BlockStats", "DomTokens", "TextProba", "block_stat_names", "container_means", "context_features", "document_ids"]
@@ -199,7 +208,7 @@ def _ancestor_vector(path: str) -> np.ndarray:
     return np.asarray([a in steps for a in _ANCESTORS], dtype=float)
 
 
-def block_stat_names(window: int = 2, dom: bool = True) -> list[str]:
+def block_stat_names(window: int = 2, dom: bool = True, layout: bool = False, near: bool = False) -> list[str]:
     """Feature names produced by :class:`BlockStats` with these parameters."""
     names = list(_BASE_NAMES) + list(_PAGE_NAMES)
     if dom:
@@ -212,6 +221,10 @@ def block_stat_names(window: int = 2, dom: bool = True) -> list[str]:
     for lv in _CONTAINER_LEVELS:
         names += [f"up{lv}_share", f"up{lv}_log_chars", f"up{lv}_log_blocks"]
         names += [f"up{lv}_{c}" for c in _CONTAINER_VALUES]
+    if layout:
+        names += list(LAYOUT_NAMES)
+    if near and dom:
+        names += list(NEAR_NAMES)
     return names
 
 
@@ -229,6 +242,12 @@ class BlockStats(TransformerMixin, BaseEstimator):
         Half-width of the window whose mean of core features is appended.
     scale : bool, default False
         Standardise features with the training mean/std (for linear models; trees do not need it).
+    layout : bool, default False
+        Append page-layout features (:mod:`training.pipeline.features.layout`): repeated tag-path
+        runs (teaser cards, comment lists) and the position relative to the page's main prose run.
+    near : bool, default False
+        Append class/id cues (comment, related, share...) found among the block's nearest class/id
+        tokens (:func:`~training.pipeline.features.layout.near_keywords`); needs ``dom``.
 
     Attributes
     ----------
@@ -236,18 +255,20 @@ class BlockStats(TransformerMixin, BaseEstimator):
     mean_, scale_ : ndarray of shape (n_features_out_,) or None
     """
 
-    def __init__(self, window=2, dom=True, mean_window=3, scale=False):
+    def __init__(self, window=2, dom=True, mean_window=3, scale=False, layout=False, near=False):
         self.window = window
         self.dom = dom
         self.mean_window = mean_window
         self.scale = scale
+        self.layout = layout
+        self.near = near
 
     def fit(self, X, y=None):
         self.fit_transform(X, y)
         return self
 
     def fit_transform(self, X, y=None):
-        self.n_features_out_ = len(block_stat_names(self.window, self.dom))
+        self.n_features_out_ = len(self._names())
         F = self._features(_as_frame(X))
         self.mean_ = self.scale_ = None
         if self.scale and len(F):
@@ -265,13 +286,16 @@ class BlockStats(TransformerMixin, BaseEstimator):
         return F
 
     def get_feature_names_out(self, input_features=None):
-        return np.asarray(block_stat_names(self.window, self.dom), dtype=object)
+        return np.asarray(self._names(), dtype=object)
+
+    def _names(self) -> list[str]:
+        return block_stat_names(self.window, self.dom, getattr(self, "layout", False), getattr(self, "near", False))
 
     # -- computation -------------------------------------------------------------------------
     def _features(self, X: pd.DataFrame) -> np.ndarray:
         n = len(X)
         if n == 0:
-            return np.zeros((0, len(block_stat_names(self.window, self.dom))))
+            return np.zeros((0, len(self._names())))
         texts = [str(t) for t in _column(X, "text", "")]
         paths = [str(t) for t in _column(X, "tag_path", "")]
         attrs = [str(t) for t in _column(X, "attrs", "")]
@@ -306,6 +330,10 @@ class BlockStats(TransformerMixin, BaseEstimator):
         ) if n else np.zeros((0, len(_CORE) + len(_CONTEXT_PAGE)))
         parts += context_features(core, docs, self.window, self.mean_window)
         parts.append(self._container_features(base, texts, paths, docs))
+        if getattr(self, "layout", False):
+            parts.append(layout_features(texts, paths, links, base[:, _BASE_NAMES.index("ends_terminal")], docs))
+        if getattr(self, "near", False) and self.dom:
+            parts.append(near_keywords(attrs))
         return np.hstack(parts)
 
     @staticmethod
@@ -468,7 +496,17 @@ def out_of_fold_proba(make_model, M, y: np.ndarray, groups: np.ndarray, cv: int,
     return proba
 
 
-class TextProba(TransformerMixin, BaseEstimator):
+class _LearnsFromLabels:
+    """Marks a featurizer that fits a model on the labels (scikit-learn's ``target_tags.required``):
+    it cannot be fitted on context rows (:mod:`training.pipeline.context`)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+
+class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
     """Content probability of a linear n-gram model, for each block and its neighbours.
 
     ``fit_transform`` returns out-of-fold probabilities (folds grouped by ``group``) so a downstream
@@ -624,7 +662,7 @@ def container_means(values: np.ndarray, weights: np.ndarray, paths: list[str], d
     return np.hstack(parts) if parts else np.zeros((len(values), 0))
 
 
-class BlockProba(TransformerMixin, BaseEstimator):
+class BlockProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
     """Stacked block model: the out-of-fold boilerplate probability of a gradient-boosting model on
     :class:`BlockStats`, with the probabilities of the neighbours (``window``), their window mean,
     and character-weighted means over the block's parent/grandparent/great-grandparent containers.
