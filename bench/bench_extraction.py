@@ -12,20 +12,21 @@ Site-grouped K-fold cross-validation (no site in two folds) on the development p
   ``bench`` extra; skipped with a message when missing) run on the same pages.
 - Plain text: site-grouped CV on AEB pages rendered as plain text (sentences, no DOM), boilerplate F1;
   plus the seed article's gold sentences with a model trained on all plain-text AEB rows.
-- Speed: pages per second of newsclf (read + classify), trafilatura and jusText on the same pages,
-  same run; medians of ``--repeats`` runs.
+- Speed: pages per CPU-second (and wall clock) of newsclf (read + classify), trafilatura and jusText
+  on the same pages, same run, taking turns; medians of ``--repeats`` runs.
 
-Unlabelled blocks (trafilatura-eval labels only the blocks holding a snippet): ``--fill none`` drops
-them before featurizing (context features then see gappy pages, unlike at prediction time),
-``--fill span`` fills them from the page's own snippet layout (:func:`fill_labels`), ``--fill
-weight0`` featurizes whole pages and gives unlabelled rows sample weight 0 (best: trafilatura-eval
-snippet F1 0.887 -> 0.920). ``--tool-cache FILE`` stores trafilatura/jusText outputs between runs;
+Unlabelled blocks (trafilatura-eval labels only the blocks holding a snippet): ``--fill context``
+(the default) keeps them as context rows, as ``newsclf train`` does with ``unlabelled: context``
+(features on whole pages, estimator on labelled rows: trafilatura-eval snippet F1 0.887 -> 0.920);
+``--fill none`` drops them before featurizing (context features then see gappy pages, unlike at
+prediction time); ``--fill span`` fills them from the page's own snippet layout
+(:func:`fill_labels`). ``--tool-cache FILE`` stores trafilatura/jusText outputs between runs;
 ``--limit N`` keeps the first N pages of each corpus for quick iterations.
 
 Usage::
 
     python bench/bench_extraction.py --config configs/boilerplate/default.yaml [--folds 5] [--json out.json]
-        [--fill weight0] [--tool-cache /tmp/tools.json]
+        [--fill context|none|span] [--tool-cache /tmp/tools.json]
 
 The model is never tuned on a test fold: the config and threshold are fixed before the run.
 """
@@ -53,6 +54,7 @@ from training.evaluation.extraction import aeb_scores, snippet_scores
 from training.extraction import extract_main_text
 from training.pipeline.assemble import build_pipeline
 from training.pipeline.config import load_config
+from training.pipeline.context import fit_with_context
 from training.tasks import TASKS
 
 INPUTS = list(TASKS["boilerplate"].inputs)
@@ -89,14 +91,13 @@ def trf_labeller(units, entry, article):
 
 
 def fit(config, frames):
-    """Fit on the labelled rows; with ``--fill weight0`` features are computed on whole pages and
-    unlabelled rows get sample weight 0 (context features then match prediction time)."""
+    """Fit on the labelled rows; with ``--fill context`` unlabelled rows are context rows, as
+    ``newsclf train`` does with ``unlabelled: context``: features are computed on whole pages (as
+    at prediction time) and the estimator learns from the labelled rows only."""
     pipe = build_pipeline(config)
-    if FILL == "weight0":
+    if FILL == "context":
         data = pd.concat(frames, ignore_index=True)
-        w = data.label.notna().to_numpy(dtype=float)
-        pipe.fit(data[INPUTS], data.label.fillna("content").tolist(), model__sample_weight=w)
-        return pipe
+        return fit_with_context(pipe, data[INPUTS], [None if pd.isna(v) else v for v in data.label])
     data = pd.concat([f[f.label.notna()] for f in frames], ignore_index=True)
     pipe.fit(data[INPUTS], data.label.tolist())
     return pipe
@@ -238,22 +239,25 @@ def seed_scores(config_text, text_frame):
 
 
 def speed(model, raws, repeats):
-    """Median pages/s of each extractor over the same raw pages."""
+    """Median pages/s of each extractor over the same raw pages, per CPU-second of this process
+    (the machine is shared: CPU time is the steadier figure) and wall clock. The extractors take
+    turns within each repeat, so a change in machine load hits all of them alike."""
     runners = {"newsclf": lambda raw, lang: extract_main_text(model, read_html(raw, "p"))}
     if have("trafilatura"):
         runners["trafilatura"] = lambda raw, lang: run_trafilatura(raw)
     if have("justext"):
         runners["justext"] = run_justext
-    out = {}
-    for name, fn in runners.items():
-        rates = []
-        for _ in range(repeats):
-            t = time.perf_counter()
+    cpu: dict[str, list[float]] = {name: [] for name in runners}
+    wall: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(repeats):
+        for name, fn in runners.items():
+            t, c = time.perf_counter(), time.process_time()
             for raw, lang in raws:
                 fn(raw, lang)
-            rates.append(len(raws) / (time.perf_counter() - t))
-        out[name] = {"pages_per_s": statistics.median(rates), "runs": [round(r, 1) for r in rates]}
-    return out
+            wall[name].append(len(raws) / (time.perf_counter() - t))
+            cpu[name].append(len(raws) / max(time.process_time() - c, 1e-9))
+    return {name: {"pages_per_s": statistics.median(cpu[name]), "pages_per_s_wall": statistics.median(wall[name]),
+                   "runs": [round(r, 1) for r in cpu[name]]} for name in runners}
 
 
 def main(argv=None) -> int:
@@ -267,9 +271,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", default=None, help="write all figures to this JSON file")
     ap.add_argument("--tool-cache", default=None, help="JSON file caching trafilatura/jusText outputs")
-    ap.add_argument("--fill", default="none", choices=["none", "span", "weight0"],
+    ap.add_argument("--fill", default="context", choices=["none", "span", "context"],
                     help="unlabelled trafilatura-eval blocks: dropped, filled from the snippet layout, "
-                         "or kept as context with sample weight 0")
+                         "or kept as context rows (not learnt from)")
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages of each corpus (quick runs)")
     args = ap.parse_args(argv)
     global FILL
@@ -344,7 +348,8 @@ def main(argv=None) -> int:
         base = results["speed"].get("trafilatura", {}).get("pages_per_s")
         for name, s in results["speed"].items():
             ratio = f"  ({s['pages_per_s'] / base:.2f}x trafilatura)" if base else ""
-            print(f"  {name:12} {s['pages_per_s']:7.1f} pages/s{ratio}  runs {s['runs']}")
+            print(f"  {name:12} {s['pages_per_s']:7.1f} pages/s per CPU-second{ratio}  runs {s['runs']}; "
+                  f"wall clock {s['pages_per_s_wall']:.1f} pages/s")
 
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

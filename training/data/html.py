@@ -284,16 +284,13 @@ def _collect_meta(root: etree._Element, meta: dict[str, str]) -> None:
 def _walk(root: etree._Element) -> _Builder:
     """Walk the tree once, iteratively, splitting text at block boundaries."""
     b = _Builder()
-    # stack of (tag, tokens, is_block, is_link); block context = innermost block on the stack
+    add, flush = b.add, b.flush
     path: list[str] = []
     # cumulative, de-duplicated class/id tokens of the open elements: (joined string, token set)
     attr_stack: list[tuple[str, frozenset]] = [("", frozenset())]
-    block_stack: list[tuple[str, str, str]] = []  # (tag_path, attrs, tag) of open block elements
+    # (tag_path, attrs, tag) of the open block elements; the sentinel is the context outside any
+    block_stack: list[tuple[str, str, str]] = [("", "", "")]
     link_depth = 0
-
-    def context() -> tuple[str, str, str]:
-        return block_stack[-1] if block_stack else ("", "", "")
-
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
         if not isinstance(tag, str):
@@ -301,31 +298,33 @@ def _walk(root: etree._Element) -> _Builder:
         tag = tag.lower()
         if event == "start":
             path.append(tag)
-            joined, seen = attr_stack[-1]
+            top = attr_stack[-1]
             cls, eid = el.get("class"), el.get("id")
             if cls or eid:
+                joined, seen = top
                 fresh = [t for t in dict.fromkeys(_tokens(cls) + _tokens(eid)) if t not in seen]
                 if fresh:
-                    joined = f"{joined} {' '.join(fresh)}" if joined else " ".join(fresh)
-                    seen = seen | set(fresh)
-            attr_stack.append((joined, seen))
+                    top = (f"{joined} {' '.join(fresh)}" if joined else " ".join(fresh), seen | set(fresh))
+            attr_stack.append(top)
             if tag in BLOCK_TAGS:
-                b.flush(*context())
-                block_stack.append(("/".join(path), joined, tag))
+                flush(*block_stack[-1])
+                block_stack.append(("/".join(path), top[0], tag))
             elif tag == "br":
-                b.flush(*context())
+                flush(*block_stack[-1])
             elif tag == "a":
                 link_depth += 1
-            b.add(el.text, link_depth > 0)
+            text = el.text
+            if text:
+                add(text, link_depth > 0)
         else:
             if tag in BLOCK_TAGS:
-                b.flush(*context())
-                block_stack.pop()
+                flush(*block_stack.pop())
             elif tag == "a":
                 link_depth -= 1
             path.pop()
             attr_stack.pop()
-            if el.tail:
-                b.add(el.tail, link_depth > 0)
-    b.flush(*context())
+            tail = el.tail
+            if tail:
+                add(tail, link_depth > 0)
+    flush(*block_stack[-1])
     return b

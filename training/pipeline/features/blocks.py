@@ -141,10 +141,11 @@ def _as_frame(X) -> pd.DataFrame:
     return pd.DataFrame({"text": ["" if v is None else str(v) for v in X]})
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
-_DIGIT = re.compile(r"\d")
-_PUNCT = re.compile(r"[.,;:!?]")
+# counted as len(text without the others): one string instead of a list of matches
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_UPPER = re.compile(r"[^A-ZÀ-ÖØ-ÞĀ-Ž]+")
+_NOT_DIGIT = re.compile(r"\D+")
+_PUNCT = ".,;:!?"
 _SENT_END = re.compile(r"[.!?…][\"'”’»]?(?:\s|$)")
 _CUE = re.compile("|".join(re.escape(c) for c in _CUE_WORDS))
 _TITLE_WORD = re.compile(r"\b[A-ZÀ-ÖØ-ÞĀ-Ž]")
@@ -156,20 +157,20 @@ def _text_stats(text: str) -> list[float]:
         return [0.0] * len(_BASE_NAMES)
     words = _WORD.findall(text)
     n_words = len(words) or 1
-    letters = len(_LETTER.findall(text)) or 1
+    letters = len(_NOT_LETTER.sub("", text)) or 1
     lower = text.lower()
     stripped = text.rstrip()
-    n_upper = len(_UPPER.findall(text))
+    n_upper = len(_NOT_UPPER.sub("", text))
     return [
         math.log1p(n_chars),
         math.log1p(len(words)),
         min(20.0, (n_chars - text.count(" ")) / n_words),
-        len(_PUNCT.findall(text)) / n_chars,
+        sum(map(text.count, _PUNCT)) / n_chars,
         float(stripped.endswith(_TERMINAL)),
         sum(w in _STOP for w in lower.split()) / n_words,
         n_upper / letters,
         len(_TITLE_WORD.findall(text)) / n_words,
-        len(_DIGIT.findall(text)) / n_chars,
+        len(_NOT_DIGIT.sub("", text)) / n_chars,
         0.0,  # link density, filled by the caller
         0.0,  # position, filled by the caller
         text.count(",") / n_words,
