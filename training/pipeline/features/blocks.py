@@ -40,6 +40,8 @@ from training.pipeline.features.layout import (
     NEAR_NAMES,
     layout_features,
     near_keywords,
+    path_prefixes,
+    run_ids,
 )
 from training.pipeline.registry import featurizers
 
@@ -627,23 +629,9 @@ def container_keys(paths: list[str], docs: np.ndarray, level: int) -> np.ndarray
     """Integer id of each block's container ``level`` steps above it: a maximal run of consecutive
     blocks of one document whose tag paths share that prefix (blocks of one DOM element are
     contiguous in reading order, so runs tell apart sibling elements with equal paths)."""
-    n = len(paths)
-    if n == 0:
+    if len(paths) == 0:
         return np.zeros(0, dtype=np.int64)
-    prefixes = []
-    for p in paths:
-        cut = len(p)
-        for _ in range(level):
-            j = p.rfind("/", 0, cut)
-            if j <= 0:
-                break
-            cut = j
-        prefixes.append(p[:cut])
-    prefix = np.asarray(prefixes, dtype=object)
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    new[1:] = (prefix[1:] != prefix[:-1]) | (docs[1:] != docs[:-1])
-    return np.cumsum(new) - 1
+    return run_ids(path_prefixes(paths, level), docs)
 
 
 def keyed_means(values: np.ndarray, weights: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-__all__ = ["LAYOUT_NAMES", "layout_features", "path_prefixes"]
+__all__ = ["LAYOUT_NAMES", "NEAR_NAMES", "layout_features", "near_keywords", "path_prefixes", "run_ids"]
 
 _RUN_LEVELS = (0, 1, 2)
 _PROSE_LEVELS = (1, 2, 3, 4)
@@ -57,7 +57,7 @@ def path_prefixes(paths: list[str], level: int) -> list[str]:
     return out
 
 
-def _runs(keys: list[str], docs: np.ndarray) -> np.ndarray:
+def run_ids(keys: list[str], docs: np.ndarray) -> np.ndarray:
     """Run id per row: a new run starts where the key or the document changes."""
     n = len(keys)
     arr = np.asarray(keys, dtype=object)
@@ -99,7 +99,7 @@ def layout_features(
     col = 0
     for lv in _RUN_LEVELS:
         prefixes = path_prefixes(paths, lv)
-        runs = _runs(prefixes, docs)
+        runs = run_ids(prefixes, docs)
         run_len = np.bincount(runs)[runs].astype(float)
         run_chars = np.bincount(runs, weights=weights)[runs]
         # runs of the same prefix per document
@@ -116,7 +116,7 @@ def layout_features(
     doc_prose = np.bincount(docs, weights=prose)[docs]
     safe_prose = np.maximum(doc_prose, 1.0)
     for lv in _PROSE_LEVELS:
-        keys = _runs(path_prefixes(paths, lv), docs)
+        keys = run_ids(path_prefixes(paths, lv), docs)
         in_prose = np.bincount(keys, weights=prose)[keys]
         chars = np.bincount(keys, weights=weights)[keys]
         out[:, col] = in_prose / safe_prose
