@@ -260,6 +260,14 @@ def speed(model, raws, repeats):
                    "runs": [round(r, 1) for r in cpu[name]]} for name in runners}
 
 
+def print_scores(title: str, table: dict[str, dict]) -> None:
+    """One line per extractor, best F1 first."""
+    print(f"\n{title}")
+    print(f"{'extractor':28} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6}")
+    for name, s in sorted(table.items(), key=lambda kv: -kv[1]["f1"]):
+        print(f"{name:28} {s['f1']:6.3f} {s['precision']:6.3f} {s['recall']:6.3f} {s['accuracy']:6.3f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--config", default=str(settings.configs_dir() / "boilerplate" / "default.yaml"))
@@ -299,10 +307,7 @@ def main(argv=None) -> int:
         for tool, outputs in load_tool_outputs(corpora / "aeb").items():
             table[tool] = aeb_scores(truth, {k: outputs.get(k, "") for k in truth})
         results["aeb"] = table
-        print(f"\nAEB dev part, {len(truth)} pages, site-grouped {args.folds}-fold CV (AEB shingle metric)")
-        print(f"{'extractor':28} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6}")
-        for name, s in sorted(table.items(), key=lambda kv: -kv[1]["f1"]):
-            print(f"{name:28} {s['f1']:6.3f} {s['precision']:6.3f} {s['recall']:6.3f} {s['accuracy']:6.3f}")
+        print_scores(f"AEB dev part, {len(truth)} pages, site-grouped {args.folds}-fold CV (AEB shingle metric)", table)
 
     if "trafilatura" not in skip:
         pred = bench_trafilatura(config, trf_pages, aeb_rows, args.folds)
@@ -320,10 +325,8 @@ def main(argv=None) -> int:
                 for pid, e in entries)  # fmt: skip
         cache.save()
         results["trafilatura_eval"] = table
-        print(f"\ntrafilatura-eval dev part, {len(entries)} pages, site-grouped {args.folds}-fold CV (snippet metric)")
-        print(f"{'extractor':28} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6}")
-        for name, s in sorted(table.items(), key=lambda kv: -kv[1]["f1"]):
-            print(f"{name:28} {s['f1']:6.3f} {s['precision']:6.3f} {s['recall']:6.3f} {s['accuracy']:6.3f}")
+        print_scores(f"trafilatura-eval dev part, {len(entries)} pages, site-grouped {args.folds}-fold CV "
+                     "(snippet metric)", table)
 
     if "text" not in skip:
         scores, text_frame = text_mode_cv(config_text, aeb_pages, args.folds)
