@@ -62,3 +62,23 @@ def test_estimators_seed_becomes_random_state():
     cfg = validate_config({"task": "stance", "dataset": "x", "seed": 99, "features": [{"name": "word_tfidf"}],
                            "model": {"name": "random_forest"}})
     assert build_pipeline(cfg).named_steps["model"].random_state == 99
+
+
+def test_estimators_column_major_weights_keep_predictions():
+    """Column-major weights (no copy in sparse X @ W.T) change no prediction."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import ComplementNB
+
+    from training.pipeline.estimators import column_major_weights
+
+    rng = np.random.default_rng(0)
+    X = sp.random(60, 40, density=0.2, random_state=0, format="csr")
+    y = rng.integers(0, 3, 60)
+    for est in (LogisticRegression(max_iter=500), ComplementNB()):
+        before = est.fit(X, y).predict_proba(X)
+        column_major_weights(est)
+        w = getattr(est, "coef_", None) if isinstance(est, LogisticRegression) else est.feature_log_prob_
+        assert w.T.flags["C_CONTIGUOUS"]
+        np.testing.assert_allclose(est.predict_proba(X), before)

@@ -20,6 +20,7 @@ from training.evaluation.report import write_report
 from training.pipeline.assemble import build_pipeline
 from training.pipeline.config import ExperimentConfig, load_config
 from training.pipeline.data import class_counts, load_dataset, split_data
+from training.pipeline.estimators import column_major_weights
 from training.pipeline.evaluate import evaluate_split, top_features
 from training.pipeline.runs import (
     git_commit,
@@ -100,6 +101,7 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
 
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
         model, search = run_search(pipeline, cfg.search, train_data.X, train_data.y, train_data.groups, cfg.seed)
+    column_major_weights(model.steps[-1][1])
     timings["fit"] = time.perf_counter() - t
     if search:
         say(f"search {search['method']} ({search['cv']}): best {search['best_params']} cv={search['best_score']}")

@@ -9,6 +9,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from training.pipeline.estimators import column_major_weights
+
 __all__ = ["ProbaBlend"]
 
 
@@ -47,7 +49,7 @@ class ProbaBlend(ClassifierMixin, BaseEstimator):
             if self.random_state is not None and "random_state" in est.get_params() and "random_state" not in params:
                 est.set_params(random_state=self.random_state)
             est.fit(X, y) if sample_weight is None else est.fit(X, y, sample_weight=sample_weight)
-            self.estimators_.append(est)
+            self.estimators_.append(column_major_weights(est))
             weights.append(float(m.get("weight", 1.0)))
         w = np.asarray(weights, dtype=np.float64)
         if (w < 0).any() or w.sum() <= 0:

@@ -7,6 +7,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from training.pipeline.estimators import column_major_weights
+
 
 class RelationGate(ClassifierMixin, BaseEstimator):
     """A classifier whose stance can not contradict the speaker's side.
@@ -108,8 +110,8 @@ class RelationGate(ClassifierMixin, BaseEstimator):
     @staticmethod
     def _fit_rows(est, X, y, rows, sample_weight):
         if sample_weight is None:
-            return est.fit(X[rows], y[rows])
-        return est.fit(X[rows], y[rows], sample_weight=sample_weight[rows])
+            return column_major_weights(est.fit(X[rows], y[rows]))
+        return column_major_weights(est.fit(X[rows], y[rows], sample_weight=sample_weight[rows]))
 
     def fit(self, X, y, sample_weight=None):
         self._relations(X)
