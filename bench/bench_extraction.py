@@ -119,37 +119,39 @@ def load_tool_outputs(root: Path) -> dict[str, dict[str, str]]:
     return tools
 
 
-def bench_aeb(config, aeb_pages, trf_rows, k, extra):
-    truth = {pid: body for pid, _, body, _ in aeb_pages}
-    sites = [s for *_, s in aeb_pages]
+def cross_extract(config, pages, k, name, training_frames):
+    """Extract every page of ``pages`` with a model trained on the other folds' sites.
+
+    ``training_frames(train_indices, test_sites)`` gives the frames of one fold's training rows.
+    Returns {page id: extracted text}.
+    """
+    sites = [s for *_, s in pages]
     pred = {}
     for f, (tr, te) in enumerate(site_folds(sites, k)):
-        test_sites = {sites[i] for i in te}
-        frames = [rows_of([aeb_pages[i] for i in tr], aeb_labeller)]
-        if extra:
-            frames.append(trf_rows[~trf_rows.group.isin(test_sites)])
+        frames = training_frames(tr, {sites[i] for i in te})
         t = time.perf_counter()
         model = fit(config, frames)
         for i in te:
-            pid, article, *_ = aeb_pages[i]
+            pid, article, *_ = pages[i]
             pred[pid] = extract_main_text(model, article)
-        log(f"aeb fold {f + 1}/{k}: trained on {sum(len(x) for x in frames)} rows in {time.perf_counter() - t:.0f}s")
-    return truth, pred
+        log(f"{name} fold {f + 1}/{k}: trained on {sum(len(x) for x in frames)} rows in {time.perf_counter() - t:.0f}s")
+    return pred
+
+
+def bench_aeb(config, aeb_pages, trf_rows, k, extra):
+    def frames(tr, test_sites):
+        own = [rows_of([aeb_pages[i] for i in tr], aeb_labeller)]
+        return own + [trf_rows[~trf_rows.group.isin(test_sites)]] if extra else own
+
+    truth = {pid: body for pid, _, body, _ in aeb_pages}
+    return truth, cross_extract(config, aeb_pages, k, "aeb", frames)
 
 
 def bench_trafilatura(config, trf_pages, aeb_rows, k):
-    sites = [s for *_, s in trf_pages]
-    pred = {}
-    for f, (tr, te) in enumerate(site_folds(sites, k)):
-        test_sites = {sites[i] for i in te}
-        frames = [aeb_rows[~aeb_rows.group.isin(test_sites)], rows_of([trf_pages[i] for i in tr], trf_labeller)]
-        t = time.perf_counter()
-        model = fit(config, frames)
-        for i in te:
-            pid, article, *_ = trf_pages[i]
-            pred[pid] = extract_main_text(model, article)
-        log(f"trafilatura fold {f + 1}/{k}: trained in {time.perf_counter() - t:.0f}s")
-    return pred
+    def frames(tr, test_sites):
+        return [aeb_rows[~aeb_rows.group.isin(test_sites)], rows_of([trf_pages[i] for i in tr], trf_labeller)]
+
+    return cross_extract(config, trf_pages, k, "trafilatura", frames)
 
 
 class ToolCache:
