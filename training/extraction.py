@@ -14,6 +14,7 @@ import numpy as np
 
 from training.data.pages import page_rows, page_units
 from training.data.types import Article
+from training.pipeline.features.layout import in_comment_section
 from training.tasks import TASKS
 
 __all__ = ["classify_units", "extract_main_text", "resolve_model"]
@@ -52,7 +53,9 @@ def classify_units(model: Any, article: Article, unit: str | None = None) -> tup
     return units, content
 
 
-def extract_main_text(model: Any, article: Article, threshold: float = 0.5, unit: str | None = None) -> str:
+def extract_main_text(
+    model: Any, article: Article, threshold: float = 0.5, unit: str | None = None, comments: bool = False
+) -> str:
     """The article's main content as text.
 
     Parameters
@@ -66,6 +69,14 @@ def extract_main_text(model: Any, article: Article, threshold: float = 0.5, unit
         least half the page's best score are kept (a page always yields its most likely content).
     unit : {"block", "sentence"}, optional
         Default: blocks for HTML, sentences for plain text.
+    comments : bool, default False
+        Keep reader comments. By default blocks of a comment section (a ``comment`` cue among the
+        block's nearest class/id tokens, :func:`~training.pipeline.features.layout.in_comment_section`)
+        are left out whatever the model says, as trafilatura's ``include_comments=False`` does:
+        comments are not the article, but a block model reads a long comment as prose, and one
+        training corpus (trafilatura-eval) labels the comments of some forum pages as content. When
+        no block outside comment sections reaches ``threshold`` (a forum thread, or an article
+        wrapper whose class names comments), the policy is not applied.
 
     Returns
     -------
@@ -75,9 +86,14 @@ def extract_main_text(model: Any, article: Article, threshold: float = 0.5, unit
     units, content = classify_units(model, article, unit)
     if not units:
         return ""
-    keep = content >= threshold
+    eligible = np.ones(len(units), dtype=bool)
+    if not comments:
+        eligible = ~in_comment_section([u.block.attrs for u in units])
+        if not (eligible & (content >= threshold)).any():
+            eligible[:] = True  # no article content outside comment-named blocks: a forum thread
+    keep = eligible & (content >= threshold)
     if not keep.any():
-        keep = content >= 0.5 * float(content.max())
+        keep = eligible & (content >= 0.5 * float(content[eligible].max()))
     paragraphs: list[str] = []
     last_block = None
     for u, k in zip(units, keep, strict=True):

@@ -74,6 +74,29 @@ def test_extract_main_text_keeps_story(run_dir):
     assert extract_main_text(run.model, read_html("<p></p>", "empty")) == ""
 
 
+COMMENT = "I read this story twice and I still think the bridge should have been rebuilt years ago, frankly."
+
+
+def _page_with_comments(i: int) -> str:
+    # the comment sits in the article wrapper, so the block model alone reads it as the story's prose
+    return _page(i).replace("</article>", f"<div class='comment-list'><div class='comment-body'><p>{COMMENT}</p></div></div></article>")
+
+
+def test_extract_main_text_leaves_out_comment_sections(run_dir):
+    from training.extraction import classify_units
+    from training.pipeline.runs import load_run
+
+    run = load_run(run_dir)
+    page = read_html(_page_with_comments(21), "c")
+    units, proba = classify_units(run, page)
+    assert proba[[u.text for u in units].index(COMMENT)] >= 0.5  # the model alone keeps it
+    assert COMMENT not in extract_main_text(run, page)
+    assert STORY[0] in extract_main_text(run, page)
+    assert COMMENT in extract_main_text(run, page, comments=True)
+    forum = read_html(f"<html><body><div class='comments'><p>{COMMENT}</p><p>{STORY[1]}</p></div></body></html>", "forum")
+    assert extract_main_text(run, forum) != ""  # a page that is all comments keeps its text
+
+
 def test_extract_command_prints_json_lines(run_dir, tmp_path):
     import gzip
 
@@ -84,6 +107,16 @@ def test_extract_command_prints_json_lines(run_dir, tmp_path):
     lines = [json.loads(x) for x in result.stdout.strip().splitlines()]
     assert [x["id"] for x in lines] == ["a", "b"]
     assert all("Rescue teams" in x["text"] and "Share on" not in x["text"] for x in lines)
+
+
+def test_extract_command_comments_flag_keeps_comments(run_dir, tmp_path):
+    (tmp_path / "c.html").write_text(_page_with_comments(32), encoding="utf-8")
+    texts = []
+    for flags in ([], ["--comments"]):
+        result = CliRunner().invoke(app, ["extract", "--model", str(run_dir), *flags, str(tmp_path / "c.html")])
+        assert result.exit_code == 0, result.output
+        texts.append(json.loads(result.stdout)["text"])
+    assert COMMENT not in texts[0] and COMMENT in texts[1]
 
 
 def test_extract_command_rejects_missing_run(tmp_path):

@@ -8,10 +8,12 @@ import pytest
 from training.pipeline.features.blocks import BlockStats, block_stat_names
 from training.pipeline.features.layout import (
     LAYOUT_NAMES,
-    NEAR_KEYWORDS,
+    REGION_NAMES,
+    in_comment_section,
     layout_features,
-    near_keywords,
+    nearest_class_tokens,
     path_prefixes,
+    region_flags,
 )
 from training.tasks import to_frame
 
@@ -65,28 +67,40 @@ def test_layout_main_prose_run():
     assert _col(F, "prose_before")[0] == 0 and _col(F, "prose_before")[teaser] > 0.5
 
 
-def test_layout_near_keywords_use_the_nearest_tokens():
+def test_layout_region_flags_use_the_nearest_tokens_and_ancestors():
     attrs = ["page content main comments comment list even thread depth 1 949868 body div",
-             "page content main entry", "comment-free wrapper " + " ".join(f"x{i}" for i in range(12)) + " story"]  # fmt: skip
-    M = near_keywords(attrs)
-    found = [{k for k, v in zip(NEAR_KEYWORDS, row, strict=True) if v} for row in M]
-    assert "comment" in found[0] and "comment" not in found[1]
-    assert "comment" not in found[2] and "story" in found[2]  # far ancestors do not count
-    assert near_keywords(["adx"])[0, NEAR_KEYWORDS.index("ad")] == 0  # short cues match whole tokens
+             "page content main entry",
+             "comments-open wrapper " + " ".join(f"x{i}" for i in range(25)) + " story",
+             "page content main entry"]  # fmt: skip
+    paths = ["html/body/div/ol/li/p", "html/body/article/p", "html/body/div/p", "html/body/div/footer/div/p"]
+    F = region_flags(paths, attrs)
+    assert F.shape == (4, len(REGION_NAMES))
+    assert F[0].tolist() == [1, 1]  # a comment list around the block
+    assert F[1].tolist() == [0, 0]  # article body
+    assert F[2].tolist() == [0, 0]  # a far ancestor's cue does not count
+    assert F[3].tolist() == [0, 1]  # inside a <footer>
+    assert region_flags(["footer"], [""])[0].tolist() == [0, 0]  # the block's own tag is not an ancestor
 
 
-@pytest.mark.parametrize(("layout", "near"), [(False, False), (True, False), (True, True), (False, True)])
-def test_layout_block_stats_columns_and_documents(layout, near):
+def test_layout_in_comment_section_reads_the_nearest_non_numeric_tokens():
+    ids = " ".join(str(1000 + i) for i in range(30))  # comment ids do not push the cue out
+    attrs = ["post comments comment list byuser " + ids + " body div", "comments-open page " + " ".join(f"w{i}" for i in range(25)), ""]
+    assert in_comment_section(attrs).tolist() == [True, False, False]
+    assert nearest_class_tokens("a 1 b 2 c", last=2) == ["b", "c"]
+
+
+@pytest.mark.parametrize(("layout", "region"), [(False, False), (True, False), (True, True), (False, True)])
+def test_layout_block_stats_columns_and_documents(layout, region):
     texts, paths = _page()
     rows = [{"text": t, "tag_path": p, "group": g, "position": i / (len(texts) - 1)}
             for g in ("a", "b") for i, (t, p) in enumerate(zip(texts, paths, strict=True))]  # fmt: skip
     X = to_frame("boilerplate", rows)
-    est = BlockStats(layout=layout, near=near)
+    est = BlockStats(layout=layout, region=region)
     F = est.fit_transform(X)
-    assert F.shape[1] == len(block_stat_names(2, True, layout, near)) == len(est.get_feature_names_out())
+    assert F.shape[1] == len(block_stat_names(2, True, layout, region)) == len(est.get_feature_names_out())
     n = len(texts)
     np.testing.assert_allclose(F[:n], F[n:])  # documents do not see each other
-    np.testing.assert_allclose(BlockStats(layout=layout, near=near).fit_transform(X.iloc[:n]), F[:n])
+    np.testing.assert_allclose(BlockStats(layout=layout, region=region).fit_transform(X.iloc[:n]), F[:n])
 
 
 def test_layout_empty_and_no_prose():

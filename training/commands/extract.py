@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
         pages: list[Path] = typer.Argument(..., help="HTML pages (.html/.htm/.html.gz), text files or folders."),
         model: str = typer.Option(..., "--model", "-m", help="Run directory or run id of a boilerplate model."),
         threshold: float = typer.Option(0.5, help="Minimum content probability of a kept block."),
+        comments: bool = typer.Option(False, "--comments", help="Keep reader-comment sections (left out by default)."),
         skip_bad: bool = typer.Option(False, "--skip-bad", help="Report unreadable pages and go on."),
     ) -> None:
         """Print {"id": <file name without extensions>, "text": <main content>} per page (JSON lines)."""
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"run {run.path} is a {run.task!r} model; `extract` needs a boilerplate run")
         report = BadInputReport()
         for article in read_articles(pages, skip_bad=skip_bad, report=report):
-            text = extract_main_text(run, article, threshold=threshold)
+            text = extract_main_text(run, article, threshold=threshold, comments=comments)
             typer.echo(json.dumps({"id": article.id, "text": text}, ensure_ascii=False))
         if report:
             typer.secho(report.summary(), err=True, fg=typer.colors.YELLOW)

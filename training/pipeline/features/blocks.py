@@ -12,8 +12,8 @@ context windows never cross documents even when ``group`` is a site. Registered 
                  block's DOM container) and the same core features of the neighbouring blocks
                  (``window`` rows each side) plus window means; with ``layout=True`` also the
                  page-layout features of :mod:`training.pipeline.features.layout` (repeated
-                 tag-path runs, the page's main prose run) and with ``near=True`` class/id cues
-                 among the block's nearest class/id tokens
+                 tag-path runs, the page's main prose run) and with ``region=True`` two flags for
+                 blocks inside comment sections, sidebars, teaser lists and page footers
 ``dom_tokens``   TF-IDF bag of class/id tokens, tag-path steps and the tag (sparse)
 ``text_proba``   a cross-fitted logistic regression on word + char n-grams of the text (and
                  optionally DOM tokens) whose out-of-fold content probability, and that of the
@@ -37,10 +37,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from training.pipeline.features.layout import (
     LAYOUT_NAMES,
-    NEAR_NAMES,
+    REGION_NAMES,
     layout_features,
-    near_keywords,
     path_prefixes,
+    region_flags,
     run_ids,
 )
 from training.pipeline.registry import featurizers
@@ -211,7 +211,7 @@ def _ancestor_vector(path: str) -> np.ndarray:
     return np.asarray([a in steps for a in _ANCESTORS], dtype=float)
 
 
-def block_stat_names(window: int = 2, dom: bool = True, layout: bool = False, near: bool = False) -> list[str]:
+def block_stat_names(window: int = 2, dom: bool = True, layout: bool = False, region: bool = False) -> list[str]:
     """Feature names produced by :class:`BlockStats` with these parameters."""
     names = list(_BASE_NAMES) + list(_PAGE_NAMES)
     if dom:
@@ -226,8 +226,8 @@ def block_stat_names(window: int = 2, dom: bool = True, layout: bool = False, ne
         names += [f"up{lv}_{c}" for c in _CONTAINER_VALUES]
     if layout:
         names += list(LAYOUT_NAMES)
-    if near and dom:
-        names += list(NEAR_NAMES)
+    if region and dom:
+        names += list(REGION_NAMES)
     return names
 
 
@@ -248,9 +248,10 @@ class BlockStats(TransformerMixin, BaseEstimator):
     layout : bool, default False
         Append page-layout features (:mod:`training.pipeline.features.layout`): repeated tag-path
         runs (teaser cards, comment lists) and the position relative to the page's main prose run.
-    near : bool, default False
-        Append class/id cues (comment, related, share...) found among the block's nearest class/id
-        tokens (:func:`~training.pipeline.features.layout.near_keywords`); needs ``dom``.
+    region : bool, default False
+        Append two flags for blocks inside page-furniture regions: comment sections, sidebars and
+        teaser lists named by the nearest class/id tokens, and footer/aside/nav ancestors
+        (:func:`~training.pipeline.features.layout.region_flags`); needs ``dom``.
 
     Attributes
     ----------
@@ -258,13 +259,13 @@ class BlockStats(TransformerMixin, BaseEstimator):
     mean_, scale_ : ndarray of shape (n_features_out_,) or None
     """
 
-    def __init__(self, window=2, dom=True, mean_window=3, scale=False, layout=False, near=False):
+    def __init__(self, window=2, dom=True, mean_window=3, scale=False, layout=False, region=False):
         self.window = window
         self.dom = dom
         self.mean_window = mean_window
         self.scale = scale
         self.layout = layout
-        self.near = near
+        self.region = region
 
     def fit(self, X, y=None):
         self.fit_transform(X, y)
@@ -292,7 +293,7 @@ class BlockStats(TransformerMixin, BaseEstimator):
         return np.asarray(self._names(), dtype=object)
 
     def _names(self) -> list[str]:
-        return block_stat_names(self.window, self.dom, getattr(self, "layout", False), getattr(self, "near", False))
+        return block_stat_names(self.window, self.dom, getattr(self, "layout", False), getattr(self, "region", False))
 
     # -- computation -------------------------------------------------------------------------
     def _features(self, X: pd.DataFrame) -> np.ndarray:
@@ -335,8 +336,8 @@ class BlockStats(TransformerMixin, BaseEstimator):
         parts.append(self._container_features(base, texts, paths, docs))
         if getattr(self, "layout", False):
             parts.append(layout_features(texts, paths, links, base[:, _BASE_NAMES.index("ends_terminal")], docs))
-        if getattr(self, "near", False) and self.dom:
-            parts.append(near_keywords(attrs))
+        if getattr(self, "region", False) and self.dom:
+            parts.append(region_flags(paths, attrs))
         return np.hstack(parts)
 
     @staticmethod
