@@ -192,12 +192,13 @@ def analyze_article(
     return {"sentences": out_sentences, "quotes": out_quotes}
 
 
-def extract_text(page: Article, boilerplate_model: Any) -> str:
+def extract_text(page: Article, boilerplate_model: Any, comments: bool = False) -> str:
     """Main text of an HTML page (an Article with DOM blocks) by the boilerplate model
-    (``training.extraction.extract_main_text``, the function ``newsclf extract`` uses)."""
+    (``training.extraction.extract_main_text``, the function ``newsclf extract`` uses); reader
+    comments are left out unless ``comments``."""
     from training.extraction import extract_main_text
 
-    return extract_main_text(_pipeline(boilerplate_model), page)
+    return extract_main_text(_pipeline(boilerplate_model), page, comments=comments)
 
 
 def analyze_page(

@@ -125,9 +125,10 @@ class AnalyzeRequest(_Strict):
 
 
 class ExtractRequest(_Strict):
-    """``POST /extract``: one HTML page."""
+    """``POST /extract``: one HTML page; ``comments: true`` keeps reader-comment sections."""
 
     html: Document
+    comments: bool = False
 
 
 class ModelsRequest(BaseModel):

@@ -206,13 +206,14 @@ class Newsclf:
             raise _client_error(exc) from None
 
     @bentoml.api(input_spec=ExtractRequest)
-    def extract(self, html: str) -> dict[str, str]:
-        """Main text of an HTML page, by the boilerplate model."""
+    def extract(self, html: str, comments: bool = False) -> dict[str, str]:
+        """Main text of an HTML page, by the boilerplate model (reader comments left out unless
+        ``comments``)."""
         from training.data.html import read_html
 
         try:
             page = read_html(html, id="page")
-            return {"text": extract_text(page, self.boilerplate_model)}
+            return {"text": extract_text(page, self.boilerplate_model, comments=comments)}
         except (NewsclfError, ValueError) as exc:
             raise _client_error(exc) from None
 

@@ -111,6 +111,24 @@ def test_service_extract_returns_text(client):
     assert isinstance(resp.json()["text"], str)
 
 
+def test_service_extract_comments_flag(client, tiny_runs):
+    from training.data.html import read_html
+    from training.extraction import extract_main_text
+    from training.pipeline.runs import load_run
+
+    model = load_run(tiny_runs["boilerplate"])
+    page = HTML.replace("</article>", "<div class='comments'><p>I disagree with every word of this report.</p></div></article>")
+    texts = []
+    for comments in (False, True):
+        resp = client.post("/extract", json={"html": page, "comments": comments})
+        assert resp.status_code == 200, resp.text
+        texts.append(resp.json()["text"])
+        assert texts[-1] == extract_main_text(model, read_html(page, "page"), comments=comments)
+    assert "I disagree" not in texts[0] and "I disagree" in texts[1]  # the tiny model keeps the comment
+    resp = client.post("/extract", json={"html": page, "comments": "maybe"})
+    assert 400 <= resp.status_code < 500
+
+
 @pytest.mark.parametrize(
     ("path", "body", "needle"),
     [
