@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from training import settings
-from training.data.actors import load_actors
-from training.data.quotes import find_quotes
-from training.data.readers import read_articles
-from training.data.segment import split_sentences
+from newsclf import settings
+from newsclf.data.actors import load_actors
+from newsclf.data.quotes import find_quotes
+from newsclf.data.readers import read_articles
+from newsclf.data.segment import split_sentences
 
 
 def _make_corpus(folder: Path, n: int) -> list[Path]:
@@ -59,7 +59,7 @@ def _run(folder: Path, actors, weak) -> dict[str, float]:
         quotes = find_quotes(article, sents, actors, warnings=warnings)
         d = clock()
         if weak is not None:
-            from training.data.document import ProcessedArticle
+            from newsclf.data.document import ProcessedArticle
 
             weak(ProcessedArticle(article, sents, quotes, warnings))
         e = clock()
@@ -82,7 +82,7 @@ def main() -> None:
     args = ap.parse_args()
     actors = load_actors()
     try:
-        from training.data.labelling import weak_sentence_labels as weak
+        from newsclf.data.labelling import weak_sentence_labels as weak
     except ImportError:
         weak = None
     with tempfile.TemporaryDirectory() as tmp:

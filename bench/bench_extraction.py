@@ -5,7 +5,7 @@ Site-grouped K-fold cross-validation (no site in two folds) on the development p
 
 - AEB: per fold, a pipeline built from the experiment config is trained on the labelled blocks of
   the other folds' AEB pages (plus, with ``--extra``, the labelled trafilatura-eval blocks of sites
-  not in the test fold) and extracts the test pages with :func:`training.extraction.extract_main_text`;
+  not in the test fold) and extracts the test pages with :func:`newsclf.extraction.extract_main_text`;
   scored with the AEB shingle metric. The ten stored tool outputs are scored on exactly the same pages.
 - trafilatura-eval: per fold, trained on all AEB pages of sites not in the fold plus the other folds'
   labelled trafilatura-eval blocks; scored with the snippet metric; trafilatura and jusText (optional
@@ -45,17 +45,17 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold
 
-from training import settings
-from training.data.html import read_html
-from training.data.importers import aeb as aeb_importer
-from training.data.importers import trafilatura as trf_importer
-from training.data.pages import page_rows, page_units
-from training.evaluation.extraction import aeb_scores, snippet_scores
-from training.extraction import extract_main_text
-from training.pipeline.assemble import build_pipeline
-from training.pipeline.config import load_config
-from training.pipeline.context import fit_with_context
-from training.tasks import TASKS
+from newsclf import settings
+from newsclf.data.html import read_html
+from newsclf.data.importers import aeb as aeb_importer
+from newsclf.data.importers import trafilatura as trf_importer
+from newsclf.data.pages import page_rows, page_units
+from newsclf.evaluation.extraction import aeb_scores, snippet_scores
+from newsclf.extraction import extract_main_text
+from newsclf.pipeline.assemble import build_pipeline
+from newsclf.pipeline.config import load_config
+from newsclf.pipeline.context import fit_with_context
+from newsclf.tasks import TASKS
 
 INPUTS = list(TASKS["boilerplate"].inputs)
 JUSTEXT_LANGS = {"en": "English", "de": "German", "es": "Spanish", "fr": "French", "pl": "Polish",
@@ -222,8 +222,8 @@ def seed_scores(config_text, text_frame):
     """Boilerplate F1 on the seed article's gold sentences, model trained on plain-text pages."""
     from sklearn.metrics import f1_score
 
-    from training.data.annotations import load_gold
-    from training.data.readers import read_file
+    from newsclf.data.annotations import load_gold
+    from newsclf.data.readers import read_file
 
     article = next(read_file(settings.seed_article_path()))
     gold = load_gold(article)
@@ -272,7 +272,7 @@ def print_scores(title: str, table: dict[str, dict]) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--config", default=str(settings.configs_dir() / "boilerplate" / "default.yaml"))
+    ap.add_argument("--config", default="configs/boilerplate/default.yaml")
     ap.add_argument("--text-config", default=None, help="config for plain-text mode (default: --config)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--extra", action="store_true", help="AEB folds also train on trafilatura-eval rows")

@@ -3,7 +3,7 @@
 Measures, on 127.0.0.1 with bounded request counts, in one run:
 
 - one sentence per ``POST /boilerplate`` at concurrency 1, 8 and 32: requests/s, p50, p99, errors,
-  for the newsclf service (``serving.service:Newsclf``) and for the minimal BentoML service
+  for the newsclf service (``newsclf.serving.service:Newsclf``) and for the minimal BentoML service
   (``bench/minimal_service.py``, BentoML defaults) serving the same model;
 - 1,000 sentences per request: sentences/s over HTTP;
 - in-process ``predict_records`` throughput of the same model (batches of 1,000, and one at a time);
@@ -220,8 +220,8 @@ class InProcess:
     """``predict_records`` of the run's model in this process (one BLAS thread, as the server)."""
 
     def __init__(self, run: Path) -> None:
-        from training.pipeline.predict import predict_records
-        from training.pipeline.runs import load_run
+        from newsclf.pipeline.predict import predict_records
+        from newsclf.pipeline.runs import load_run
 
         self.model = load_run(run).model
         self.predict = predict_records
@@ -294,7 +294,7 @@ def resolve_runs(args: argparse.Namespace, tmp: Path) -> dict[str, Path]:
             continue
         import bentoml
 
-        from serving.models import model_ref
+        from newsclf.serving.models import model_ref
 
         try:
             runs[task] = Path(bentoml.models.get(model_ref(task)).path)
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     local = InProcess(runs["boilerplate"])
     names = ["newsclf"] + ([] if args.skip_minimal else ["minimal"])
     targets_ = {
-        "newsclf": ("serving.service:Newsclf", REPO),
+        "newsclf": ("newsclf.serving.service:Newsclf", REPO),
         "minimal": ("minimal_service:Minimal", HERE),
     }
     servers = {}

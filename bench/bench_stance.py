@@ -41,10 +41,10 @@ from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from training import settings  # noqa: E402
-from training.data.importers import dse, newsmtsc  # noqa: E402
-from training.evaluation.bootstrap import bootstrap_intervals  # noqa: E402
-from training.tasks import get_task  # noqa: E402
+from newsclf import settings  # noqa: E402
+from newsclf.data.importers import dse, newsmtsc  # noqa: E402
+from newsclf.evaluation.bootstrap import bootstrap_intervals  # noqa: E402
+from newsclf.tasks import get_task  # noqa: E402
 
 TASK = get_task("stance")
 INPUTS = list(TASK.inputs)
@@ -53,7 +53,7 @@ SPAN_COLUMNS = ("target_start", "target_end", "speaker_start", "speaker_end")
 
 def seed_rows(path: Path | None = None) -> pd.DataFrame:
     """The seed's non-fragment gold quotes, one row per (quote, target)."""
-    path = path or settings.annotations_dir() / "panjshir-nrf-2021-09.json"
+    path = path or settings.shipped_annotations_dir() / "panjshir-nrf-2021-09.json"
     gold = json.loads(Path(path).read_text(encoding="utf-8"))
     rows = []
     for q in gold["quotes"]:
@@ -74,7 +74,7 @@ def corpus_frame(seed: int, data_config: str | None = None) -> pd.DataFrame:
 
     sources = [{"kind": "newsmtsc", "options": {}}, {"kind": "dse", "options": {"reverse_none": True}}]
     if data_config:
-        from training.data.build import resolve_path
+        from newsclf.data.build import resolve_path
 
         data = yaml.safe_load(resolve_path(data_config).read_text(encoding="utf-8"))
         sources = [s for s in data.get("sources", []) if s.get("kind") in ("newsmtsc", "dse")] or sources
@@ -93,7 +93,7 @@ def corpus_frame(seed: int, data_config: str | None = None) -> pd.DataFrame:
 
 
 def scores(gold, pred, groups, n_boot: int, seed: int) -> dict:
-    from training.evaluation.metrics import classification_metrics
+    from newsclf.evaluation.metrics import classification_metrics
 
     m = classification_metrics(list(gold), list(pred), TASK.labels, TASK.positive)
     ci = bootstrap_intervals(list(gold), list(pred), TASK.labels, TASK.positive, groups=list(groups),
@@ -188,7 +188,7 @@ def fmt(s: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--config", default=str(settings.configs_dir() / "stance" / "default.yaml"))
+    ap.add_argument("--config", default="configs/stance/default.yaml")
     ap.add_argument("--run", default=None, help="evaluate a trained run instead of training here")
     ap.add_argument("--boot", type=int, default=1000)
     ap.add_argument("--speed-runs", type=int, default=5)
@@ -201,20 +201,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.spans:
         INPUTS.extend(c for c in SPAN_COLUMNS if c not in INPUTS)
 
-    import training.pipeline.components  # noqa: F401  (registers featurizers/estimators)
-    from training.pipeline.config import load_config
+    import newsclf.pipeline.components  # noqa: F401  (registers featurizers/estimators)
+    from newsclf.pipeline.config import load_config
 
     seed = settings.DEFAULT_SEED
     cfg = load_config(args.config) if not args.run else None
     df = corpus_frame(cfg.seed if cfg else seed, cfg.data_config if cfg else None)
     t0 = time.perf_counter()
     if args.run:
-        from training.pipeline.runs import load_run
+        from newsclf.pipeline.runs import load_run
 
         model = load_run(args.run).model
         how = f"run {args.run}"
     else:
-        from training.pipeline.assemble import build_pipeline
+        from newsclf.pipeline.assemble import build_pipeline
 
         seed = cfg.seed
         model = build_pipeline(cfg)

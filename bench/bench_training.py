@@ -16,11 +16,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from training.pipeline.assemble import build_pipeline
-from training.pipeline.config import validate_config
-from training.pipeline.predict import predict_frame
-from training.pipeline.synthetic import _rows
-from training.tasks import get_task
+from newsclf.pipeline.assemble import build_pipeline
+from newsclf.pipeline.config import validate_config
+from newsclf.pipeline.predict import predict_frame
+from newsclf.pipeline.synthetic import _rows
+from newsclf.tasks import get_task
 
 CONFIGS = {
     "word+char tfidf / logreg": {

@@ -2,7 +2,7 @@
 
 BentoML's defaults throughout (one worker, one thread, access log on, pydantic input from the
 signature) and the same prediction function as the real service, so the benchmark's ratio
-measures what the tuning of :mod:`serving.service` buys. Not for production use.
+measures what the tuning of :mod:`newsclf.serving.service` buys. Not for production use.
 
 The model: the run directory in ``NEWSCLF_BOILERPLATE_RUN``, else the store entry
 ``NEWSCLF_BOILERPLATE_MODEL`` (default ``newsclf-boilerplate:latest``).
@@ -15,8 +15,8 @@ from typing import Any
 
 import bentoml
 
-from training.pipeline.predict import predict_records
-from training.pipeline.runs import load_run
+from newsclf.pipeline.predict import predict_records
+from newsclf.pipeline.runs import load_run
 
 
 @bentoml.service(name="newsclf-minimal")

@@ -4,7 +4,7 @@
 read the article (plain text or HTML), call this function and emit its dict as JSON. It composes
 the data module (segmentation, quotes, speakers), the boilerplate model and the stance model:
 
-1. ``training.data.document.process_article`` splits the article into sentences and quotes;
+1. ``newsclf.data.document.process_article`` splits the article into sentences and quotes;
 2. the boilerplate model labels every sentence (``content``/``boilerplate``) with its context
    (block DOM features, position, neighbours within the article);
 3. quotes lying in boilerplate sentences are dropped (a quote is a span in a content sentence);
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from training.data.types import Article
+from newsclf.data.types import Article
 
 __all__ = [
     "analyze_article",
@@ -36,22 +36,22 @@ __all__ = [
 
 
 def _pipeline(model: Any) -> Any:
-    """Accept a :class:`serving.models.LoadedModel` or a bare fitted pipeline."""
+    """Accept a :class:`newsclf.serving.models.LoadedModel` or a bare fitted pipeline."""
     return getattr(model, "model", model)
 
 
 def predict(model: Any, task: str, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """``[{"label", "scores"}]`` per record (``training.pipeline.predict.predict_records``)."""
+    """``[{"label", "scores"}]`` per record (``newsclf.pipeline.predict.predict_records``)."""
     if not records:
         return []
-    from training.pipeline.predict import predict_records
+    from newsclf.pipeline.predict import predict_records
 
     return predict_records(_pipeline(model), task, records)
 
 
 def boilerplate_records(processed: Any) -> list[dict[str, Any]]:
     """Boilerplate model inputs for the sentences of a processed article (one document, in order)."""
-    from training.data.document import boilerplate_records as records
+    from newsclf.data.document import boilerplate_records as records
 
     return records(processed)
 
@@ -83,10 +83,10 @@ def explain_rows(
     if not records:
         return []
     try:
-        from training.pipeline.explain import top_features
+        from newsclf.pipeline.explain import top_features
     except ImportError:  # pragma: no cover - the stance helper's module
         return [[] for _ in records]
-    from training.tasks import to_frame
+    from newsclf.tasks import to_frame
 
     rows = top_features(_pipeline(model), to_frame(task, records), k=k)
     return [
@@ -121,7 +121,7 @@ def analyze_article(
         ``{"sentences": [{"start", "end", "text", "label", "score"}], "quotes": [{"start", "end",
         "text", "speaker", "side", "fragment", "stance": {target: {"label", "scores"}}}]}``.
     """
-    from training.data.document import process_article
+    from newsclf.data.document import process_article
 
     processed = process_article(article, actors)
     sentences = list(processed.sentences)
@@ -194,9 +194,9 @@ def analyze_article(
 
 def extract_text(page: Article, boilerplate_model: Any, comments: bool = False) -> str:
     """Main text of an HTML page (an Article with DOM blocks) by the boilerplate model
-    (``training.extraction.extract_main_text``, the function ``newsclf extract`` uses); reader
+    (``newsclf.extraction.extract_main_text``, the function ``newsclf extract`` uses); reader
     comments are left out unless ``comments``."""
-    from training.extraction import extract_main_text
+    from newsclf.extraction import extract_main_text
 
     return extract_main_text(_pipeline(boilerplate_model), page, comments=comments)
 
@@ -214,7 +214,7 @@ def analyze_page(
     The boilerplate model extracts the main text; :func:`analyze_article` analyses that text. The
     result carries ``"text"``, the extracted text its offsets index.
     """
-    from training.data.readers import article_from_text
+    from newsclf.data.readers import article_from_text
 
     text = extract_text(page, boilerplate_model)
     if not text.strip():
@@ -236,7 +236,7 @@ def analyze_html(
     explain: bool = False,
 ) -> dict[str, Any]:
     """Read ``html`` (markup or bytes) and :func:`analyze_page` it."""
-    from training.data.html import read_html
+    from newsclf.data.html import read_html
 
     page = read_html(html, id=id, source=source)
     return analyze_page(page, boilerplate_model, stance_model, actors, targets, explain)

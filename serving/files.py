@@ -1,7 +1,7 @@
 """``newsclf analyze``: analyse article files into one JSON file per article.
 
 Each output file holds exactly what ``POST /analyze`` returns for that article (same function,
-:func:`serving.analysis.analyze_article`; HTML pages also carry the extracted ``"text"``).
+:func:`newsclf.serving.analysis.analyze_article`; HTML pages also carry the extracted ``"text"``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from training import settings
+from newsclf import settings
 
 from .analysis import analyze_article, analyze_page
 from .models import LoadedModel, load_run_dir, load_stored, model_ref
@@ -33,7 +33,7 @@ def load_models(
     for task, run in (("boilerplate", boilerplate), ("stance", stance)):
         loaded = load_run_dir(run) if run is not None else load_stored(model_ref(task))
         if loaded.task != task:
-            from training.errors import NewsclfError
+            from newsclf.errors import NewsclfError
 
             raise NewsclfError(
                 f"{loaded.path}: is a {loaded.task} run; --{task} needs a {task} run"
@@ -66,7 +66,7 @@ def analyze_files(
     The article id is the file name without its extensions (``seed.txt`` -> ``seed.json``), or the
     ``id`` of a JSONL line. Returns the written paths in order.
     """
-    from training.data.readers import read_articles
+    from newsclf.data.readers import read_articles
 
     out_dir = Path(output) if output is not None else default_output_dir()
     written: list[Path] = []

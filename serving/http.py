@@ -4,7 +4,7 @@
 
 - answers 415 to pickle bodies (any ``Content-Type`` mentioning pickle) and to multipart or other
   non-JSON bodies; bodies sent as ``text/plain`` or form-encoded (``curl -d``) are read as JSON;
-- answers 413 to bodies over :data:`serving.limits.MAX_BODY_BYTES` before reading them;
+- answers 413 to bodies over :data:`newsclf.serving.limits.MAX_BODY_BYTES` before reading them;
 - lets ``GET /models`` through as ``POST /models``;
 - rewrites BentoML's 400 bodies into ``{"error": "<field>: <message naming the limit>", "detail":
   [...]}`` and logs every rejected request in one line (no traceback).

@@ -1,6 +1,6 @@
 """Load a trained model for serving: from a run directory or from the BentoML model store.
 
-Both paths go through :func:`training.pipeline.runs.load_run`, which checks every file against the
+Both paths go through :func:`newsclf.pipeline.runs.load_run`, which checks every file against the
 sha256 hashes of the run's ``manifest.json`` before ``joblib.load`` (joblib runs arbitrary code, so
 a model whose files changed is never loaded). A promoted model is a verbatim copy of its run
 directory, so the same check applies inside the store and inside a built Bento.
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from training.errors import NewsclfError
+from newsclf.errors import NewsclfError
 
 __all__ = [
     "DEFAULT_NAMES",
@@ -115,7 +115,7 @@ def load_run_dir(path: str | os.PathLike, *, tag: str | None = None) -> LoadedMo
         Not a run directory; :class:`IntegrityError` when a file does not match its hash.
     """
     path = Path(path)
-    from training.pipeline.runs import load_run
+    from newsclf.pipeline.runs import load_run
 
     run = load_run(path)
     manifest = dict(getattr(run, "manifest", None) or {})

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from training.errors import NewsclfError
+from newsclf.errors import NewsclfError
 
 from .models import DEFAULT_NAMES, load_run_dir, model_store
 

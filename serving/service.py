@@ -1,6 +1,6 @@
 """The newsclf BentoML service: batch classification per task, article analysis, text extraction.
 
-Run it with ``newsclf serve`` (or ``bentoml serve serving.service:Newsclf``). Models come from the
+Run it with ``newsclf serve`` (or ``bentoml serve newsclf.serving.service:Newsclf``). Models come from the
 BentoML model store, referenced at class scope so that ``bentoml build`` packs them:
 
 ``NEWSCLF_BOILERPLATE_MODEL`` / ``NEWSCLF_STANCE_MODEL``
@@ -17,7 +17,7 @@ BentoML model store, referenced at class scope so that ``bentoml build`` packs t
 
 Every model file is checked against its run's sha256 manifest before ``joblib.load``.
 
-Endpoints (JSON over POST; limits in :mod:`serving.limits`): ``/boilerplate``, ``/stance``,
+Endpoints (JSON over POST; limits in :mod:`newsclf.serving.limits`): ``/boilerplate``, ``/stance``,
 ``/analyze``, ``/extract``, ``/models`` (also GET), plus BentoML's ``/healthz``, ``/readyz``,
 ``/metrics``.
 """
@@ -34,7 +34,7 @@ from typing import Any
 import bentoml
 from bentoml.exceptions import InvalidArgument
 
-from training.errors import NewsclfError
+from newsclf.errors import NewsclfError
 
 from .analysis import analyze_article, analyze_html, extract_text, predict
 from .batching import Batcher
@@ -132,7 +132,7 @@ class Newsclf:
     def __init__(self) -> None:
         install_log_filter()
         limit_threads()
-        from training.data.actors import load_actors
+        from newsclf.data.actors import load_actors
 
         cls = type(self)
         self.boilerplate_model = load_task_model("boilerplate", cls.__dict__.get("boilerplate_ref"))
@@ -196,7 +196,7 @@ class Newsclf:
                     id="page",
                     targets=targets,
                 )
-            from training.data.readers import article_from_text
+            from newsclf.data.readers import article_from_text
 
             article = article_from_text(text or "", id="article")
             return analyze_article(
@@ -209,7 +209,7 @@ class Newsclf:
     def extract(self, html: str, comments: bool = False) -> dict[str, str]:
         """Main text of an HTML page, by the boilerplate model (reader comments left out unless
         ``comments``)."""
-        from training.data.html import read_html
+        from newsclf.data.html import read_html
 
         try:
             page = read_html(html, id="page")

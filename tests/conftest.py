@@ -10,11 +10,11 @@ import pytest
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
 
-from support import corpus_or_skip  # noqa: E402,F401  (re-exported for fixtures)
+from newsclf import settings  # noqa: E402
+from support import REPO, corpus_or_skip  # noqa: E402,F401  (re-exported for fixtures)
 
-from training import settings  # noqa: E402
-
-REPO = settings.PROJECT_ROOT
+# The corpora default is relative to the working directory: pin it before a test moves away.
+os.environ["NEWSCLF_CORPORA"] = str(settings.corpora_dir().resolve())
 
 
 @pytest.fixture

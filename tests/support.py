@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from training import settings
+from newsclf import settings
+
+REPO = Path(__file__).resolve().parents[1]
+"""The checkout under test (tests may change the working directory; paths start here)."""
 
 
 def corpus_or_skip(name: str) -> Path:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from training.cli import app
+from newsclf.cli import app
 
 
 @pytest.mark.slow
 def test_quickstart_end_to_end(workdir):
-    pytest.importorskip("training.data.build")
+    pytest.importorskip("newsclf.data.build")
     res = CliRunner().invoke(app, ["quickstart"])
     assert res.exit_code == 0, res.output
     runs = sorted(p.name for p in (workdir / "models").iterdir())

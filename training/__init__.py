@@ -1,8 +1,8 @@
 """newsclf: news articles -> labelled datasets -> trained, evaluated, compared scikit-learn models.
 
-The ``training`` package holds the data module (:mod:`training.data`), the model pipeline
-(:mod:`training.pipeline`), evaluation (:mod:`training.evaluation`) and comparison
-(:mod:`training.comparison`); :mod:`serving` serves the chosen models with BentoML.
+The ``training`` package holds the data module (:mod:`newsclf.data`), the model pipeline
+(:mod:`newsclf.pipeline`), evaluation (:mod:`newsclf.evaluation`) and comparison
+(:mod:`newsclf.comparison`); :mod:`newsclf.serving` serves the chosen models with BentoML.
 """
 
 __version__ = "0.1.0"

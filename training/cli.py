@@ -1,16 +1,17 @@
 """The ``newsclf`` command line: a thin Typer shell over pure functions.
 
-Each module in :mod:`training.commands` adds its commands through ``register(app)``; commands parse
+Each module in :mod:`newsclf.commands` adds its commands through ``register(app)``; commands parse
 arguments, call one library function and print its result. Heavy imports (datasets, bentoml) happen
 inside the commands so that ``newsclf --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import typer
+
+from newsclf.commands import data, experiments, extract, quickstart, quotes, serving
 
 __all__ = ["app", "main"]
 
@@ -26,22 +27,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-_COMMAND_MODULES = (
-    "training.commands.data",
-    "training.commands.quotes",
-    "training.commands.experiments",
-    "training.commands.extract",
-    "training.commands.quickstart",
-    "training.commands.serving",
-)
-
-for _name in _COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # a command module not written yet must not break the rest
-        if exc.name != _name:
-            raise
-        continue
+for _module in (data, quotes, experiments, extract, quickstart, serving):
     _module.register(app)
 
 

@@ -3,7 +3,7 @@
 One function serves the CLI (``newsclf extract``), the service (``/extract``) and the benchmark:
 :func:`extract_main_text`. HTML articles (blocks with a DOM ``tag_path``) are classified block by
 block with their DOM context; plain-text articles sentence by sentence, as the boilerplate datasets
-of plain text are built (:mod:`training.data.pages`).
+of plain text are built (:mod:`newsclf.data.pages`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from training.data.pages import page_rows, page_units
-from training.data.types import Article
-from training.pipeline.features.layout import in_comment_section
-from training.tasks import TASKS
+from newsclf.data.pages import page_rows, page_units
+from newsclf.data.types import Article
+from newsclf.pipeline.features.layout import in_comment_section
+from newsclf.tasks import TASKS
 
 __all__ = ["classify_units", "extract_main_text", "resolve_model"]
 
@@ -23,7 +23,7 @@ _INPUTS = list(TASKS["boilerplate"].inputs)
 
 
 def resolve_model(model: Any) -> Any:
-    """The fitted pipeline of ``model`` (a pipeline or a :class:`~training.pipeline.runs.Run`)."""
+    """The fitted pipeline of ``model`` (a pipeline or a :class:`~newsclf.pipeline.runs.Run`)."""
     inner = getattr(model, "model", None)
     if inner is not None and hasattr(inner, "predict_proba"):
         task = getattr(model, "task", "boilerplate")
@@ -63,7 +63,7 @@ def extract_main_text(
     model : Pipeline or Run
         A fitted boilerplate model (``Run.model`` is used for a run).
     article : Article
-        From :func:`training.data.html.read_html` (blocks with DOM context) or a plain-text reader.
+        From :func:`newsclf.data.html.read_html` (blocks with DOM context) or a plain-text reader.
     threshold : float, default 0.5
         Minimum content probability of a kept unit. When no unit reaches it, the units scoring at
         least half the page's best score are kept (a page always yields its most likely content).
@@ -71,7 +71,7 @@ def extract_main_text(
         Default: blocks for HTML, sentences for plain text.
     comments : bool, default False
         Keep reader comments. By default blocks of a comment section (a ``comment`` cue among the
-        block's nearest class/id tokens, :func:`~training.pipeline.features.layout.in_comment_section`)
+        block's nearest class/id tokens, :func:`~newsclf.pipeline.features.layout.in_comment_section`)
         are left out whatever the model says, as trafilatura's ``include_comments=False`` does:
         comments are not the article, but a block model reads a long comment as prose, and one
         training corpus (trafilatura-eval) labels the comments of some forum pages as content. When

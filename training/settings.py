@@ -1,10 +1,11 @@
 """Where newsclf reads and writes, and the one default seed.
 
-Every path can be moved with an environment variable so that tests, CI and users on other
-machines never depend on the working directory layout:
+User files are found from the current project (the working directory), never from where the
+package is installed; the embedded defaults are package resources (:mod:`newsclf.resources`).
+Every location can be moved with an environment variable:
 
-``NEWSCLF_CORPORA``  public corpora (default ``<project>/../shared/corpora``)
-``NEWSCLF_DATA``     built datasets (default ``./data``)
+``NEWSCLF_CORPORA``  public corpora (default ``../shared/corpora``)
+``NEWSCLF_DATA``     built datasets and the project's gold annotations (default ``./data``)
 ``NEWSCLF_MODELS``   run directories (default ``./models``)
 """
 
@@ -13,24 +14,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from newsclf.resources import resource_path
+
 __all__ = [
     "DEFAULT_SEED",
-    "PROJECT_ROOT",
-    "actors_path",
+    "PACKAGE_DIR",
     "annotations_dir",
-    "configs_dir",
     "corpora_dir",
     "data_dir",
+    "default_actors_ref",
     "models_dir",
     "seed_article_path",
-    "seeds_dir",
+    "shipped_annotations_dir",
+    "shipped_configs_dir",
+    "resource_path",
 ]
 
 DEFAULT_SEED = 13
 """The one seed threaded through splits, searches and models unless a config sets another."""
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-"""The checkout this package was installed from (editable installs; the README's way)."""
+PACKAGE_DIR = Path(__file__).resolve().parent
+"""Where the package's code lives (for provenance only: its git commit in a checkout)."""
+
+SEED_ARTICLE = "newsclf:seeds/panjshir-nrf-2021-09.txt"
+"""The seed article: the embedded default input of ``newsclf quickstart``."""
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -39,8 +46,8 @@ def _env_path(name: str, default: Path) -> Path:
 
 
 def corpora_dir() -> Path:
-    """Root of the external corpora (``aeb/``, ``trafilatura-eval/``, ``newsmtsc/``, ``dse/``)."""
-    return _env_path("NEWSCLF_CORPORA", PROJECT_ROOT.parent / "shared" / "corpora")
+    """Root of the external corpora (``aeb/``, ``trafilatura-eval/``, ``newsmtsc/``, ``dse/``...)."""
+    return _env_path("NEWSCLF_CORPORA", Path("..") / "shared" / "corpora")
 
 
 def data_dir() -> Path:
@@ -53,26 +60,26 @@ def models_dir() -> Path:
     return _env_path("NEWSCLF_MODELS", Path("models"))
 
 
-def seeds_dir() -> Path:
-    """The embedded default inputs (read-only)."""
-    return PROJECT_ROOT / "seeds"
+def annotations_dir() -> Path:
+    """The project's own gold annotations (``<data>/annotations``)."""
+    return data_dir() / "annotations"
 
 
 def seed_article_path() -> Path:
-    """The seed article: the default input of ``newsclf quickstart``."""
-    return seeds_dir() / "panjshir-nrf-2021-09.txt"
+    """The shipped seed article."""
+    return resource_path(SEED_ARTICLE)
 
 
-def annotations_dir() -> Path:
-    """Gold annotations (committed, hand-written) for the seed articles."""
-    return PROJECT_ROOT / "data" / "annotations"
+def shipped_annotations_dir() -> Path:
+    """The shipped gold annotations of the seed article."""
+    return resource_path("newsclf:annotations/")
 
 
-def configs_dir() -> Path:
-    """Shipped configs (data, experiments, actors)."""
-    return PROJECT_ROOT / "configs"
+def shipped_configs_dir() -> Path:
+    """The shipped configs (actors, data configs, experiment configs)."""
+    return resource_path("newsclf:configs/")
 
 
-def actors_path() -> Path:
-    """The actors file: targets, their aliases and sides (``NEWSCLF_ACTORS`` overrides)."""
-    return _env_path("NEWSCLF_ACTORS", configs_dir() / "actors.yaml")
+def default_actors_ref() -> str:
+    """The actors file used when a config names none: the shipped ``configs/actors.yaml``."""
+    return "newsclf:configs/actors.yaml"

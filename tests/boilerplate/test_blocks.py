@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from training.pipeline.features.blocks import (
+from newsclf.pipeline.features.blocks import (
     BlockProba,
     BlockStats,
     DomTokens,
@@ -17,8 +17,8 @@ from training.pipeline.features.blocks import (
     container_keys,
     document_ids,
 )
-from training.pipeline.registry import featurizers
-from training.tasks import to_frame
+from newsclf.pipeline.registry import featurizers
+from newsclf.tasks import to_frame
 
 CONTENT = ["The minister said on Tuesday that the talks would resume next week in the capital.",
            "Officials from both sides were expected to attend, according to a statement."]  # fmt: skip

@@ -9,11 +9,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from training.cli import app
-from training.data.html import read_html
-from training.data.pages import page_rows
-from training.extraction import extract_main_text
-from training.tasks import TASKS
+from newsclf.cli import app
+from newsclf.data.html import read_html
+from newsclf.data.pages import page_rows
+from newsclf.extraction import extract_main_text
+from newsclf.tasks import TASKS
 
 STORY = ["Rescue teams reached the flooded village on Tuesday after three days of heavy rain in the valley.",
          "Local officials said that more than two hundred families had been moved to schools and churches.",
@@ -49,7 +49,7 @@ def _dataset(tmp_data, name="tinyx"):
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
 
-    from training.pipeline.train import train
+    from newsclf.pipeline.train import train
 
     root = tmp_path_factory.mktemp("extract")
     with pytest.MonkeyPatch.context() as mp:
@@ -65,7 +65,7 @@ def run_dir(tmp_path_factory):
 
 
 def test_extract_main_text_keeps_story(run_dir):
-    from training.pipeline.runs import load_run
+    from newsclf.pipeline.runs import load_run
 
     run = load_run(run_dir)
     text = extract_main_text(run, read_html(_page(20), "new"))
@@ -83,8 +83,8 @@ def _page_with_comments(i: int) -> str:
 
 
 def test_extract_main_text_leaves_out_comment_sections(run_dir):
-    from training.extraction import classify_units
-    from training.pipeline.runs import load_run
+    from newsclf.extraction import classify_units
+    from newsclf.pipeline.runs import load_run
 
     run = load_run(run_dir)
     page = read_html(_page_with_comments(21), "c")

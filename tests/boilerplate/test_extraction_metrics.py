@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from training.evaluation.extraction import (
+from newsclf.evaluation.extraction import (
     aeb_document_counts,
     aeb_scores,
     shingles,

@@ -6,8 +6,8 @@ import gzip
 
 import pytest
 
-from training.data.html import decode_html, read_html
-from training.errors import InputError
+from newsclf.data.html import decode_html, read_html
+from newsclf.errors import InputError
 
 PAGE = """<html lang="en"><head><title>Big news - Site</title><style>p{}</style>
 <script>var x = "<p>not text</p>";</script></head>

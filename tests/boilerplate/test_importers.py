@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from support import corpus_or_skip
 
-from training.data.importers import aeb, get_importer, trafilatura
-from training.data.pages import page_units, site_of
-from training.data.types import Article, Block
-from training.tasks import TASKS
+from newsclf.data.importers import aeb, get_importer, trafilatura
+from newsclf.data.pages import page_units, site_of
+from newsclf.data.types import Article, Block
+from newsclf.tasks import TASKS
+from support import corpus_or_skip
 
 INPUTS = set(TASKS["boilerplate"].inputs)
 

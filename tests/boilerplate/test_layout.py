@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.pipeline.features.blocks import BlockStats, block_stat_names
-from training.pipeline.features.layout import (
+from newsclf.pipeline.features.blocks import BlockStats, block_stat_names
+from newsclf.pipeline.features.layout import (
     LAYOUT_NAMES,
     REGION_NAMES,
     in_comment_section,
@@ -15,7 +15,7 @@ from training.pipeline.features.layout import (
     path_prefixes,
     region_flags,
 )
-from training.tasks import to_frame
+from newsclf.tasks import to_frame
 
 BODY = "The minister said on Tuesday that the talks would resume next week in the capital, officials added."
 TEASER = "A short teaser of another story that links elsewhere on the site and ends here."

@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from training.comparison.compare import (
+from newsclf.comparison.compare import (
     ComparisonError,
     compare_entries,
     flatten_config,
     mcnemar,
     render,
 )
-from training.evaluation.metrics import classification_metrics
+from newsclf.evaluation.metrics import classification_metrics
 
 LABELS = ["content", "boilerplate"]
 rng = np.random.default_rng(0)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from training.data.actors import load_actors
-from training.errors import ConfigError
+from newsclf.data.actors import load_actors
+from newsclf.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from training import settings
-from training.data.annotations import (
+from newsclf import settings
+from newsclf.data.annotations import (
     check_gold,
     draft_gold,
     load_annotations,
     load_gold,
     text_sha256,
 )
-from training.data.document import process_article
-from training.data.readers import article_from_text, read_articles
-from training.errors import InputError
+from newsclf.data.document import process_article
+from newsclf.data.readers import article_from_text, read_articles
+from newsclf.errors import InputError
 
-SEED_GOLD = settings.annotations_dir() / "panjshir-nrf-2021-09.json"
+SEED_GOLD = settings.shipped_annotations_dir() / "panjshir-nrf-2021-09.json"
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def seed_article(seed_path: Path):
 
 
 def test_annotations_seed_gold_is_valid_and_complete(seed_article) -> None:
-    gold = load_gold(seed_article)
+    gold = load_gold(seed_article, settings.shipped_annotations_dir())
     assert gold is not None and gold.path == SEED_GOLD
     assert gold.sha256 == text_sha256(seed_article.text)
     assert len(gold.sentences) == 20
@@ -60,13 +60,13 @@ def test_annotations_seed_gold_is_valid_and_complete(seed_article) -> None:
     ],
 )
 def test_annotations_seed_stances(seed_article, starts: str, stance: dict) -> None:
-    gold = load_gold(seed_article)
+    gold = load_gold(seed_article, settings.shipped_annotations_dir())
     [q] = [q for q in gold.quotes if q.text.startswith(starts)]
     assert q.stance == stance
 
 
 def test_annotations_folder_and_to_gold(seed_article) -> None:
-    by_id = load_annotations(settings.annotations_dir())
+    by_id = load_annotations(settings.shipped_annotations_dir())
     assert "panjshir-nrf-2021-09" in by_id
     eg = by_id["panjshir-nrf-2021-09"].to_gold(seed_article)
     assert eg.sentences[(2326, 2361)] == "boilerplate"

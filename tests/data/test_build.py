@@ -10,18 +10,18 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from training import settings
-from training.data import build as build_mod
-from training.data.build import build_dataset, load_data_config, load_dataset_dict, load_manifest
-from training.data.importers import Imported
-from training.errors import ConfigError, InputError
+from newsclf import settings
+from newsclf.data import build as build_mod
+from newsclf.data.build import build_dataset, load_data_config, load_dataset_dict, load_manifest
+from newsclf.data.importers import Imported
+from newsclf.errors import ConfigError, InputError
 
 runner = CliRunner()
-SEED_CONFIG = settings.configs_dir() / "data" / "seed.yaml"
+SEED_CONFIG = settings.shipped_configs_dir() / "data" / "seed.yaml"
 
 
 def _app():
-    from training.cli import app
+    from newsclf.cli import app
 
     return app
 
@@ -118,7 +118,7 @@ def test_build_config_not_yaml(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "path", sorted((settings.configs_dir() / "data").glob("*.yaml")), ids=lambda p: p.name
+    "path", sorted((settings.shipped_configs_dir() / "data").glob("*.yaml")), ids=lambda p: p.name
 )
 def test_build_config_shipped_configs_are_valid(path):
     cfg, _ = load_data_config(path)
@@ -171,9 +171,9 @@ def test_build_seed_datasets_and_manifest(seed_build):
 def test_build_deterministic_and_path_independent(seed_build, tmp_path):
     # Same inputs elsewhere (copied seed + annotations), different output root: same fingerprint and rows.
     seeds = tmp_path / "elsewhere" / "seeds"
-    shutil.copytree(settings.seeds_dir(), seeds)
+    shutil.copytree(settings.seed_article_path().parent, seeds)
     ann = tmp_path / "elsewhere" / "ann"
-    shutil.copytree(settings.annotations_dir(), ann)
+    shutil.copytree(settings.shipped_annotations_dir(), ann)
     cfg, _ = load_data_config(SEED_CONFIG)
     data = cfg.model_dump()
     data["sources"][0]["paths"] = [str(seeds)]
@@ -284,7 +284,7 @@ def test_build_failure_keeps_previous_dataset(workdir, mixed_folder, monkeypatch
 
 
 def test_build_load_missing_dataset_says_how_to_build(workdir):
-    with pytest.raises(InputError, match=r"newsclf data build configs/data/seed.yaml"):
+    with pytest.raises(InputError, match=r"newsclf data build newsclf:configs/data/seed.yaml"):
         load_dataset_dict("seed", "stance")
     with pytest.raises(InputError, match=r"newsclf data build CONFIG"):
         load_manifest("nope")
@@ -314,7 +314,7 @@ def test_build_importer_rows_keep_fixed_splits(workdir, monkeypatch):
         rows.append({"text": "u", "target": "X", "label": None, "group": "g99"})
         return Imported(task="stance", rows=rows, stats={"read": 21})
 
-    import training.data.importers as importers
+    import newsclf.data.importers as importers
 
     monkeypatch.setattr(importers, "get_importer", lambda name: fake_load)
     cfg = {
@@ -346,8 +346,11 @@ def test_build_missing_corpus_is_a_clear_error(workdir, monkeypatch):
 
 
 def test_build_cli_seed_end_to_end(workdir):
-    # a relative config path from another directory falls back to the project root
-    result = runner.invoke(_app(), ["data", "build", "configs/data/seed.yaml"])
+    # a project path that this project lacks is refused, naming the shipped config of that name
+    missing = runner.invoke(_app(), ["data", "build", "configs/data/seed.yaml"])
+    assert missing.exit_code == 1 and "newsclf:configs/data/seed.yaml" in missing.output
+    assert not (workdir / "data").exists()
+    result = runner.invoke(_app(), ["data", "build", "newsclf:configs/data/seed.yaml"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert lines[-1] == str(workdir / "data" / "seed")
@@ -401,7 +404,7 @@ def test_build_group_by_article_keeps_articles_whole(tmp_path):
 
 def test_build_broken_annotation_file(tmp_path):
     ann = tmp_path / "ann"
-    shutil.copytree(settings.annotations_dir(), ann)
+    shutil.copytree(settings.shipped_annotations_dir(), ann)
     (ann / "broken.json").write_text("{not json", encoding="utf-8")
     cfg, _ = load_data_config(SEED_CONFIG)
     data = cfg.model_dump()
@@ -421,7 +424,7 @@ def test_build_importer_bad_options_are_config_errors(workdir, monkeypatch):
     def fake_load(root, mode="dom"):
         return Imported(task="boilerplate", rows=[])
 
-    import training.data.importers as importers
+    import newsclf.data.importers as importers
 
     monkeypatch.setattr(importers, "get_importer", lambda name: fake_load)
     cfg = {
@@ -446,7 +449,7 @@ def _page_rows(n_pages: int = 6, per_page: int = 5) -> list[dict]:
 
 def test_build_importer_context_rows(workdir, monkeypatch):
     """``unlabelled: context`` keeps the importer's unlabelled rows as label -1 (counted per split)."""
-    from training.tasks import CONTEXT_LABEL
+    from newsclf.tasks import CONTEXT_LABEL
 
     corpora = workdir / "corpora"
     (corpora / "trafilatura-eval").mkdir(parents=True)
@@ -459,7 +462,7 @@ def test_build_importer_context_rows(workdir, monkeypatch):
         rows = rows if keep_unlabelled else [r for r in rows if r["label"] is not None]
         return Imported(task="boilerplate", rows=rows, stats={})
 
-    import training.data.importers as importers
+    import newsclf.data.importers as importers
 
     monkeypatch.setattr(importers, "get_importer", lambda name: fake_load)
     cfg = {"name": "ctx", "tasks": ["boilerplate"], "seed": 3,
@@ -483,7 +486,7 @@ def test_build_context_rows_need_an_importer_that_keeps_them(workdir, monkeypatc
     corpora = workdir / "corpora"
     (corpora / "trafilatura-eval").mkdir(parents=True)
     monkeypatch.setenv("NEWSCLF_CORPORA", str(corpora))
-    import training.data.importers as importers
+    import newsclf.data.importers as importers
 
     monkeypatch.setattr(importers, "get_importer",
                         lambda name: lambda root: Imported(task="boilerplate", rows=_page_rows(), stats={}))

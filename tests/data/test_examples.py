@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from training.data.actors import load_actors
-from training.data.document import ProcessedArticle, process_article
-from training.data.examples import Collector, Gold, complete_row
-from training.data.readers import article_from_text
-from training.data.types import Article, Block, Quote, Sentence
-from training.tasks import TASKS
+from newsclf.data.actors import load_actors
+from newsclf.data.document import ProcessedArticle, process_article
+from newsclf.data.examples import Collector, Gold, complete_row
+from newsclf.data.readers import article_from_text
+from newsclf.data.types import Article, Block, Quote, Sentence
+from newsclf.tasks import TASKS
 
 TEXT = (
     "Taliban claim victory in Panjshir\n\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.data.labelling import (
+from newsclf.data.labelling import (
     ABSTAIN,
     BOILERPLATE_LFS,
     STANCE_LFS,
@@ -243,8 +243,8 @@ def test_labelling_apply_lfs_shape():
 
 
 def test_labelling_weak_sentence_labels_on_seed(seed_path):
-    from training.data.document import process_article
-    from training.data.readers import read_articles
+    from newsclf.data.document import process_article
+    from newsclf.data.readers import read_articles
 
     article = next(read_articles([seed_path]))
     processed = process_article(article)
@@ -275,8 +275,8 @@ GATE_TEXTS = [
 
 @pytest.mark.parametrize("text", GATE_TEXTS)
 def test_labelling_word_gates_never_hide_a_match(text):
-    from training.data.labelling import boilerplate, stance
-    from training.data.labelling.base import GatedRegex
+    from newsclf.data.labelling import boilerplate, stance
+    from newsclf.data.labelling.base import GatedRegex
 
     unit = Unit(text)
     item = StanceItem(text=text, target="x")
@@ -308,8 +308,8 @@ def test_labelling_make_units_marks_repeated_lines():
 def test_labelling_boilerplate_lfs_agree_with_aeb_alignment_labels():
     from types import SimpleNamespace
 
-    from training import settings
-    from training.data.importers import get_importer
+    from newsclf import settings
+    from newsclf.data.importers import get_importer
 
     root = settings.corpora_dir() / "aeb"
     if not root.is_dir():

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from training.data.actors import load_actors
-from training.data.annotations import load_gold
-from training.data.document import process_article
-from training.data.readers import article_from_text, read_articles
+from newsclf import settings as newsclf_settings
+from newsclf.data.actors import load_actors
+from newsclf.data.annotations import load_gold
+from newsclf.data.document import process_article
+from newsclf.data.readers import article_from_text, read_articles
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def _quotes(text: str, actors) -> tuple[list[tuple], list[str]]:
 
 
 def test_quotes_seed_match_gold_exactly(seed) -> None:
-    gold = load_gold(seed.article)
+    gold = load_gold(seed.article, newsclf_settings.shipped_annotations_dir())
     assert gold is not None and len(gold.quotes) == 8
     got = [(q.start, q.end, q.text, q.speaker, q.side, q.fragment) for q in seed.quotes]
     want = [(q.start, q.end, q.text, q.speaker, q.side, q.fragment) for q in gold.quotes]
@@ -44,7 +45,7 @@ def test_quotes_seed_match_gold_exactly(seed) -> None:
 
 
 def test_quotes_seed_sentences_match_gold(seed) -> None:
-    gold = load_gold(seed.article)
+    gold = load_gold(seed.article, newsclf_settings.shipped_annotations_dir())
     assert [(s.start, s.end, s.text) for s in seed.sentences] == [
         (s.start, s.end, s.text) for s in gold.sentences
     ]
@@ -197,7 +198,7 @@ def test_quotes_unbalanced_marks_warn_without_bogus_quote(
 def test_quotes_no_actors_means_no_sides() -> None:
     p = process_article(article_from_text("“We will win,” said Ahmad Massoud.", "x"), load_actors())
     assert p.quotes[0].side == "nrf"
-    from training.data.quotes import find_quotes
+    from newsclf.data.quotes import find_quotes
 
     q = find_quotes(p.article, p.sentences, None)
     assert (q[0].speaker, q[0].side) == ("Ahmad Massoud", None)
@@ -220,7 +221,7 @@ def test_quotes_property_never_crash_offsets_slice(text: str) -> None:
 
 
 def test_quotes_cli_prints_one_json_per_article(seed_path: Path, tmp_path: Path) -> None:
-    from training.cli import app
+    from newsclf.cli import app
 
     other = tmp_path / "other.txt"
     other.write_text(
@@ -240,7 +241,7 @@ def test_quotes_cli_prints_one_json_per_article(seed_path: Path, tmp_path: Path)
 
 
 def test_quotes_cli_bad_file_exit_1_and_skip_bad(seed_path: Path, tmp_path: Path) -> None:
-    from training.cli import app
+    from newsclf.cli import app
 
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")
@@ -299,8 +300,8 @@ def test_quotes_cli_model_labels(
 ) -> None:
     from types import SimpleNamespace
 
-    import training.pipeline.runs as runs
-    from training.cli import app
+    import newsclf.pipeline.runs as runs
+    from newsclf.cli import app
 
     (tmp_path / "run1").mkdir()
     seen = {}

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from training.data.readers import (
+from newsclf.data.readers import (
     BadInputReport,
     article_from_text,
     article_id,
     paragraph_blocks,
     read_articles,
 )
-from training.errors import InputError
+from newsclf.errors import InputError
 
 
 def _write(path: Path, data: bytes | str) -> Path:
@@ -99,7 +99,7 @@ def test_readers_folder_sorted_recursive_ignores_others(tmp_path: Path) -> None:
 
 def test_readers_html_via_html_module(tmp_path: Path) -> None:
     pytest.importorskip(
-        "training.data.html", reason="HTML reader (training.data.html) not available"
+        "newsclf.data.html", reason="HTML reader (newsclf.data.html) not available"
     )
     page = "<html><body><article><h1>Title here</h1><p>Body text of the story.</p></article></body></html>"
     _write(tmp_path / "p.html", page)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from training.data.readers import article_from_text
-from training.data.segment import split_sentences
+from newsclf.data.readers import article_from_text
+from newsclf.data.segment import split_sentences
 
 
 def _texts(text: str, blocks=None) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from training.data.splits import assign_splits, split_indices
+from newsclf.data.splits import assign_splits, split_indices
 
 FRACTIONS = {"train": 0.7, "validation": 0.15, "test": 0.15}
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.evaluation.bootstrap import bootstrap_intervals, paired_bootstrap
-from training.evaluation.metrics import classification_metrics
+from newsclf.evaluation.bootstrap import bootstrap_intervals, paired_bootstrap
+from newsclf.evaluation.metrics import classification_metrics
 
 LABELS = ["content", "boilerplate"]
 

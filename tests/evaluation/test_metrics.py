@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from training.evaluation.metrics import classification_metrics
+from newsclf.evaluation.metrics import classification_metrics
 
 LABELS = ["favor", "against", "none"]
 

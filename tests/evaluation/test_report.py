@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from training.evaluation.bootstrap import bootstrap_intervals
-from training.evaluation.metrics import classification_metrics
-from training.evaluation.report import render_markdown, write_report
+from newsclf.evaluation.bootstrap import bootstrap_intervals
+from newsclf.evaluation.metrics import classification_metrics
+from newsclf.evaluation.report import render_markdown, write_report
 
 LABELS = ["favor", "against", "none"]
 

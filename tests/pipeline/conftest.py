@@ -11,7 +11,7 @@ import yaml
 @pytest.fixture(scope="session")
 def syn_data_dir(tmp_path_factory) -> Path:
     """A data dir with ``syn/boilerplate``, ``syn/stance`` and ``nofavor/stance`` (no favor rows)."""
-    from training.pipeline.synthetic import make_dataset, save_dataset
+    from newsclf.pipeline.synthetic import make_dataset, save_dataset
 
     root = tmp_path_factory.mktemp("data")
     save_dataset("syn", "boilerplate", 160, seed=1, data_dir=root)
@@ -56,7 +56,7 @@ def write_config(tmp_path):
 @pytest.fixture(scope="session")
 def base_run(tmp_path_factory, syn_data_dir) -> Path:
     """One trained run (BASE config + grid search), shared read-only; copy it before changing it."""
-    from training.pipeline.train import train
+    from newsclf.pipeline.train import train
 
     root = tmp_path_factory.mktemp("base")
     cfg = root / "boilerplate-lr.yaml"
@@ -81,7 +81,7 @@ def frames(syn_data_dir):
     """(X_train, y_train, groups_train, X_test, y_test) of the synthetic boilerplate dataset."""
     import datasets
 
-    from training.pipeline.data import split_data
+    from newsclf.pipeline.data import split_data
 
     dd = datasets.load_from_disk(str(syn_data_dir / "syn" / "boilerplate"))
     tr, te = split_data(dd["train"], "boilerplate", "train"), split_data(dd["test"], "boilerplate", "test")

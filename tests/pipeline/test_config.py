@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from training.errors import ConfigError
-from training.pipeline.config import apply_overrides, load_config, validate_config
+from newsclf.errors import ConfigError
+from newsclf.pipeline.config import apply_overrides, load_config, validate_config
 
 
 def test_config_valid_roundtrip(write_config):

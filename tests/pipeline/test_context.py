@@ -10,13 +10,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from training.errors import ConfigError
-from training.pipeline.context import check_context_fit, fit_with_context
+from newsclf.errors import ConfigError
+from newsclf.pipeline.context import check_context_fit, fit_with_context
 
 
 def _context_dataset(path, seed: int = 4):
     """A synthetic boilerplate DatasetDict where every fourth row of each split is a context row."""
-    from training.pipeline.synthetic import make_dataset
+    from newsclf.pipeline.synthetic import make_dataset
 
     dd = make_dataset("boilerplate", 200, seed=seed)
 
@@ -29,7 +29,7 @@ def _context_dataset(path, seed: int = 4):
 
 
 def test_context_split_data_marks_context_rows(tmp_path):
-    from training.pipeline.data import class_counts, split_data
+    from newsclf.pipeline.data import class_counts, split_data
 
     dd = _context_dataset(tmp_path / "ctx")
     data = split_data(dd["train"], "boilerplate", "train")
@@ -41,8 +41,8 @@ def test_context_split_data_marks_context_rows(tmp_path):
 
 def test_context_rows_have_no_weight_in_the_fit(tmp_path):
     """The estimator is fitted on the labelled rows of features computed over whole pages."""
-    from training.pipeline.data import split_data
-    from training.pipeline.features.blocks import BlockStats
+    from newsclf.pipeline.data import split_data
+    from newsclf.pipeline.features.blocks import BlockStats
 
     data = split_data(_context_dataset(tmp_path / "ctx")["train"], "boilerplate", "train")
     pipe = Pipeline([("features", FeatureUnion([("block_stats", BlockStats(window=1))])),
@@ -72,8 +72,8 @@ class _NeedsLabels(TransformerMixin, BaseEstimator):
 
 @pytest.mark.parametrize("name", ["custom", "text_proba", "block_proba", "block_stats"])
 def test_context_fit_refuses_featurizers_that_learn_from_labels(name):
-    from training.pipeline.components import load_components
-    from training.pipeline.registry import featurizers
+    from newsclf.pipeline.components import load_components
+    from newsclf.pipeline.registry import featurizers
 
     load_components()
     featurizer = _NeedsLabels() if name == "custom" else featurizers.create(name)
@@ -86,7 +86,7 @@ def test_context_fit_refuses_featurizers_that_learn_from_labels(name):
 
 
 def test_context_train_scores_labelled_rows_only(workdir, write_config, monkeypatch):
-    from training.pipeline.train import train
+    from newsclf.pipeline.train import train
 
     dd = _context_dataset(workdir / "data" / "ctx" / "boilerplate")
     monkeypatch.setenv("NEWSCLF_DATA", str(workdir / "data"))

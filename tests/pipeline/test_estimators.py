@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from training.pipeline.assemble import build_pipeline
-from training.pipeline.config import validate_config
-from training.pipeline.predict import predict_frame
+from newsclf.pipeline.assemble import build_pipeline
+from newsclf.pipeline.config import validate_config
+from newsclf.pipeline.predict import predict_frame
 
 MODELS = {
     "logreg": {},
@@ -37,7 +37,7 @@ def test_estimators_fit_clone_pickle_and_score(frames, model, feature):
 
 
 def test_estimators_linear_svm_without_calibration_folds():
-    from training.pipeline.estimators import CalibratedLinearSVC
+    from newsclf.pipeline.estimators import CalibratedLinearSVC
 
     X = np.array([[0.0, 1], [1, 0], [0, 2], [2, 0], [1, 1]])
     y = np.array(["a", "b", "a", "b", "c"])  # class c has one example: no calibration folds
@@ -48,7 +48,7 @@ def test_estimators_linear_svm_without_calibration_folds():
 
 
 def test_estimators_dense_guard_names_the_fix(monkeypatch, frames):
-    import training.pipeline.estimators as est_mod
+    import newsclf.pipeline.estimators as est_mod
 
     monkeypatch.setattr(est_mod, "MAX_DENSE_CELLS", 10)
     Xtr, ytr, *_ = frames
@@ -71,7 +71,7 @@ def test_estimators_column_major_weights_keep_predictions():
     from sklearn.linear_model import LogisticRegression
     from sklearn.naive_bayes import ComplementNB
 
-    from training.pipeline.estimators import column_major_weights
+    from newsclf.pipeline.estimators import column_major_weights
 
     rng = np.random.default_rng(0)
     X = sp.random(60, 40, density=0.2, random_state=0, format="csr")

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from training.cli import app
+from newsclf.cli import app
 
 runner = CliRunner()
 

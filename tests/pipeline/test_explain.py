@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from training.pipeline.assemble import build_pipeline
-from training.pipeline.config import validate_config
-from training.pipeline.explain import top_features
+from newsclf.pipeline.assemble import build_pipeline
+from newsclf.pipeline.config import validate_config
+from newsclf.pipeline.explain import top_features
 
 
 def _fit(model, frames):

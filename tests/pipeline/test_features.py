@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from training.pipeline.features.text import TextTfidf, select_text, target_marked_text
-from training.pipeline.registry import featurizers
+from newsclf.pipeline.features.text import TextTfidf, select_text, target_marked_text
+from newsclf.pipeline.registry import featurizers
 
 
 def _frame():

@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
-from training.pipeline.assemble import build_pipeline
-from training.pipeline.config import SearchConfig, validate_config
-from training.pipeline.search import make_cv, run_search
+from newsclf.pipeline.assemble import build_pipeline
+from newsclf.pipeline.config import SearchConfig, validate_config
+from newsclf.pipeline.search import make_cv, run_search
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_search_dask_backend_on_local_cluster(frames):
 @pytest.mark.slow
 def test_search_dask_bad_scheduler_is_a_clear_error(frames):
     pytest.importorskip("distributed")
-    from training.errors import NewsclfError
+    from newsclf.errors import NewsclfError
 
     Xtr, ytr, groups, *_ = frames
     cfg = SearchConfig(method="grid", cv=2, params={"model__C": [1]}, backend="dask", scheduler="tcp://127.0.0.1:1")

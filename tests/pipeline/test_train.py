@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from training.errors import IntegrityError, NewsclfError
-from training.pipeline.runs import list_runs, load_run
-from training.pipeline.train import train
+from newsclf.errors import IntegrityError, NewsclfError
+from newsclf.pipeline.runs import list_runs, load_run
+from newsclf.pipeline.train import train
 
 FILES = {"model.joblib", "config.yaml", "metrics.json", "report.md", "report.html", "manifest.json"}
 
@@ -62,7 +62,7 @@ def test_train_seed_threads_into_model(data_env, write_config):
 
 @pytest.mark.parametrize("exc", [RuntimeError("disk full"), KeyboardInterrupt()])
 def test_train_failure_mid_write_leaves_no_run(data_env, write_config, monkeypatch, exc):
-    import training.pipeline.train as train_mod
+    import newsclf.pipeline.train as train_mod
 
     def boom(metrics, outdir):
         (outdir / "report.md").write_text("half")
@@ -118,7 +118,7 @@ def test_train_handles_class_missing_from_splits(data_env, write_config):
     assert metrics["splits"]["test"]["per_class"]["favor"]["support"] == 0
     assert "f_avg" in metrics["splits"]["test"]
     assert any("favor" in n for n in metrics["notes"])
-    from training.pipeline.predict import predict_records
+    from newsclf.pipeline.predict import predict_records
 
     out = predict_records(loaded.model, "stance", [{"text": "we will fight the terrorists", "target": "taliban"}])
     assert set(out[0]["scores"]) == {"favor", "against", "none"} and out[0]["scores"]["favor"] == 0.0
@@ -142,7 +142,7 @@ def test_train_missing_dataset_says_how_to_build(data_env, write_config):
 
 
 def test_train_evaluate_run_writes_new_report(run_copy, data_env):
-    from training.pipeline.evaluate import evaluate_run
+    from newsclf.pipeline.evaluate import evaluate_run
 
     out = evaluate_run(run_copy, split="validation", n_boot=20)
     assert out.parent == run_copy / "evaluations"
@@ -157,8 +157,8 @@ def test_train_scores_every_extra_split(workdir, write_config, monkeypatch):
     """Extra splits a dataset carries (e.g. ``dev_mt``) are evaluated and reported beside test."""
     import json
 
-    from training.pipeline.synthetic import make_dataset
-    from training.pipeline.train import eval_split_names, train
+    from newsclf.pipeline.synthetic import make_dataset
+    from newsclf.pipeline.train import eval_split_names, train
 
     dd = make_dataset("stance", 150, seed=5)
     dd["dev_mt"] = dd["test"]

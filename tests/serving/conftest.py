@@ -1,6 +1,6 @@
 """Fixtures for the serving tests: tiny real models trained once per session, and a model store.
 
-The models are fitted by the real trainer (``training.pipeline.train.train``) on a few dozen
+The models are fitted by the real trainer (``newsclf.pipeline.train.train``) on a few dozen
 hand-written rows, so the service loads exactly what ``newsclf train`` writes.
 """
 
@@ -71,7 +71,7 @@ STANCE_ROWS = [
 def _tiny_dataset(data_dir: Path) -> None:
     from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
 
-    from training.tasks import get_task
+    from newsclf.tasks import get_task
 
     def build(task: str, rows: list[dict]) -> None:
         spec = get_task(task)
@@ -111,7 +111,7 @@ def _tiny_dataset(data_dir: Path) -> None:
 
 def train_tiny_runs(root: Path) -> dict[str, Path]:
     """Train a tiny boilerplate and a tiny stance model under ``root``; return their run dirs."""
-    from training.pipeline.train import train
+    from newsclf.pipeline.train import train
 
     data, models = root / "data", root / "models"
     with pytest.MonkeyPatch.context() as mp:
@@ -148,7 +148,7 @@ def client(tiny_runs):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEWSCLF_BOILERPLATE_RUN", str(tiny_runs["boilerplate"]))
         mp.setenv("NEWSCLF_STANCE_RUN", str(tiny_runs["stance"]))
-        from serving.service import Newsclf
+        from newsclf.serving.service import Newsclf
 
         with TestClient(Newsclf.to_asgi(), raise_server_exceptions=False) as c:
             yield c

@@ -1,4 +1,4 @@
-"""analyze_article (serving.analysis) and `newsclf analyze`: one code path with /analyze."""
+"""analyze_article (newsclf.serving.analysis) and `newsclf analyze`: one code path with /analyze."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from serving.analysis import analyze_article, analyze_html
-from serving.models import load_run_dir
+from newsclf.serving.analysis import analyze_article, analyze_html
+from newsclf.serving.models import load_run_dir
 
 
 @pytest.fixture(scope="module")
@@ -17,13 +17,13 @@ def models(tiny_runs):
 
 @pytest.fixture(scope="module")
 def actors():
-    from training.data.actors import load_actors
+    from newsclf.data.actors import load_actors
 
     return load_actors()
 
 
 def _seed_article(seed_path):
-    from training.data.readers import read_file
+    from newsclf.data.readers import read_file
 
     return next(read_file(seed_path))
 
@@ -73,7 +73,7 @@ def test_analysis_html_text_is_what_offsets_index(models, actors):
 def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path, client):
     from typer.testing import CliRunner
 
-    from training.cli import app
+    from newsclf.cli import app
 
     result = CliRunner().invoke(
         app,
@@ -97,7 +97,7 @@ def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path,
 def test_analysis_cli_errors_are_clean(tmp_path, tiny_runs, workdir):
     from typer.testing import CliRunner
 
-    from training.cli import app
+    from newsclf.cli import app
 
     missing = CliRunner().invoke(app, ["analyze", str(tmp_path / "nope.txt"), "--boilerplate",
                                        str(tiny_runs["boilerplate"]), "--stance", str(tiny_runs["stance"])])  # fmt: skip
@@ -114,10 +114,10 @@ def test_analysis_cli_errors_are_clean(tmp_path, tiny_runs, workdir):
 def test_analysis_cli_promote_prints_tag(tiny_runs, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from training.cli import app
+    from newsclf.cli import app
 
     monkeypatch.setattr(
-        "serving.promote.promote", lambda run, name=None: f"{name or 'newsclf-stance'}:v1"
+        "newsclf.serving.promote.promote", lambda run, name=None: f"{name or 'newsclf-stance'}:v1"
     )
     result = CliRunner().invoke(app, ["promote", str(tiny_runs["stance"]), "--name", "x"])
     assert result.exit_code == 0 and result.output.strip() == "x:v1"

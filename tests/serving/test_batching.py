@@ -1,4 +1,4 @@
-"""Opportunistic micro-batching (serving.batching): merged calls, results routed back in order."""
+"""Opportunistic micro-batching (newsclf.serving.batching): merged calls, results routed back in order."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from serving.batching import Batcher
+from newsclf.serving.batching import Batcher
 
 
 def test_batching_merges_concurrent_requests_and_routes_results():

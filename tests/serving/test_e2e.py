@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from training import settings
+from support import REPO
 
 pytestmark = [pytest.mark.slow]
 
@@ -28,7 +28,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def home(tiny_runs, tmp_path_factory):
     """A BentoML home holding the promoted tiny models, and the environment pointing at it."""
-    from serving.promote import promote
+    from newsclf.serving.promote import promote
 
     root = tmp_path_factory.mktemp("bentoml-home")
     tags = {task: promote(run, store=root / "models") for task, run in tiny_runs.items()}
@@ -161,7 +161,7 @@ def test_e2e_bentoml_build_packs_models(home, tmp_path):
     bentoml_cli = str(Path(sys.executable).with_name("bentoml"))
     build = subprocess.run(
         [bentoml_cli, "build", "-f", "serving/bentofile.yaml", "--output", "tag", "."],
-        cwd=settings.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     out = tmp_path / "newsclf.bento"

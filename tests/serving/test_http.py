@@ -1,4 +1,4 @@
-"""RequestGuard (serving.http): content types, body size, readable 4xx bodies, one-line logs."""
+"""RequestGuard (newsclf.serving.http): content types, body size, readable 4xx bodies, one-line logs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from serving.http import ClientErrorFilter, RequestGuard
+from newsclf.serving.http import ClientErrorFilter, RequestGuard
 
 
 async def echo(request: Request) -> JSONResponse:

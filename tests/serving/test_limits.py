@@ -1,11 +1,11 @@
-"""Request shapes and limits (serving.limits): every violation names the field and the limit."""
+"""Request shapes and limits (newsclf.serving.limits): every violation names the field and the limit."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from serving.limits import (
+from newsclf.serving.limits import (
     MAX_CHARS,
     MAX_DOC_BYTES,
     MAX_ITEMS,

@@ -1,4 +1,4 @@
-"""Promotion into a model store (serving.promote) and loading back (serving.models)."""
+"""Promotion into a model store (newsclf.serving.promote) and loading back (newsclf.serving.models)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from serving.models import load_run_dir, load_stored
-from serving.promote import promote
-from training.errors import IntegrityError, NewsclfError
+from newsclf.errors import IntegrityError, NewsclfError
+from newsclf.serving.models import load_run_dir, load_stored, model_store
+from newsclf.serving.promote import promote
 
 
 def test_promote_saves_run_with_labels_and_metadata(tiny_runs, tmp_path):
@@ -24,7 +24,7 @@ def test_promote_saves_run_with_labels_and_metadata(tiny_runs, tmp_path):
     run = load_run_dir(tiny_runs["stance"])
     assert loaded.run_id == run.run_id and loaded.data_fingerprint == run.data_fingerprint
     stored = bentoml.models.get(
-        tag, _model_store=__import__("serving.models").models.model_store(store)
+        tag, _model_store=model_store(store)
     )
     labels = stored.info.labels
     assert labels["run_id"] == run.run_id
@@ -64,7 +64,7 @@ def test_promote_refuses_non_run(tmp_path):
 def test_promote_stored_copy_is_verified_on_load(tiny_runs, tmp_path):
     import bentoml
 
-    from serving.models import model_store
+    from newsclf.serving.models import model_store
 
     store = tmp_path / "store"
     tag = promote(tiny_runs["boilerplate"], store=store)

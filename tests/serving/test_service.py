@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from serving.limits import MAX_CHARS, MAX_DOC_BYTES, MAX_ITEMS
+from newsclf.serving.limits import MAX_CHARS, MAX_DOC_BYTES, MAX_ITEMS
 
 HTML = (
     "<html><head><title>t</title></head><body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav>"
@@ -112,9 +112,9 @@ def test_service_extract_returns_text(client):
 
 
 def test_service_extract_comments_flag(client, tiny_runs):
-    from training.data.html import read_html
-    from training.extraction import extract_main_text
-    from training.pipeline.runs import load_run
+    from newsclf.data.html import read_html
+    from newsclf.extraction import extract_main_text
+    from newsclf.pipeline.runs import load_run
 
     model = load_run(tiny_runs["boilerplate"])
     page = HTML.replace("</article>", "<div class='comments'><p>I disagree with every word of this report.</p></div></article>")
@@ -265,7 +265,7 @@ def test_service_access_log_env_switch():
     import sys
 
     code = (
-        "from serving.service import Newsclf; print(Newsclf.config['logging']['access']['enabled'])"
+        "from newsclf.serving.service import Newsclf; print(Newsclf.config['logging']['access']['enabled'])"
     )
     for value, expected in (("", "False"), ("1", "True")):
         env = {**__import__("os").environ, "NEWSCLF_ACCESS_LOG": value}

@@ -9,8 +9,8 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from training.pipeline.explain import top_features
-from training.pipeline.features.stance import StanceTfidf
+from newsclf.pipeline.explain import top_features
+from newsclf.pipeline.features.stance import StanceTfidf
 
 ACTORS = {"taliban": ["Taliban"], "nrf": ["NRF"]}
 ROWS = [
@@ -54,7 +54,7 @@ def test_explain_top_features_nonlinear_is_empty():
 
 
 def test_explain_top_features_relation_gate():
-    from training.pipeline.features.stance import RelationGate, StanceRelation
+    from newsclf.pipeline.features.stance import RelationGate, StanceRelation
 
     X, y = data()
     feats = FeatureUnion([("w", StanceTfidf(min_df=1, actors=ACTORS)), ("rel", StanceRelation(actors=ACTORS))])

@@ -6,9 +6,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from support import corpus_or_skip
 
-from training.data.importers import dse, get_importer, newsmtsc
+from newsclf.data.importers import dse, get_importer, newsmtsc
+from support import corpus_or_skip
 
 
 @pytest.mark.parametrize(

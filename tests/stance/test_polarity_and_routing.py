@@ -10,9 +10,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from training.pipeline.features import stance
-from training.pipeline.features.stance import _polarity
-from training.pipeline.registry import featurizers
+from newsclf.pipeline.features import stance
+from newsclf.pipeline.features.stance import _polarity
+from newsclf.pipeline.registry import featurizers
 
 ACTORS = {"taliban": ["Taliban"], "nrf": ["NRF", "Ahmad Massoud", "Massoud"]}
 LEX = {"slammed": -0.6, "praised": 0.6, "good": 0.5}
@@ -100,7 +100,7 @@ def test_stance_relation_gate_route_needs_rules_and_valid_value():
 def test_vocab_token_tfidf_matches_sklearn(min_df, max_features):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from training.pipeline.features.stance._vocab import TokenTfidf, word_ngrams, words
+    from newsclf.pipeline.features.stance._vocab import TokenTfidf, word_ngrams, words
 
     texts = ["The tgt Biden tgt said it", "critics slammed tgt Biden tgt again", "it said again and again", "Biden"]
     ref = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, max_features=max_features, sublinear_tf=True,
@@ -122,7 +122,7 @@ def test_polarity_tokens_directed_speaker_target():
 
 
 def test_stance_blend_weighted_mean_of_members():
-    from training.pipeline.registry import estimators
+    from newsclf.pipeline.registry import estimators
 
     X = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.5, 0.5], [0.4, 0.6]])
     y = ["favor", "favor", "against", "against", "none", "none"]
@@ -132,7 +132,7 @@ def test_stance_blend_weighted_mean_of_members():
     np.testing.assert_allclose(est.predict_proba(X), 0.75 * lr.predict_proba(X) + 0.25 * nb.predict_proba(X))
     assert list(est.classes_) == ["against", "favor", "none"] and len(est.predict(X)) == len(y)
     assert clone(est).get_params()["members"] == members
-    from training.pipeline.explain import linear_weights
+    from newsclf.pipeline.explain import linear_weights
 
     nb_w = nb.feature_log_prob_ - nb.feature_log_prob_.mean(axis=0, keepdims=True)
     np.testing.assert_allclose(linear_weights(est)[0], 0.75 * lr.coef_ + 0.25 * nb_w)
@@ -141,7 +141,7 @@ def test_stance_blend_weighted_mean_of_members():
 
 
 def test_stance_routed_pipeline_with_polarity_explains_quotes():
-    from training.pipeline.explain import top_features
+    from newsclf.pipeline.explain import top_features
 
     rows = [("Critics slammed Joe Biden.", "Joe Biden", "", "against"), ("Voters praised Joe Biden.", "Joe Biden", "", "favor"),
             ("Joe Biden met voters.", "Joe Biden", "", "none"), ("Bob slammed Ann.", "Ann", "Bob", "against"),

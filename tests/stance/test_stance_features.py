@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from training.pipeline.features import stance
-from training.pipeline.registry import featurizers
+from newsclf.pipeline.features import stance
+from newsclf.pipeline.registry import featurizers
 
 ACTORS = {
     "taliban": ["Taliban", "Islamic Emirate", "Zabihullah Mujahid", "Mujahid"],
@@ -113,7 +113,7 @@ def test_stance_dense_missing_package_is_clear(monkeypatch):
         return real(name, *a, **k)
 
     monkeypatch.setattr(builtins, "__import__", fake)
-    from training.errors import ConfigError
+    from newsclf.errors import ConfigError
 
     with pytest.raises(ConfigError, match="stance-dense"):
         stance.StanceDense(actors=ACTORS).fit(frame())
@@ -150,7 +150,7 @@ def test_stance_relation_gate_never_contradicts_side():
 def test_stance_relation_gate_needs_relation_columns_last():
     from sklearn.pipeline import Pipeline
 
-    from training.errors import ConfigError
+    from newsclf.errors import ConfigError
 
     X = frame()
     pipe = Pipeline([("features", stance.StanceCues(actors=ACTORS, lexicon=None)), ("model", stance.RelationGate())])
@@ -229,7 +229,7 @@ def test_stance_relation_gate_rules_vow_and_denied_attribute():
     np.testing.assert_allclose(pipe.predict_proba(probe).sum(axis=1), 1.0)
     assert pipe.named_steps["features"].transform(probe).shape[1] == len(pipe.named_steps["features"].get_feature_names_out())
     assert pipe.named_steps["model"].coef_.shape[1] == pipe.named_steps["features"].transform(probe).shape[1]
-    from training.pipeline.explain import top_features
+    from newsclf.pipeline.explain import top_features
 
     assert any(name == "rel:rule:vow" or name.endswith("rule:vow") for name, _ in top_features(pipe, probe.iloc[:1], k=10)[0])
     assert pickle.loads(pickle.dumps(pipe)).predict(probe).tolist() == pred

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from training.errors import NewsclfError
+from newsclf.errors import NewsclfError
 
 __all__ = ["user_errors"]
 

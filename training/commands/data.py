@@ -8,8 +8,8 @@ from typing import Any
 
 import typer
 
-from training.commands._common import user_errors
-from training.tasks import CONTEXT_LABEL
+from newsclf.commands._common import user_errors
+from newsclf.tasks import CONTEXT_LABEL
 
 __all__ = ["register"]
 
@@ -160,7 +160,7 @@ def build(
     """Build the datasets of a data config: data/<name>/<task>/ + manifest.json."""
     from rich.console import Console
 
-    from training.data.build import build_dataset
+    from newsclf.data.build import build_dataset
 
     with _Bars() as bars:
         result = build_dataset(config, output_root=output, skip_bad=skip_bad, progress=bars)
@@ -187,7 +187,7 @@ def show(
     from rich.console import Console
     from rich.table import Table
 
-    from training.data.build import dataset_dir, load_dataset_dict, load_manifest
+    from newsclf.data.build import dataset_dir, load_dataset_dict, load_manifest
 
     console = Console()
     manifest = load_manifest(name, root)

@@ -1,5 +1,5 @@
 """Commands ``train``, ``evaluate``, ``predict``, ``runs`` and ``compare``: thin wrappers over
-:mod:`training.pipeline` and :mod:`training.comparison`."""
+:mod:`newsclf.pipeline` and :mod:`newsclf.comparison`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from training.commands._common import user_errors
-from training.errors import NewsclfError
+from newsclf.commands._common import user_errors
+from newsclf.errors import NewsclfError
 
 __all__ = ["register"]
 
@@ -26,7 +26,7 @@ def train_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Run directory to create (default models/<run-id>/).")] = None,
 ) -> None:
     """Train CONFIG, evaluate on validation and test, write a run directory (printed last)."""
-    from training.pipeline.train import train
+    from newsclf.pipeline.train import train
 
     run = train(config, set_ or (), output=output, log=_err)
     typer.echo(f"report: {run / 'report.html'}", err=True)
@@ -40,7 +40,7 @@ def evaluate_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Report directory to create.")] = None,
 ) -> None:
     """Re-evaluate RUN (hashes checked first) and write a new report; prints its directory."""
-    from training.pipeline.evaluate import evaluate_run
+    from newsclf.pipeline.evaluate import evaluate_run
 
     out = evaluate_run(run, dataset=dataset, split=split, output=output)
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
@@ -78,8 +78,8 @@ def predict_cmd(
     target: Annotated[str | None, typer.Option(help="Stance target for TEXT arguments (e.g. taliban).")] = None,
 ) -> None:
     """Print one JSON line {"label", "scores"} per input."""
-    from training.pipeline.predict import predict_records
-    from training.pipeline.runs import load_run
+    from newsclf.pipeline.predict import predict_records
+    from newsclf.pipeline.runs import load_run
 
     if not texts and file is None:
         raise NewsclfError("give TEXT arguments or --file FILE (JSON lines)")
@@ -104,7 +104,7 @@ def runs_cmd(
     from rich.console import Console
     from rich.table import Table
 
-    from training.pipeline.runs import list_runs
+    from newsclf.pipeline.runs import list_runs
 
     rows = [r for r in list_runs(models) if not task or r["task"] == task]
     if as_json:
@@ -133,8 +133,8 @@ def compare_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write md/json/html to this file.")] = None,
 ) -> None:
     """Rank runs by METRIC with intervals, difference to the best and paired significance."""
-    from training.comparison.compare import compare_runs, render
-    from training.pipeline.runs import list_runs
+    from newsclf.comparison.compare import compare_runs, render
+    from newsclf.pipeline.runs import list_runs
 
     if fmt not in ("table", "md", "json", "html"):
         raise NewsclfError(f"--format {fmt!r}: use table, md, json or html")
@@ -158,7 +158,7 @@ def compare_cmd(
 
         from rich.console import Console
 
-        from training.comparison.compare import table_width
+        from newsclf.comparison.compare import table_width
 
         width = max(shutil.get_terminal_size((100, 24)).columns, min(table_width(result), 240))
         Console(width=width).print(render(result, "table"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from training.commands._common import user_errors
+from newsclf.commands._common import user_errors
 
 __all__ = ["register"]
 
@@ -24,10 +24,10 @@ def register(app: typer.Typer) -> None:
         """Print {"id": <file name without extensions>, "text": <main content>} per page (JSON lines)."""
         import json
 
-        from training.data.readers import BadInputReport, read_articles
-        from training.errors import InputError
-        from training.extraction import extract_main_text
-        from training.pipeline.runs import load_run
+        from newsclf.data.readers import BadInputReport, read_articles
+        from newsclf.errors import InputError
+        from newsclf.extraction import extract_main_text
+        from newsclf.pipeline.runs import load_run
 
         run = load_run(model)
         if run.task != "boilerplate":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from training.commands._common import user_errors
+from newsclf.commands._common import user_errors
 
 __all__ = ["register"]
 
@@ -13,8 +13,8 @@ def quickstart_cmd() -> None:
     """Build the seed datasets, train the quickstart configs, compare them and show the reports."""
     from rich.console import Console
 
-    from training.comparison.compare import render, table_width
-    from training.pipeline.quickstart import run_quickstart
+    from newsclf.comparison.compare import render, table_width
+    from newsclf.pipeline.quickstart import run_quickstart
 
     console = Console()
     result = run_quickstart(log=lambda m: console.print(m, markup=False, highlight=False))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from training.commands._common import user_errors
+from newsclf.commands._common import user_errors
 
 __all__ = ["register", "run_quotes"]
 
@@ -24,16 +24,16 @@ def run_quotes(
     """
     from rich.console import Console
 
-    from training.data.actors import load_actors
-    from training.data.document import process_article, quotes_json, sentence_labels
-    from training.data.readers import BadInputReport, iter_files, read_articles
-    from training.errors import InputError
+    from newsclf.data.actors import load_actors
+    from newsclf.data.document import process_article, quotes_json, sentence_labels
+    from newsclf.data.readers import BadInputReport, iter_files, read_articles
+    from newsclf.errors import InputError
 
     out = out or sys.stdout
     console = Console(file=err or sys.stderr, highlight=False, soft_wrap=True)
     model = None
     if model_run:
-        from training.pipeline.runs import load_run
+        from newsclf.pipeline.runs import load_run
 
         run = load_run(model_run)
         if run.task != "boilerplate":

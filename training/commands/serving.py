@@ -1,4 +1,4 @@
-"""Commands ``promote``, ``serve`` and ``analyze``: thin wrappers over :mod:`serving`."""
+"""Commands ``promote``, ``serve`` and ``analyze``: thin wrappers over :mod:`newsclf.serving`."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
-from training.commands._common import user_errors
-from training.errors import NewsclfError
+from newsclf.commands._common import user_errors
+from newsclf.errors import NewsclfError
 
 __all__ = ["register"]
 
-SERVICE = "serving.service:Newsclf"
+SERVICE = "newsclf.serving.service:Newsclf"
 
 
 def promote_cmd(
@@ -27,7 +27,7 @@ def promote_cmd(
     ] = None,
 ) -> None:
     """Check RUN's hashes and save it into the BentoML model store; prints the new tag."""
-    from serving.promote import promote
+    from newsclf.serving.promote import promote
 
     typer.echo(promote(run, name=name))
 
@@ -70,7 +70,7 @@ def serve_cmd(
         import bentoml
         from bentoml.exceptions import NotFound
 
-        from serving.models import model_ref
+        from newsclf.serving.models import model_ref
 
         for task in missing:
             try:
@@ -108,8 +108,8 @@ def analyze_cmd(
     explain: Annotated[bool, typer.Option(help="Add the top features behind each label.")] = False,
 ) -> None:
     """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
-    from serving.files import analyze_files, load_models
-    from training.data.actors import load_actors
+    from newsclf.data.actors import load_actors
+    from newsclf.serving.files import analyze_files, load_models
 
     models = load_models(boilerplate, stance)
     actors = load_actors()

@@ -1,1 +1,1 @@
-"""Comparison of runs: :func:`training.comparison.compare.compare_runs` and ``render``."""
+"""Comparison of runs: :func:`newsclf.comparison.compare.compare_runs` and ``render``."""

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import binomtest
 
-from training.errors import NewsclfError
-from training.evaluation.bootstrap import paired_bootstrap
+from newsclf.errors import NewsclfError
+from newsclf.evaluation.bootstrap import paired_bootstrap
 
 __all__ = [
     "ComparisonError",
@@ -73,7 +73,7 @@ def flatten_config(config: dict[str, Any]) -> dict[str, Any]:
 
 def load_entry(path: str | Path) -> dict[str, Any]:
     """Read a run directory (hashes verified, model not loaded) into a comparison entry."""
-    from training.pipeline.runs import load_run
+    from newsclf.pipeline.runs import load_run
 
     run = load_run(path, load_model=False)
     return {"run_id": run.run_id, "path": str(run.path), "config": run.config, "metrics": run.metrics,

@@ -20,8 +20,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from training import settings
-from training.errors import ConfigError
+from newsclf import settings
+from newsclf.errors import ConfigError
+from newsclf.resources import resolve_path
 
 __all__ = ["Actor", "Actors", "load_actors"]
 
@@ -314,7 +315,7 @@ def _load_cached(path: str, mtime: float) -> Actors:
         raw = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(
-            f"{p}: cannot read the actors file ({exc.strerror or exc}); set NEWSCLF_ACTORS to a valid file"
+            f"{p}: cannot read the actors file ({exc.strerror or exc}); point the config's 'actors' key at a valid file"
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{p}: the actors file is not UTF-8 text") from None
@@ -330,18 +331,18 @@ def _load_cached(path: str, mtime: float) -> Actors:
 
 
 def load_actors(path: str | Path | None = None) -> Actors:
-    """Read and validate an actors file (default: ``settings.actors_path()``); cached per file version.
+    """Read and validate an actors file (default: the shipped ``newsclf:configs/actors.yaml``); cached per file version.
 
     Raises
     ------
     ConfigError
         When the file is missing, not YAML, or does not follow the schema (naming file and key).
     """
-    p = Path(path) if path is not None else settings.actors_path()
+    p = resolve_path(path if path is not None else settings.default_actors_ref(), "actors file")
     try:
         mtime = p.stat().st_mtime
     except OSError:
         raise ConfigError(
-            f"{p}: actors file not found; create it (see configs/actors.yaml) or set NEWSCLF_ACTORS"
+            f"{p}: actors file not found; create it (see newsclf:configs/actors.yaml)"
         ) from None
     return _load_cached(str(p.resolve()), mtime)

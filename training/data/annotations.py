@@ -14,7 +14,7 @@ A gold file ``data/annotations/<article id>.json`` holds::
 ``stance`` maps an actor key to ``favor``/``against``/``none`` for full quotes (``null`` for
 fragments, which carry no stance). Offsets index the article text; every item's ``text`` must equal
 ``article_text[start:end]`` and the ``sha256`` must match, or loading raises
-:class:`~training.errors.InputError` naming the file and the item.
+:class:`~newsclf.errors.InputError` naming the file and the item.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from training import settings
-from training.data.types import Article
-from training.errors import InputError
+from newsclf import settings
+from newsclf.data.types import Article
+from newsclf.errors import InputError
 
 __all__ = [
     "Gold",
@@ -107,8 +107,8 @@ class Gold:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_gold(self, article: Article) -> Any:
-        """Check against ``article`` and convert to :class:`training.data.examples.Gold` (labels by offsets)."""
-        from training.data.examples import Gold as ExampleGold
+        """Check against ``article`` and convert to :class:`newsclf.data.examples.Gold` (labels by offsets)."""
+        from newsclf.data.examples import Gold as ExampleGold
 
         check_gold(self, article.text)
         return ExampleGold(
@@ -252,12 +252,12 @@ def load_gold(article: Article, directory: str | Path | None = None) -> Gold | N
 
 
 def draft_gold(processed: Any, labels: list[str] | None = None) -> dict[str, Any]:
-    """A draft gold file for a :class:`~training.data.document.ProcessedArticle`, to correct by hand.
+    """A draft gold file for a :class:`~newsclf.data.document.ProcessedArticle`, to correct by hand.
 
     Sentence labels default to ``content``; full quotes get ``stance`` "none" for every actor side
     found. Review every item before saving it under ``data/annotations/<id>.json``.
     """
-    from training.data.document import quotes_json
+    from newsclf.data.document import quotes_json
 
     draft = quotes_json(processed, labels or ["content"] * len(processed.sentences))
     sides = sorted({q.side for q in processed.quotes if q.side})

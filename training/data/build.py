@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from training import settings
-from training.errors import ConfigError, InputError, NewsclfError
-from training.hashing import sha256_file
-from training.tasks import CONTEXT_LABEL, get_task
+from newsclf import settings
+from newsclf.errors import ConfigError, InputError, NewsclfError
+from newsclf.hashing import sha256_file
+from newsclf.tasks import CONTEXT_LABEL, get_task
 
 from .config import (
     DataConfig,
@@ -90,7 +90,7 @@ def _sha256_json(obj: Any) -> str:
 
 def _input_files(paths: list[Path]) -> list[tuple[str, Path]]:
     """(name relative to its source path, file) for every article file under ``paths``."""
-    from training.data.readers import iter_files
+    from newsclf.data.readers import iter_files
 
     out = []
     for p in paths:
@@ -106,16 +106,17 @@ def _input_files(paths: list[Path]) -> list[tuple[str, Path]]:
 
 
 def _load_gold(source: SourceConfig, skip_bad: bool, bad: list[dict[str, str]]) -> dict[str, Any]:
-    """Gold annotations by article id (``training.data.annotations``) from the source's folder.
+    """Gold annotations by article id (``newsclf.data.annotations``) from the source's folder.
 
     Each ``*.json`` file is read on its own so that, under ``skip_bad``, one broken file is
     reported and the others still count.
     """
     try:
-        from training.data import annotations as ann
+        from newsclf.data import annotations as ann
     except ImportError:  # pragma: no cover - module missing: no gold
         return {}
-    folder = resolve_path(source.annotations) if source.annotations else settings.annotations_dir()
+    folder = (resolve_path(source.annotations, "annotations folder") if source.annotations
+              else settings.annotations_dir())
     if not folder.is_dir():
         if source.annotations:
             raise ConfigError(
@@ -142,8 +143,8 @@ def _load_gold(source: SourceConfig, skip_bad: bool, bad: list[dict[str, str]]) 
 
 
 def _to_gold(entry: Any, article: Any):
-    """Adapt one annotation entry to :class:`training.data.examples.Gold` (checked against the text)."""
-    from training.data.examples import Gold
+    """Adapt one annotation entry to :class:`newsclf.data.examples.Gold` (checked against the text)."""
+    from newsclf.data.examples import Gold
 
     if entry is None:
         return None
@@ -175,7 +176,7 @@ def _identity(it: Iterable[Any], desc: str, total: int | None) -> Iterable[Any]:
 def _features(task: str):
     from datasets import ClassLabel, Features, Value
 
-    from training.data.examples import BOOKKEEPING
+    from newsclf.data.examples import BOOKKEEPING
 
     spec = get_task(task)
     feats: dict[str, Any] = {}
@@ -194,7 +195,7 @@ def _features(task: str):
 
 
 def _call_importer(kind: str, source: SourceConfig, seed: int) -> list[Any]:
-    from training.data.importers import corpus_root, get_importer
+    from newsclf.data.importers import corpus_root, get_importer
 
     loader = get_importer(kind)
     root = corpus_root(kind, settings.corpora_dir())
@@ -235,13 +236,13 @@ class _Build:
     """State of one build: rows per task, inputs for the fingerprint, reports."""
 
     def __init__(self, cfg: DataConfig, where: str, skip_bad: bool, progress: Progress) -> None:
-        from training.data.actors import load_actors
+        from newsclf.data.actors import load_actors
 
         self.cfg = cfg
         self.where = where
         self.skip_bad = skip_bad
         self.progress = progress
-        self.actors_file = resolve_path(cfg.actors) if cfg.actors else settings.actors_path()
+        self.actors_file = resolve_path(cfg.actors or settings.default_actors_ref(), "actors file")
         self.actors = load_actors(self.actors_file)
         self.bad: list[dict[str, str]] = []
         self.warnings: list[str] = []
@@ -265,11 +266,11 @@ class _Build:
 
     def read_files(self, si: int, source: SourceConfig) -> None:
         """Read, process and weakly label the articles of a ``files`` source."""
-        from training.data.document import process_article
-        from training.data.examples import Collector
-        from training.data.readers import BadInputReport, read_articles
+        from newsclf.data.document import process_article
+        from newsclf.data.examples import Collector
+        from newsclf.data.readers import BadInputReport, read_articles
 
-        paths = [resolve_path(p) for p in source.paths]
+        paths = [resolve_path(p, "article path") for p in source.paths]
         gold_by_id = _load_gold(source, self.skip_bad, self.bad)
         for rel, f in _input_files(paths):
             self.inputs.append({"source": si, "file": rel, "sha256": sha256_file(f)})
@@ -325,7 +326,7 @@ class _Build:
     def read_importer(self, si: int, source: SourceConfig) -> None:
         """Add the labelled rows of a corpus importer; its unlabelled rows are counted and dropped,
         or kept as context rows (label None) with ``unlabelled: context``."""
-        from training.data.examples import complete_row
+        from newsclf.data.examples import complete_row
 
         def imports() -> Iterator[Any]:
             yield from _call_importer(source.kind, source, self.cfg.seed)
@@ -392,7 +393,7 @@ class _Build:
         import pyarrow as pa
         from datasets import Dataset, DatasetDict, DatasetInfo
 
-        from training.data.splits import assign_splits, split_indices
+        from newsclf.data.splits import assign_splits, split_indices
 
         rows = self.rows[task]
         spec = get_task(task)
@@ -411,7 +412,7 @@ class _Build:
         )
 
         features = _features(task)
-        from training.data.examples import BOOKKEEPING
+        from newsclf.data.examples import BOOKKEEPING
 
         defaults = BOOKKEEPING.get(task, {})
         columns = {name: [r.get(name, defaults.get(name)) for r in rows] for name in features}

@@ -9,10 +9,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from training import settings
-from training.configfile import allowed_keys, yaml_line
-from training.errors import ConfigError
-from training.tasks import TASKS
+from newsclf import settings
+from newsclf.configfile import allowed_keys, yaml_line
+from newsclf.errors import ConfigError
+from newsclf.resources import resolve_path
+from newsclf.tasks import TASKS
 
 __all__ = [
     "SOURCE_KINDS",
@@ -25,6 +26,7 @@ __all__ = [
 ]
 
 SOURCE_KINDS = ("files", "aeb", "trafilatura", "newsmtsc", "dse")
+SEED_CONFIG = "newsclf:configs/data/seed.yaml"
 
 
 
@@ -143,7 +145,7 @@ def _config_error(exc: ValidationError, where: str, tree: Any = None) -> ConfigE
 def load_data_config(config: str | Path | dict | DataConfig) -> tuple[DataConfig, str]:
     """Validate a data config (path, dict or model); returns (config, where it came from).
 
-    A relative path is looked up in the current directory, then in the project root.
+    ``newsclf:configs/data/<name>.yaml`` names a shipped config; other paths are project files.
     """
     if isinstance(config, DataConfig):
         return config, "<config>"
@@ -152,14 +154,9 @@ def load_data_config(config: str | Path | dict | DataConfig) -> tuple[DataConfig
             return DataConfig.model_validate(config), "<config>"
         except ValidationError as exc:
             raise _config_error(exc, "<config>") from None
-    path = Path(config).expanduser()
-    if not path.is_file() and not path.is_absolute() and (settings.PROJECT_ROOT / path).is_file():
-        path = settings.PROJECT_ROOT / path  # shipped configs work from any directory
+    path = resolve_path(config, "data config")
     if not path.is_file():
-        raise ConfigError(
-            f"{path}: data config not found (looked in the current directory and "
-            f"{settings.PROJECT_ROOT}; see configs/data/seed.yaml for an example)"
-        )
+        raise ConfigError(f"{config}: not a file (a data config is a YAML file, see {SEED_CONFIG})")
     try:
         raw = path.read_text(encoding="utf-8")
         tree = yaml.compose(raw)
@@ -179,13 +176,3 @@ def load_data_config(config: str | Path | dict | DataConfig) -> tuple[DataConfig
     except ValidationError as exc:
         raise _config_error(exc, str(path), tree) from None
 
-
-def resolve_path(p: str | Path) -> Path:
-    """A config path: absolute as is; relative against the project root, then the cwd."""
-    path = Path(p).expanduser()
-    if path.is_absolute():
-        return path
-    under_root = settings.PROJECT_ROOT / path
-    if under_root.exists():
-        return under_root
-    return Path.cwd() / path

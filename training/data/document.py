@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from training.data.actors import Actors, load_actors
-from training.data.quotes import find_quotes
-from training.data.segment import split_sentences
-from training.data.types import Article, Quote, Sentence
+from newsclf.data.actors import Actors, load_actors
+from newsclf.data.quotes import find_quotes
+from newsclf.data.segment import split_sentences
+from newsclf.data.types import Article, Quote, Sentence
 
 __all__ = [
     "ProcessedArticle",
@@ -91,14 +91,14 @@ def sentence_labels(processed: ProcessedArticle, model=None) -> list[str]:
     if not processed.sentences:
         return []
     if model is not None:
-        from training.pipeline.predict import predict_records
+        from newsclf.pipeline.predict import predict_records
 
         return [
             p["label"]
             for p in predict_records(model, "boilerplate", boilerplate_records(processed))
         ]
     try:
-        from training.data.labelling import weak_sentence_labels
+        from newsclf.data.labelling import weak_sentence_labels
     except ImportError:  # labelling functions not installed: no boilerplate detection
         return ["content"] * len(processed.sentences)
     return list(weak_sentence_labels(processed))

@@ -10,7 +10,7 @@ Units
 ``stance``
     One row per non-fragment quote and per target (every actor key of the actors file).
 
-Columns: the task's input columns (:mod:`training.tasks`) plus ``label``, ``label_source``
+Columns: the task's input columns (:mod:`newsclf.tasks`) plus ``label``, ``label_source``
 (``gold``, ``weak``; importer rows say ``corpus``), ``article`` (article id), ``block`` (block index
 of the unit or of the quote's start), and offsets (``start``/``end``, or
 ``quote_start``/``quote_end``). ``group`` is the article id, so that the rows of one group are one
@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from training.data import labelling as lab
-from training.tasks import get_task
+from newsclf.data import labelling as lab
+from newsclf.tasks import get_task
 
 __all__ = ["BOOKKEEPING", "UNITS", "Collector", "Gold", "LabelledRows", "complete_row"]
 

@@ -1,4 +1,4 @@
-"""Read an HTML page into an :class:`~training.data.types.Article` made of DOM-aware text blocks.
+"""Read an HTML page into an :class:`~newsclf.data.types.Article` made of DOM-aware text blocks.
 
 The page is decoded (byte-order mark, then valid UTF-8, then the declared ``<meta charset>`` /
 ``http-equiv`` / XML encoding, then ``charset_normalizer`` when installed, then cp1252), parsed
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from training.data.types import Article, Block
-from training.errors import InputError
+from newsclf.data.types import Article, Block
+from newsclf.errors import InputError
 
 __all__ = ["BLOCK_TAGS", "decode_html", "read_html"]
 

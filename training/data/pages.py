@@ -1,7 +1,7 @@
 """Turn read HTML pages into boilerplate-task rows (DOM mode or plain-text mode).
 
-Shared by the page-corpus importers (:mod:`training.data.importers.aeb`,
-:mod:`training.data.importers.trafilatura`), the extractor (:mod:`training.extraction`) and the
+Shared by the page-corpus importers (:mod:`newsclf.data.importers.aeb`,
+:mod:`newsclf.data.importers.trafilatura`), the extractor (:mod:`newsclf.extraction`) and the
 extraction benchmark, so that training rows and prediction rows are built one way.
 
 Units are blocks (default) or sentences of blocks. In ``mode="dom"`` a row keeps the block's DOM
@@ -16,7 +16,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from training.data.types import Article, Block
+from newsclf.data.types import Article, Block
 
 __all__ = ["MODES", "UNITS", "Unit", "labelled_rows", "page_rows", "page_units", "site_of"]
 
@@ -69,12 +69,12 @@ def page_units(article: Article, unit: str = "block") -> list[Unit]:
         raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
     blocks = article.blocks
     if not blocks:
-        from training.data.readers import paragraph_blocks
+        from newsclf.data.readers import paragraph_blocks
 
         blocks = paragraph_blocks(article.text)
     if unit == "block":
         return [Unit(article.text[b.start : b.end], b, i) for i, b in enumerate(blocks)]
-    from training.data.segment import split_sentences
+    from newsclf.data.segment import split_sentences
 
     by_index = {b.index: b for b in blocks}
     sentences = split_sentences(article.text, blocks)

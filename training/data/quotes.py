@@ -11,7 +11,7 @@
    embedded in the reporter's sentence is a *fragment* when it has a reporting context (a reporting
    verb in the sentence: vowed to ... “last moment.”) or at least three words; a one- or two-word
    scare quote without reporting context ("illegal") is not a quote.
-3. **Speakers** (:mod:`training.data.speakers`): a reporting verb next to the quote gives the
+3. **Speakers** (:mod:`newsclf.data.speakers`): a reporting verb next to the quote gives the
    subject, pronouns and descriptions resolve to a named person or actor, surnames to full names;
    an unattributed quote continues the previous speaker in the same or the previous paragraph.
    The side comes from the actors file.
@@ -25,8 +25,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from training.data.actors import Actors
-from training.data.speakers import (
+from newsclf.data.actors import Actors
+from newsclf.data.speakers import (
     _INTRO_END,
     _VERB,
     _VERB_CS,
@@ -36,7 +36,7 @@ from training.data.speakers import (
     _words,
     attribute_quote,
 )
-from training.data.types import Article, Quote, Sentence
+from newsclf.data.types import Article, Quote, Sentence
 
 __all__ = ["REPORTING_VERBS", "find_quotes"]
 
@@ -163,7 +163,7 @@ def find_quotes(
     article : Article
         The article; quote offsets index ``article.text``.
     sentences : sequence of Sentence
-        Its sentences (from :func:`training.data.segment.split_sentences`).
+        Its sentences (from :func:`newsclf.data.segment.split_sentences`).
     actors : Actors, optional
         Gives sides and known names; without it sides are None.
     warnings : list of str, optional

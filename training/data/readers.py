@@ -1,10 +1,10 @@
 """Read articles from ``.txt``, ``.html``/``.htm``, ``.jsonl`` files (optionally ``.gz``) and folders.
 
-Every reader returns :class:`~training.data.types.Article` objects whose offsets index
+Every reader returns :class:`~newsclf.data.types.Article` objects whose offsets index
 ``Article.text`` exactly as read (a UTF-8 BOM is dropped; line endings are kept).
 
 Bad input (a missing, empty, binary, mis-encoded or oversized file, an unknown extension, a broken
-JSONL line) raises :class:`~training.errors.InputError` naming the file (and line) and saying what to
+JSONL line) raises :class:`~newsclf.errors.InputError` naming the file (and line) and saying what to
 do. With ``skip_bad=True`` the error is recorded in a :class:`BadInputReport` instead and reading
 goes on with the next file (or JSONL line).
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from training.data.types import Article, Block
-from training.errors import InputError
+from newsclf.data.types import Article, Block
+from newsclf.errors import InputError
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
@@ -243,10 +243,10 @@ def _check_nonempty(text: str, source: str) -> None:
 
 def _read_html(data: bytes | str, id: str, source: str) -> Article:
     try:
-        from training.data.html import read_html
+        from newsclf.data.html import read_html
     except ImportError as exc:  # the HTML reader is a separate module
         raise InputError(
-            f"{source}: cannot read HTML: training.data.html is not available ({exc})"
+            f"{source}: cannot read HTML: newsclf.data.html is not available ({exc})"
         ) from None
     if isinstance(data, bytes) and b"\x00" in data[:4096]:
         raise InputError(f"{source}: looks binary (NUL bytes), not an HTML page")

@@ -12,7 +12,7 @@ Rules, in order:
    ``Mr.``, ``No. 2``, ``a.m.``, ``U.S.``...) or an initial (``J. K. Rowling``). Decimals (``3.5``)
    have no white space after the point and are never candidates.
 
-Every :class:`~training.data.types.Sentence` has ``text[start:end] == sentence.text`` with the
+Every :class:`~newsclf.data.types.Sentence` has ``text[start:end] == sentence.text`` with the
 sentence's surrounding white space stripped.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from training.data.types import Block, Sentence
+from newsclf.data.types import Block, Sentence
 
 __all__ = ["ABBREVIATIONS", "split_sentences"]
 

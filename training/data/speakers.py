@@ -1,6 +1,6 @@
 """Who said a quote: reporting verbs, subjects, pronouns, descriptions and full names.
 
-Used by :func:`training.data.quotes.find_quotes`. A reporting verb next to the quote
+Used by :func:`newsclf.data.quotes.find_quotes`. A reporting verb next to the quote
 (``”, he said``, ``” X said``, ``”, said X``, ``according to X``, ``X vowed to ... “``) gives the
 subject; pronouns and descriptions (he, she, they, the spokesman, the militant group) resolve to the
 most recent compatible subject, speaker or named person or actor; a surname resolves to the first
@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from training.data.actors import Actors
-from training.data.types import Sentence
+from newsclf.data.actors import Actors
+from newsclf.data.types import Sentence
 
 __all__ = ["REPORTING_VERBS", "Speaker", "SpeakerResolver", "attribute_quote"]
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from training import settings
-from training.errors import InputError
-from training.tasks import get_task
+from newsclf import settings
+from newsclf.errors import InputError
+from newsclf.tasks import get_task
 
 __all__ = ["MANIFEST", "dataset_dir", "load_dataset_dict", "load_manifest"]
 
@@ -24,9 +24,10 @@ def dataset_dir(name: str, root: str | Path | None = None) -> Path:
 
 
 def _build_hint(name: str) -> str:
-    cfg = settings.configs_dir() / "data" / f"{name}.yaml"
-    if cfg.is_file():
+    if (Path("configs") / "data" / f"{name}.yaml").is_file():
         return f"build it with `newsclf data build configs/data/{name}.yaml`"
+    if (settings.shipped_configs_dir() / "data" / f"{name}.yaml").is_file():
+        return f"build it with `newsclf data build newsclf:configs/data/{name}.yaml`"
     return (
         "build it with `newsclf data build CONFIG` (a data config whose name is " + repr(name) + ")"
     )

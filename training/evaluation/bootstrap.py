@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from training.evaluation.metrics import confusion, encode, scores_from_confusion
+from newsclf.evaluation.metrics import confusion, encode, scores_from_confusion
 
 __all__ = ["bootstrap_intervals", "paired_bootstrap", "replicate_weights"]
 

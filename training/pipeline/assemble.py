@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from training.errors import ConfigError
+from newsclf.errors import ConfigError
 
 if TYPE_CHECKING:
-    from training.pipeline.config import ExperimentConfig
+    from newsclf.pipeline.config import ExperimentConfig
 
 __all__ = ["build_pipeline"]
 
@@ -44,8 +44,8 @@ def build_pipeline(cfg: ExperimentConfig) -> Pipeline:
     ConfigError
         Unknown names or bad parameters, naming the config key (``features[0]``, ``model``).
     """
-    from training.pipeline.components import load_components
-    from training.pipeline.registry import estimators, featurizers
+    from newsclf.pipeline.components import load_components
+    from newsclf.pipeline.registry import estimators, featurizers
 
     load_components()
     parts = []

@@ -11,10 +11,10 @@ import importlib
 __all__ = ["load_components"]
 
 _MODULES = (
-    "training.pipeline.features.text",
-    "training.pipeline.estimators",
-    "training.pipeline.features.blocks",
-    "training.pipeline.features.stance",
+    "newsclf.pipeline.features.text",
+    "newsclf.pipeline.estimators",
+    "newsclf.pipeline.features.blocks",
+    "newsclf.pipeline.features.stance",
 )
 
 _loaded = False

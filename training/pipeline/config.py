@@ -11,7 +11,7 @@ Format (``configs/<task>/*.yaml``)::
     model: {name: logreg, params: {C: 1.0, class_weight: balanced}}
     search: {method: grid, cv: 5, scoring: f1_macro, params: {model__C: [0.1, 1, 10]}}
 
-Errors are :class:`~training.errors.ConfigError` naming the file, the line where known, the key path
+Errors are :class:`~newsclf.errors.ConfigError` naming the file, the line where known, the key path
 and the allowed values. Overrides (``--set model.params.C=0.5``, short ``model.C=0.5``) are parsed as
 YAML scalars and applied before validation.
 """
@@ -26,9 +26,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from training import settings
-from training.configfile import allowed_keys, yaml_line
-from training.errors import ConfigError
+from newsclf import settings
+from newsclf.configfile import allowed_keys, yaml_line
+from newsclf.errors import ConfigError
+from newsclf.resources import resolve_path
 
 __all__ = [
     "Component",
@@ -214,9 +215,9 @@ def validate_config(data: Any, source: str = "<config>", text: str | None = None
 
 
 def _check_components(cfg: ExperimentConfig, source: str, text: str | None) -> None:
-    from training.pipeline.assemble import build_pipeline
-    from training.pipeline.components import load_components
-    from training.pipeline.registry import estimators, featurizers
+    from newsclf.pipeline.assemble import build_pipeline
+    from newsclf.pipeline.components import load_components
+    from newsclf.pipeline.registry import estimators, featurizers
 
     load_components()
     for i, feat in enumerate(cfg.features):
@@ -277,7 +278,7 @@ def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentCo
     overrides : iterable of str
         ``KEY=VALUE`` items as given to ``--set``.
     """
-    path = Path(path)
+    path = resolve_path(path, "experiment config")
     if not path.is_file():
         raise ConfigError(f"config file {path} not found (experiment configs live in configs/<task>/*.yaml)")
     text = path.read_text(encoding="utf-8")

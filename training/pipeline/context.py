@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 
-from training.errors import ConfigError
+from newsclf.errors import ConfigError
 
 __all__ = ["check_context_fit", "fit_with_context", "has_context"]
 

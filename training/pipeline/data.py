@@ -1,7 +1,7 @@
 """Load an experiment's dataset and turn splits into model input frames.
 
 Datasets live in ``data/<name>/<task>/`` (``DatasetDict.save_to_disk``) with a ``label``
-``ClassLabel`` column and the task's input columns (:mod:`training.tasks`). Missing input columns
+``ClassLabel`` column and the task's input columns (:mod:`newsclf.tasks`). Missing input columns
 are filled with the task defaults; labels are returned as names.
 """
 
@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from training import settings
-from training.errors import ConfigError, NewsclfError
-from training.tasks import CONTEXT_LABEL, Task, get_task
+from newsclf import settings
+from newsclf.errors import ConfigError, NewsclfError
+from newsclf.resources import resolve_path
+from newsclf.tasks import CONTEXT_LABEL, Task, get_task
 
 __all__ = ["SplitData", "content_fingerprint", "load_dataset", "split_data"]
 
@@ -30,7 +30,7 @@ class SplitData:
 
     X: pd.DataFrame
     y: list[str | None]
-    """Label names; None marks a context row (see :data:`training.tasks.CONTEXT_LABEL`)."""
+    """Label names; None marks a context row (see :data:`newsclf.tasks.CONTEXT_LABEL`)."""
     ids: list[str]
     groups: list[str] | None
     fingerprint: str
@@ -48,25 +48,15 @@ class SplitData:
         return int(self.labelled.sum())
 
 
-def _resolve(path: str) -> Path:
-    p = Path(path)
-    if p.is_absolute() or p.exists():
-        return p
-    alt = settings.PROJECT_ROOT / p
-    return alt if alt.exists() else p
-
-
 def load_dataset(task: str, dataset: str | None = None, data_config: str | None = None):
     """Return ``(DatasetDict, name, data_manifest)`` for ``task``.
 
     ``dataset`` names ``data/<dataset>/<task>/``; with ``data_config`` the dataset is built first
-    (via :func:`training.data.build.build_dataset`) when it is not on disk yet.
+    (via :func:`newsclf.data.build.build_dataset`) when it is not on disk yet.
     """
     name = dataset
     if data_config:
-        path = _resolve(data_config)
-        if not path.is_file():
-            raise ConfigError(f"data_config {data_config}: file not found (looked in the cwd and {settings.PROJECT_ROOT})")
+        path = resolve_path(data_config, "data_config")
         cfg_name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
         if not cfg_name:
             raise ConfigError(f"data_config {path}: has no 'name'")
@@ -75,9 +65,9 @@ def load_dataset(task: str, dataset: str | None = None, data_config: str | None 
         name = cfg_name
         if not (settings.data_dir() / name / task).exists():
             try:
-                from training.data.build import build_dataset
+                from newsclf.data.build import build_dataset
             except ImportError as exc:
-                raise NewsclfError(f"cannot build {path}: training.data.build is not available ({exc})") from None
+                raise NewsclfError(f"cannot build {path}: newsclf.data.build is not available ({exc})") from None
             build_dataset(path)
     root = settings.data_dir() / name
     manifest: dict[str, Any] = {}
@@ -97,7 +87,7 @@ def _load_dict(name: str, task: str):
             f"`newsclf data build configs/data/{name}.yaml` or set data_config in the experiment config"
         )
     try:
-        from training.data.build import load_dataset_dict
+        from newsclf.data.build import load_dataset_dict
     except ImportError:
         load_dataset_dict = None
     if load_dataset_dict is not None:

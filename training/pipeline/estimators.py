@@ -20,7 +20,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from training.pipeline.registry import estimators
+from newsclf.pipeline.registry import estimators
 
 __all__ = ["CalibratedLinearSVC", "DenseHistGradientBoosting", "MAX_DENSE_CELLS", "column_major_weights"]
 

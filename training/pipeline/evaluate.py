@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from training.evaluation.bootstrap import bootstrap_intervals
-from training.evaluation.metrics import classification_metrics
-from training.evaluation.report import write_report
-from training.pipeline.data import SplitData, load_dataset, split_data
-from training.pipeline.predict import predict_frame
-from training.tasks import Task, get_task
+from newsclf.evaluation.bootstrap import bootstrap_intervals
+from newsclf.evaluation.metrics import classification_metrics
+from newsclf.evaluation.report import write_report
+from newsclf.pipeline.data import SplitData, load_dataset, split_data
+from newsclf.pipeline.predict import predict_frame
+from newsclf.tasks import Task, get_task
 
 __all__ = ["evaluate_run", "evaluate_split", "top_features"]
 
@@ -78,8 +78,8 @@ def evaluate_run(run_path: str | Path, dataset: str | None = None, split: str = 
     """Re-evaluate a saved run (hashes verified first) on ``split`` of ``dataset`` (default: the
     run's own dataset); write metrics.json + report into ``output`` (default
     ``<run>/evaluations/<dataset>-<split>-<time>/``) and return that directory."""
-    from training.errors import NewsclfError
-    from training.pipeline.runs import load_run, staged_dir
+    from newsclf.errors import NewsclfError
+    from newsclf.pipeline.runs import load_run, staged_dir
 
     t0 = time.perf_counter()
     run = load_run(run_path)

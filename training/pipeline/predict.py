@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from training.tasks import Task, get_task, to_frame
+from newsclf.tasks import Task, get_task, to_frame
 
 __all__ = ["predict_frame", "predict_records"]
 

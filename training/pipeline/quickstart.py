@@ -8,19 +8,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from training import settings
+from newsclf import settings
 
 __all__ = ["quickstart_configs", "run_quickstart"]
 
 
 def quickstart_configs() -> list[Path]:
     """The shipped ``configs/quickstart/*.yaml``, sorted."""
-    return sorted((settings.configs_dir() / "quickstart").glob("*.yaml"))
+    return sorted((settings.shipped_configs_dir() / "quickstart").glob("*.yaml"))
 
 
 def _show_quotes(say: Callable[[str], None]) -> int:
-    from training.data.document import process_article
-    from training.data.readers import read_articles
+    from newsclf.data.document import process_article
+    from newsclf.data.readers import read_articles
 
     n = 0
     for article in read_articles(settings.seed_article_path()):
@@ -38,13 +38,13 @@ def run_quickstart(configs: list[Path] | None = None, log: Callable[[str], None]
                    n_boot: int = 500) -> dict[str, Any]:
     """Run the whole quickstart; return ``{"dataset", "runs": {config: run dir}, "comparisons":
     {task: comparison}, "seconds"}``."""
-    from training.comparison.compare import compare_runs
-    from training.data.build import build_dataset
-    from training.pipeline.train import train
+    from newsclf.comparison.compare import compare_runs
+    from newsclf.data.build import build_dataset
+    from newsclf.pipeline.train import train
 
     say = log or (lambda _m: None)
     t0 = time.perf_counter()
-    built = build_dataset(settings.configs_dir() / "data" / "seed.yaml")
+    built = build_dataset("newsclf:configs/data/seed.yaml")
     say(f"built dataset {built.name} -> {built.output_dir}")
     try:
         _show_quotes(say)

@@ -2,10 +2,10 @@
 
 A featurizer factory takes keyword parameters and returns a scikit-learn transformer whose
 ``fit``/``transform`` accept the task's input :class:`pandas.DataFrame` (see
-:mod:`training.tasks`). An estimator factory takes keyword parameters (``random_state`` among
+:mod:`newsclf.tasks`). An estimator factory takes keyword parameters (``random_state`` among
 them where the estimator is random) and returns a scikit-learn classifier. New featurizers and
 estimators register with the decorators below, in any module imported by
-:mod:`training.pipeline.components`; the trainer never needs to change.
+:mod:`newsclf.pipeline.components`; the trainer never needs to change.
 
 Example
 -------

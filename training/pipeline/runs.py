@@ -25,9 +25,9 @@ from typing import Any
 
 import yaml
 
-from training import settings
-from training.errors import IntegrityError, NewsclfError
-from training.hashing import sha256_file
+from newsclf import settings
+from newsclf.errors import IntegrityError, NewsclfError
+from newsclf.hashing import sha256_file
 
 __all__ = [
     "MANIFEST",
@@ -55,8 +55,9 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def git_commit(root: Path = settings.PROJECT_ROOT) -> str | None:
-    """HEAD commit of the checkout (``+dirty`` when files changed), or None outside git."""
+def git_commit(root: Path = settings.PACKAGE_DIR) -> str | None:
+    """HEAD commit of the checkout the code runs from (``+dirty`` when files changed), or None
+    outside git (an installed wheel)."""
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
                              timeout=5, check=True).stdout.strip()

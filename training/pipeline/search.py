@@ -22,9 +22,9 @@ from sklearn.model_selection import (
     StratifiedKFold,
 )
 
-from training.errors import ConfigError, NewsclfError
-from training.pipeline.config import SearchConfig
-from training.pipeline.context import fit_with_context, has_context
+from newsclf.errors import ConfigError, NewsclfError
+from newsclf.pipeline.config import SearchConfig
+from newsclf.pipeline.context import fit_with_context, has_context
 
 __all__ = ["SearchResult", "make_cv", "run_search"]
 
@@ -107,7 +107,7 @@ def run_search(pipeline, search: SearchConfig, X, y, groups, seed: int):
     """Fit ``pipeline`` with the search ``search`` describes; return ``(best_estimator, SearchResult)``.
 
     With ``method: none`` the pipeline is simply fitted and the result is ``None``; context rows
-    (label None) are featurized with their page but not learnt from (:mod:`training.pipeline.context`);
+    (label None) are featurized with their page but not learnt from (:mod:`newsclf.pipeline.context`);
     a search cannot score folds holding them.
     """
     if has_context(y):

@@ -2,7 +2,7 @@
 
 :func:`make_dataset` builds a ``datasets.DatasetDict`` (train/validation/test, grouped by document)
 with the task's input columns and a ``label`` ``ClassLabel``; :func:`save_dataset` writes it where
-:func:`training.pipeline.data.load_dataset` looks (``<data_dir>/<name>/<task>/``). Labels follow
+:func:`newsclf.pipeline.data.load_dataset` looks (``<data_dir>/<name>/<task>/``). Labels follow
 cue words with a little noise, so models learn but do not score 1.0.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from training import settings
-from training.tasks import get_task
+from newsclf import settings
+from newsclf.tasks import get_task
 
 __all__ = ["make_dataset", "save_dataset"]
 

@@ -14,23 +14,23 @@ from pathlib import Path
 import joblib
 import yaml
 
-from training import settings
-from training.errors import NewsclfError
-from training.evaluation.report import write_report
-from training.pipeline.assemble import build_pipeline
-from training.pipeline.config import ExperimentConfig, load_config
-from training.pipeline.data import class_counts, load_dataset, split_data
-from training.pipeline.estimators import column_major_weights
-from training.pipeline.evaluate import evaluate_split, top_features
-from training.pipeline.runs import (
+from newsclf import settings
+from newsclf.errors import NewsclfError
+from newsclf.evaluation.report import write_report
+from newsclf.pipeline.assemble import build_pipeline
+from newsclf.pipeline.config import ExperimentConfig, load_config
+from newsclf.pipeline.data import class_counts, load_dataset, split_data
+from newsclf.pipeline.estimators import column_major_weights
+from newsclf.pipeline.evaluate import evaluate_split, top_features
+from newsclf.pipeline.runs import (
     git_commit,
     make_run_id,
     package_versions,
     staged_dir,
     write_manifest,
 )
-from training.pipeline.search import run_search
-from training.tasks import get_task
+from newsclf.pipeline.search import run_search
+from newsclf.tasks import get_task
 
 __all__ = ["train", "train_config"]
 

@@ -1,6 +1,6 @@
 """Importers for the public corpora, found by name (``kind:`` in a data config's sources).
 
-Each module ``training.data.importers.<name>`` exposes ``load(root: Path, **options) -> Imported``,
+Each module ``newsclf.data.importers.<name>`` exposes ``load(root: Path, **options) -> Imported``,
 where ``root`` is ``settings.corpora_dir() / CORPUS_DIRS[name]``.
 """
 

@@ -1,6 +1,6 @@
 """Importer of the Article Extraction Benchmark (``corpora/aeb``) for the boilerplate task.
 
-Each page is read with :func:`training.data.html.read_html` and cut into units (blocks, or
+Each page is read with :func:`newsclf.data.html.read_html` and cut into units (blocks, or
 sentences with ``unit="sentence"``). A unit is labelled by alignment with the page's human
 ``articleBody``:
 
@@ -30,10 +30,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from training.data.html import read_html
-from training.data.importers.base import Imported
-from training.data.pages import Unit, labelled_rows, page_units, site_of
-from training.errors import InputError
+from newsclf.data.html import read_html
+from newsclf.data.importers.base import Imported
+from newsclf.data.pages import Unit, labelled_rows, page_units, site_of
+from newsclf.errors import InputError
 
 __all__ = ["headline_candidates", "label_units", "load", "read_pages"]
 

@@ -17,7 +17,7 @@ class Imported:
     task : str
         ``"boilerplate"`` or ``"stance"``.
     rows : list of dict
-        One dict per example: the task's input columns (see :mod:`training.tasks`), ``label``
+        One dict per example: the task's input columns (see :mod:`newsclf.tasks`), ``label``
         (a label name of the task), ``group`` (site or article id: a group never straddles two
         splits) and, where the corpus fixes it, ``split`` (``"train"``, ``"validation"``,
         ``"test"`` or a named extra split such as ``"dev_mt"``).

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from training.settings import DEFAULT_SEED
+from newsclf.settings import DEFAULT_SEED
 
 from ._stance_common import absent_target_rows, carve_validation, label_counts
 from .base import Imported

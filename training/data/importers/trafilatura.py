@@ -1,6 +1,6 @@
 """Importer of trafilatura's evaluation corpus (``corpora/trafilatura-eval``), boilerplate task.
 
-Each page is read with :func:`training.data.html.read_html` (encodings sniffed: many pages are
+Each page is read with :func:`newsclf.data.html.read_html` (encodings sniffed: many pages are
 not UTF-8) and cut into units (blocks, or sentences with ``unit="sentence"``). Labels follow the
 corpus README: a unit whose whitespace-normalised text contains a ``with`` snippet is CONTENT, one
 that contains a ``without`` snippet is BOILERPLATE; a unit of at least 15 characters that lies
@@ -20,10 +20,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from training.data.html import read_html
-from training.data.importers.base import Imported
-from training.data.pages import Unit, labelled_rows, page_units, site_of
-from training.errors import InputError
+from newsclf.data.html import read_html
+from newsclf.data.importers.base import Imported
+from newsclf.data.pages import Unit, labelled_rows, page_units, site_of
+from newsclf.errors import InputError
 
 __all__ = ["fill_labels", "label_units", "load", "read_pages"]
 

@@ -6,7 +6,7 @@ and returns a label name or ``None`` (abstain). LFs are plain functions register
 read as "when it fires, it says X".
 
 Votes are gathered in a matrix ``L`` of shape (n_items, n_lfs) holding label indices in task
-order (:mod:`training.tasks`) and ``-1`` for abstain. Two combiners turn ``L`` into labels:
+order (:mod:`newsclf.tasks`) and ``-1`` for abstain. Two combiners turn ``L`` into labels:
 
 ``majority``
     The label with the most votes; ties and all-abstain rows abstain.
@@ -28,7 +28,7 @@ millisecond.
 
 from __future__ import annotations
 
-from training.tasks import get_task
+from newsclf.tasks import get_task
 
 from .base import ABSTAIN, LabellingFunction
 from .boilerplate import BOILERPLATE_LFS, Unit, make_units, units_of, weak_sentence_labels

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from training.tasks import get_task
+from newsclf.tasks import get_task
 
 from .base import ABSTAIN, GatedRegex, LabellingFunction
 from .votes import apply_lfs, combine

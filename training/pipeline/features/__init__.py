@@ -1,5 +1,5 @@
-"""Featurizers: transformers that read the task input frame (see :mod:`training.tasks`).
+"""Featurizers: transformers that read the task input frame (see :mod:`newsclf.tasks`).
 
-Modules here register factories in :data:`training.pipeline.registry.featurizers`; they are
-imported by :mod:`training.pipeline.components`.
+Modules here register factories in :data:`newsclf.pipeline.registry.featurizers`; they are
+imported by :mod:`newsclf.pipeline.components`.
 """

@@ -11,7 +11,7 @@ context windows never cross documents even when ``group`` is a site. Registered 
                  related, comment...), position, page-level cues (share of the page's text in the
                  block's DOM container) and the same core features of the neighbouring blocks
                  (``window`` rows each side) plus window means; with ``layout=True`` also the
-                 page-layout features of :mod:`training.pipeline.features.layout` (repeated
+                 page-layout features of :mod:`newsclf.pipeline.features.layout` (repeated
                  tag-path runs, the page's main prose run) and with ``region=True`` two flags for
                  blocks inside comment sections, sidebars, teaser lists and page footers
 ``dom_tokens``   TF-IDF bag of class/id tokens, tag-path steps and the tag (sparse)
@@ -35,7 +35,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
-from training.pipeline.features.layout import (
+from newsclf.pipeline.features.layout import (
     LAYOUT_NAMES,
     REGION_NAMES,
     layout_features,
@@ -43,7 +43,7 @@ from training.pipeline.features.layout import (
     region_flags,
     run_ids,
 )
-from training.pipeline.registry import featurizers
+from newsclf.pipeline.registry import featurizers
 
 __all__ = ["BlockProba", "BlockStats", "DomTokens", "TextProba", "block_stat_names", "container_means", "context_features", "document_ids"]
 
@@ -246,12 +246,12 @@ class BlockStats(TransformerMixin, BaseEstimator):
     scale : bool, default False
         Standardise features with the training mean/std (for linear models; trees do not need it).
     layout : bool, default False
-        Append page-layout features (:mod:`training.pipeline.features.layout`): repeated tag-path
+        Append page-layout features (:mod:`newsclf.pipeline.features.layout`): repeated tag-path
         runs (teaser cards, comment lists) and the position relative to the page's main prose run.
     region : bool, default False
         Append two flags for blocks inside page-furniture regions: comment sections, sidebars and
         teaser lists named by the nearest class/id tokens, and footer/aside/nav ancestors
-        (:func:`~training.pipeline.features.layout.region_flags`); needs ``dom``.
+        (:func:`~newsclf.pipeline.features.layout.region_flags`); needs ``dom``.
 
     Attributes
     ----------
@@ -502,7 +502,7 @@ def out_of_fold_proba(make_model, M, y: np.ndarray, groups: np.ndarray, cv: int,
 
 class _LearnsFromLabels:
     """Marks a featurizer that fits a model on the labels (scikit-learn's ``target_tags.required``):
-    it cannot be fitted on context rows (:mod:`training.pipeline.context`)."""
+    it cannot be fitted on context rows (:mod:`newsclf.pipeline.context`)."""
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

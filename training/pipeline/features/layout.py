@@ -1,7 +1,7 @@
 """Page-layout features of text blocks: repeated DOM patterns and the page's main prose run.
 
 Pure functions over the columns of one boilerplate frame (rows of one document consecutive, in
-reading order); :class:`~training.pipeline.features.blocks.BlockStats` appends them when
+reading order); :class:`~newsclf.pipeline.features.blocks.BlockStats` appends them when
 ``layout=True``. They target the losses of a per-block model on real pages:
 
 - *Repeated patterns* (teaser cards of related articles, comment lists, archive lists): the same
@@ -16,7 +16,7 @@ reading order); :class:`~training.pipeline.features.blocks.BlockStats` appends t
 - *Page-furniture regions* (``region=True``): whether the block's nearest class/id tokens name a
   comment section, sidebar or teaser list, or an ancestor is ``footer``/``aside``/``nav``.
   :func:`in_comment_section` is also the extraction step's comment policy
-  (:func:`training.extraction.extract_main_text`).
+  (:func:`newsclf.extraction.extract_main_text`).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def layout_features(
     terminal : ndarray of shape (n_rows,)
         1.0 where the block ends with sentence punctuation.
     docs : ndarray of shape (n_rows,)
-        Document id per row (:func:`~training.pipeline.features.blocks.document_ids`).
+        Document id per row (:func:`~newsclf.pipeline.features.blocks.document_ids`).
     """
     n = len(texts)
     out = np.zeros((n, len(LAYOUT_NAMES)))

@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from training.pipeline.registry import featurizers
+from newsclf.pipeline.registry import featurizers
 
 __all__ = [
     "TextHashing",

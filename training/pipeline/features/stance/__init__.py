@@ -50,7 +50,7 @@ attribute), ``_marking`` (:func:`mark_text`), ``_vocab`` (fast pre-tokenized TF-
 
 from __future__ import annotations
 
-from training.pipeline.registry import estimators, featurizers
+from newsclf.pipeline.registry import estimators, featurizers
 
 from ._actors import DEFAULT_ACTORS, load_actor_aliases, relation
 from ._blend import ProbaBlend

@@ -13,7 +13,7 @@ DEFAULT_ACTORS: dict[str, list[str]] = {
     "nrf": ["National Resistance Front", "NRF", "Ahmad Massoud", "Massoud", "Amrullah Saleh",
             "resistance forces", "the resistance"],
 }
-"""Used only when neither :mod:`training.data.actors` nor the actors file can be read."""
+"""Used only when neither :mod:`newsclf.data.actors` nor the actors file can be read."""
 
 
 # --------------------------------------------------------------------------- actors
@@ -41,12 +41,12 @@ def _aliases_of(value: Any) -> list[str]:
 
 
 def load_actor_aliases(path: str | Path | None = None) -> dict[str, list[str]]:
-    """Actor key -> aliases, from :func:`training.data.actors.load_actors` or the actors YAML.
+    """Actor key -> aliases, from :func:`newsclf.data.actors.load_actors` or the actors YAML.
 
     Falls back to :data:`DEFAULT_ACTORS` when neither can be read.
     """
     try:
-        from training.data.actors import load_actors  # data-core helper
+        from newsclf.data.actors import load_actors  # data-core helper
 
         actors = load_actors(path) if path is not None else load_actors()
         if isinstance(actors, Mapping):
@@ -61,9 +61,9 @@ def load_actor_aliases(path: str | Path | None = None) -> dict[str, list[str]]:
     try:
         import yaml
 
-        from training import settings
+        from newsclf import settings
 
-        data = yaml.safe_load(Path(path or settings.actors_path()).read_text(encoding="utf-8"))
+        data = yaml.safe_load(Path(path) if path else settings.resource_path(settings.default_actors_ref()).read_text(encoding="utf-8"))
         if isinstance(data, Mapping) and "actors" in data:
             data = data["actors"]
         if isinstance(data, list):

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from training.pipeline.estimators import column_major_weights
+from newsclf.pipeline.estimators import column_major_weights
 
 __all__ = ["ProbaBlend"]
 
@@ -37,8 +37,8 @@ class ProbaBlend(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
-        import training.pipeline.components  # noqa: F401  (registers the estimators)
-        from training.pipeline.registry import estimators
+        import newsclf.pipeline.components  # noqa: F401  (registers the estimators)
+        from newsclf.pipeline.registry import estimators
 
         if not self.members:
             raise ValueError("blend: members is empty; list {name, params, weight} entries")
@@ -72,9 +72,9 @@ class ProbaBlend(ClassifierMixin, BaseEstimator):
     @property
     def coef_(self) -> np.ndarray:
         """(n_classes, n_features) weighted sum of the linear members' weights, for explanations
-        (:func:`training.pipeline.explain.linear_weights`; naive Bayes counts with its centred
+        (:func:`newsclf.pipeline.explain.linear_weights`; naive Bayes counts with its centred
         log-probabilities). AttributeError when no member is linear."""
-        from training.pipeline.explain import linear_weights
+        from newsclf.pipeline.explain import linear_weights
 
         check_is_fitted(self, "estimators_")
         classes = [str(c) for c in self.classes_]

@@ -28,7 +28,7 @@ def _load_wordllama(dim: int):
     weights = pkg / "weights" / "l2_supercat_256.safetensors"
     tok = pkg / "tokenizers" / "l2_supercat_tokenizer_config.json"
     if not weights.is_file() or not tok.is_file():
-        from training.errors import ConfigError
+        from newsclf.errors import ConfigError
 
         raise ConfigError(f"wordllama at {pkg} lacks its bundled model files ({weights.name}, {tok.name})")
     with safe_open(str(weights), framework="np", device="cpu") as f:
@@ -66,7 +66,7 @@ class StanceDense(_MarkingMixin, TransformerMixin, BaseEstimator):
         try:
             import wordllama  # noqa: F401
         except ImportError:
-            from training.errors import ConfigError
+            from newsclf.errors import ConfigError
 
             raise ConfigError(
                 "featurizer 'stance_dense' needs the wordllama package: pip install 'newsclf[stance-dense]' "

@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from training.pipeline.estimators import column_major_weights
+from newsclf.pipeline.estimators import column_major_weights
 
 
 class RelationGate(ClassifierMixin, BaseEstimator):
@@ -89,7 +89,7 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         rel = X[:, -2:]
         rel = rel.toarray() if hasattr(rel, "toarray") else np.asarray(rel)
         if not np.isin(rel, (0.0, 1.0)).all() or (rel.sum(axis=1) > 1).any():
-            from training.errors import ConfigError
+            from newsclf.errors import ConfigError
 
             raise ConfigError(
                 "relation_gate: the last two feature columns are not stance_relation's (0/1, at most one "
@@ -98,8 +98,8 @@ class RelationGate(ClassifierMixin, BaseEstimator):
         return rel
 
     def _create(self, name: str, params: dict | None):
-        import training.pipeline.components  # noqa: F401  (registers the base estimators)
-        from training.pipeline.registry import estimators
+        import newsclf.pipeline.components  # noqa: F401  (registers the base estimators)
+        from newsclf.pipeline.registry import estimators
 
         params = dict(params or {})
         est = estimators.create(name, **params)
@@ -191,7 +191,7 @@ class RelationGate(ClassifierMixin, BaseEstimator):
     @property
     def coef_(self):
         """The base model's linear weights (for reports and explanations); AttributeError otherwise."""
-        from training.pipeline.explain import linear_weights
+        from newsclf.pipeline.explain import linear_weights
 
         found = linear_weights(self.estimator_)
         if found is None:

@@ -49,7 +49,7 @@ def mark_text(
     Parameters
     ----------
     text, target, speaker, side : str
-        One stance row (see :mod:`training.tasks`).
+        One stance row (see :mod:`newsclf.tasks`).
     actors : mapping, optional
         Actor key -> aliases (:func:`load_actor_aliases`); ``None`` treats every target as a name.
     target_span, speaker_span : (start, end)

@@ -4,7 +4,7 @@ A sentence about several people carries sentiment toward some of them only. What
 a cue word ("slammed", "praised", "corrupt") is about the target is where it sits: next to the
 target or far from it, before or after it, in the same clause or across a boundary ("but",
 "while", a comma), negated or not. :class:`StancePolarity` turns every lexicon word of the marked
-text (:func:`~training.pipeline.features.stance.mark_text`) into an abstract token of that shape
+text (:func:`~newsclf.pipeline.features.stance.mark_text`) into an abstract token of that shape
 (``neg_R2_c``: a negative word right of the target, 3-5 words away, same clause) plus a few dense,
 distance-weighted valence sums, and adds the target's grammatical position (sentence-initial
 subject, after "by"/"of"/"against", before a speech verb).

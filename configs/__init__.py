@@ -1,0 +1,1 @@
+"""Package resource folder (installed as newsclf._configs): data files only; see newsclf.resources."""
