@@ -13,8 +13,8 @@ Gzip-compressed bytes (``.html.gz``) are detected by their magic number and deco
 
 from __future__ import annotations
 
+import bisect
 import codecs
-import gzip
 import os
 import re
 import zlib
@@ -25,7 +25,7 @@ from lxml import etree
 from newsclf.data.types import Article, Block
 from newsclf.errors import InputError
 
-__all__ = ["BLOCK_TAGS", "decode_html", "read_html"]
+__all__ = ["BLOCK_TAGS", "MAX_ATTRIBUTES", "MAX_ATTR_TOKENS", "MAX_PATH_STEPS", "decode_html", "gunzip_bounded", "read_html"]
 
 BLOCK_TAGS = frozenset(
     """
@@ -43,6 +43,24 @@ DROP_TAGS = (
 """Elements removed with their content before reading the text (tails are kept)."""
 
 _MAX_BYTES = 50_000_000
+
+MAX_PATH_STEPS = 64
+"""Longest tag path kept per block, in elements. Deeper blocks keep the 32 outermost and the 32
+innermost steps of their path (their text is read as usual); real pages stay under 50 levels."""
+
+MAX_TAG_CHARS = 32
+"""Tag names are cut to this many characters in tag paths (custom elements can be longer)."""
+
+MAX_ATTR_TOKENS = 256
+"""Most class/id tokens kept per block: beyond it the 128 outermost and the 128 innermost (real
+pages stay under 200)."""
+
+MAX_ELEMENT_TOKENS = 256
+"""Most distinct tokens read from one ``class`` or ``id`` value (long WordPress body classes hold ~170)."""
+
+MAX_ATTRIBUTES = 1000
+"""Most attributes kept on one start tag (libxml2 checks each attribute against all earlier ones of
+its tag, quadratic in their number); real tags hold a few dozen."""
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-z]+")
@@ -51,6 +69,15 @@ _META_CHARSET = re.compile(
 )
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Start-tag units as the HTML tokenizer sees them: an attribute name, "=" with its value (quoted
+# values may hold ">" and "<"), white space, a stray quote. Possessive, so a scan is linear.
+_UNIT = r"""(?>[^\s>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+)|\s++|["'])"""
+# A start tag with at least MAX_ATTRIBUTES // 2 units: a normal tag fails at its end after one scan.
+_LONG_TAG = re.compile(r"<[A-Za-z]%s{%d,}" % (_UNIT, MAX_ATTRIBUTES // 2))
+_TAG_REST = re.compile(_UNIT + "*+")
+_ATTRIBUTE = re.compile(r"""\s*+(?:[^\s>"'=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+)|["'])""")
+# Raw text (not parsed for tags) and comments, where a "<" starts no tag.
+_RAW_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # WHATWG: these labels mean windows-1252 in browsers.
 _ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
@@ -58,11 +85,34 @@ _ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us
             "gbk": "gb18030", "utf8": "utf-8", "unicode": "utf-8"}  # fmt: skip
 
 
-def _gunzip(data: bytes, source: str) -> bytes:
+def gunzip_bounded(data: bytes, source: str, limit: int) -> bytes:
+    """Decompress gzip ``data`` (all members), refusing output over ``limit`` bytes as soon as it
+    is reached, so a small bomb never expands in memory.
+
+    Raises
+    ------
+    InputError
+        Corrupt gzip data, or more than ``limit`` bytes once decompressed (naming ``source``).
+    """
+    out = bytearray()
+    rest = data
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
+        while rest:
+            d = zlib.decompressobj(wbits=31)
+            out += d.decompress(rest, limit + 1 - len(out))
+            if len(out) > limit:
+                raise InputError(
+                    f"{source or 'input'}: over {limit:,} bytes once decompressed (the page size limit); "
+                    "give a smaller page or raise NEWSCLF_MAX_ARTICLE_BYTES"
+                )
+            if not d.eof:
+                raise InputError(f"{source or 'input'}: truncated gzip data; re-download the file")
+            rest = d.unused_data.lstrip(b"\x00")
+            if rest and rest[:2] != b"\x1f\x8b":
+                break  # bytes after the last member that start no other member: ignored
+    except zlib.error as exc:
         raise InputError(f"{source or 'input'}: corrupt gzip data ({exc}); re-download the file") from None
+    return bytes(out)
 
 
 def _declared_encoding(head: bytes) -> str | None:
@@ -127,10 +177,55 @@ def decode_html(data: bytes, source: str = "") -> tuple[str, str]:
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+def bound_attributes(markup: str) -> str:
+    """``markup`` with every start tag cut to its first :data:`MAX_ATTRIBUTES` attributes.
+
+    One possessive regex scan finds the tags long enough to hold that many (linear in the markup;
+    text inside ``script``/``style``/comments is skipped); ordinary pages come back unchanged (the
+    same object).
+    """
+    if len(markup) < MAX_ATTRIBUTES * 2:
+        return markup
+    parts: list[str] = []
+    pos = 0
+    raw_starts: list[int] | None = None
+    raw_ends: list[int] = []
+    for match in _LONG_TAG.finditer(markup):
+        start = match.start()
+        if start < pos:
+            continue
+        if raw_starts is None:
+            spans = [m.span() for m in _RAW_TEXT.finditer(markup)]
+            raw_starts, raw_ends = [s for s, _ in spans], [e for _, e in spans]
+        k = bisect.bisect_left(raw_starts, start) - 1
+        if k >= 0 and start < raw_ends[k]:
+            continue  # inside a script, style or comment: no tag
+        end = _TAG_REST.match(markup, match.end()).end()
+        name_end = start + 1
+        while name_end < end and not markup[name_end].isspace() and markup[name_end] not in "/>":
+            name_end += 1
+        attributes = _ATTRIBUTE.finditer(markup, name_end, end)
+        kept = [a.group() for _, a in zip(range(MAX_ATTRIBUTES + 1), attributes, strict=False)]
+        if len(kept) <= MAX_ATTRIBUTES:
+            continue
+        parts += [markup[pos:name_end], *kept[:MAX_ATTRIBUTES]]
+        pos = end
+    if not parts:
+        return markup
+    parts.append(markup[pos:])
+    return "".join(parts)
+
+
 def _tokens(value: str | None) -> list[str]:
+    """Distinct lower-cased alphanumeric tokens of a class/id value, in order (the first
+    :data:`MAX_ELEMENT_TOKENS`, read from at most 64 kB of the value)."""
     if not value:
         return []
-    return [t for t in _TOKEN_SPLIT.split(value.lower()) if t]
+    if len(value) > 65536:
+        value = value[:65536]
+    tokens = dict.fromkeys(_TOKEN_SPLIT.split(value.lower()))
+    tokens.pop("", None)
+    return list(tokens)[:MAX_ELEMENT_TOKENS]
 
 
 def _remove_keep_tail(el: etree._Element) -> None:
@@ -195,7 +290,9 @@ def _load_bytes(data: bytes | str | os.PathLike, source: str) -> tuple[bytes | s
     return data, source
 
 
-def read_html(data: bytes | str | os.PathLike, id: str, source: str = "") -> Article:
+def read_html(
+    data: bytes | str | os.PathLike, id: str, source: str = "", max_bytes: int = _MAX_BYTES
+) -> Article:
     """Read one HTML page into an Article of text blocks.
 
     Parameters
@@ -207,6 +304,8 @@ def read_html(data: bytes | str | os.PathLike, id: str, source: str = "") -> Art
         The article id (usually the file name without extensions).
     source : str
         Where the page came from (file path, URL), kept in ``Article.source``.
+    max_bytes : int
+        Largest page accepted, in bytes after decompression (checked while decompressing).
 
     Returns
     -------
@@ -225,9 +324,9 @@ def read_html(data: bytes | str | os.PathLike, id: str, source: str = "") -> Art
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
         if raw[:2] == b"\x1f\x8b":
-            raw = _gunzip(raw, name)
-        if len(raw) > _MAX_BYTES:
-            raise InputError(f"{name}: page is {len(raw)} bytes, over the {_MAX_BYTES} byte limit")
+            raw = gunzip_bounded(raw, name, max_bytes)
+        if len(raw) > max_bytes:
+            raise InputError(f"{name}: page is {len(raw):,} bytes, over the {max_bytes:,} byte limit")
         if not raw.strip():
             raise InputError(f"{name}: empty file; give an HTML page")
         text, encoding = decode_html(raw, name)
@@ -240,7 +339,7 @@ def read_html(data: bytes | str | os.PathLike, id: str, source: str = "") -> Art
     sample = text[:4096]
     if sample.count("\x00") > 8 or len(_CONTROL.findall(sample)) > len(sample) // 10 + 8:
         raise InputError(f"{name}: looks binary, not HTML (control bytes in the first 4 KB)")
-    text = _XML_DECL.sub("", text, count=1).replace("\x00", "")
+    text = bound_attributes(_XML_DECL.sub("", text, count=1).replace("\x00", ""))
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
                               huge_tree=True)  # fmt: skip
     try:
@@ -281,34 +380,94 @@ def _collect_meta(root: etree._Element, meta: dict[str, str]) -> None:
             break
 
 
+def _path_string(path: list[str]) -> str:
+    """The tag path of the open elements ``path``, bounded: see :data:`MAX_PATH_STEPS`."""
+    if len(path) > MAX_PATH_STEPS:
+        half = MAX_PATH_STEPS // 2
+        path = path[:half] + path[-half:]
+    return "/".join(path)
+
+
+class _Attrs:
+    """Class/id tokens of the open elements, de-duplicated, bounded by :data:`MAX_ATTR_TOKENS`.
+
+    ``stack[-1]`` is ``(string, count, head, tail)`` for the innermost open element: the joined tokens
+    of the element and its ancestors (the outermost ``MAX_ATTR_TOKENS // 2`` and the innermost
+    ``MAX_ATTR_TOKENS // 2`` once there are more), their number, the outermost half (once full) and
+    the innermost half as a tuple. ``fresh[-1]`` holds the tokens the element added (forgotten when
+    it closes). Elements without new tokens share their parent's entry, so a deep chain of plain
+    elements costs O(1) per level.
+    """
+
+    __slots__ = ("stack", "fresh", "seen")
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, int, str, tuple[str, ...]]] = [("", 0, "", ())]
+        self.fresh: list[tuple[str, ...]] = []
+        self.seen: set[str] = set()
+
+    def push(self, cls: str | None, eid: str | None) -> str:
+        """Open an element with these ``class``/``id`` values; returns its joined token string."""
+        top = self.stack[-1]
+        fresh: tuple[str, ...] = ()
+        if cls or eid:
+            seen = self.seen
+            fresh = tuple(t for t in dict.fromkeys(_tokens(cls) + _tokens(eid)) if t not in seen)
+        if fresh:
+            self.seen.update(fresh)
+            joined, count, head, tail = top
+            half = MAX_ATTR_TOKENS // 2
+            if count < half:  # the outermost half is not full yet (at most `half` tokens to split)
+                head = " ".join([*joined.split(), *fresh][:half])
+            count += len(fresh)
+            tail = (tail + fresh)[-half:]
+            if count <= MAX_ATTR_TOKENS:
+                joined = f"{joined} {' '.join(fresh)}" if joined else " ".join(fresh)
+            else:  # over the limit: the outermost and the innermost half
+                joined = f"{head} {' '.join(tail)}"
+            top = (joined, count, head, tail)
+        self.stack.append(top)
+        self.fresh.append(fresh)
+        return top[0]
+
+    def pop(self) -> None:
+        """Close the innermost open element."""
+        self.stack.pop()
+        fresh = self.fresh.pop()
+        if fresh:
+            self.seen.difference_update(fresh)
+
+
 def _walk(root: etree._Element) -> _Builder:
-    """Walk the tree once, iteratively, splitting text at block boundaries."""
+    """Walk the tree once, iteratively, splitting text at block boundaries.
+
+    Linear in the number of elements: a block's tag path and class/id tokens are bounded
+    (:data:`MAX_PATH_STEPS`, :data:`MAX_ATTR_TOKENS`), built once per block element and shared (one
+    string object per distinct path), so deep nesting costs neither quadratic time nor memory.
+    """
     b = _Builder()
     add, flush = b.add, b.flush
     path: list[str] = []
-    # cumulative, de-duplicated class/id tokens of the open elements: (joined string, token set)
-    attr_stack: list[tuple[str, frozenset]] = [("", frozenset())]
+    paths: dict[str, str] = {}  # interned tag paths
+    attrs = _Attrs()
     # (tag_path, attrs, tag) of the open block elements; the sentinel is the context outside any
     block_stack: list[tuple[str, str, str]] = [("", "", "")]
     link_depth = 0
+    block_tags = BLOCK_TAGS
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        tag = tag.lower()
         if event == "start":
+            tag = tag.lower()
+            if len(tag) > MAX_TAG_CHARS:
+                tag = tag[:MAX_TAG_CHARS]
             path.append(tag)
-            top = attr_stack[-1]
-            cls, eid = el.get("class"), el.get("id")
-            if cls or eid:
-                joined, seen = top
-                fresh = [t for t in dict.fromkeys(_tokens(cls) + _tokens(eid)) if t not in seen]
-                if fresh:
-                    top = (f"{joined} {' '.join(fresh)}" if joined else " ".join(fresh), seen | set(fresh))
-            attr_stack.append(top)
-            if tag in BLOCK_TAGS:
+            joined = attrs.push(el.get("class"), el.get("id"))
+            if tag in block_tags:
                 flush(*block_stack[-1])
-                block_stack.append(("/".join(path), top[0], tag))
+                p = _path_string(path)
+                block_stack.append((paths.setdefault(p, p), joined, tag))
             elif tag == "br":
                 flush(*block_stack[-1])
             elif tag == "a":
@@ -317,12 +476,12 @@ def _walk(root: etree._Element) -> _Builder:
             if text:
                 add(text, link_depth > 0)
         else:
-            if tag in BLOCK_TAGS:
+            tag = path.pop()
+            if tag in block_tags:
                 flush(*block_stack.pop())
             elif tag == "a":
                 link_depth -= 1
-            path.pop()
-            attr_stack.pop()
+            attrs.pop()
             tail = el.tail
             if tail:
                 add(tail, link_depth > 0)

@@ -248,10 +248,11 @@ def _read_html(data: bytes | str, id: str, source: str) -> Article:
         raise InputError(
             f"{source}: cannot read HTML: newsclf.data.html is not available ({exc})"
         ) from None
-    if isinstance(data, bytes) and b"\x00" in data[:4096]:
+    gzipped = isinstance(data, bytes) and data[:2] == b"\x1f\x8b"  # decompressed within the size limit
+    if isinstance(data, bytes) and not gzipped and b"\x00" in data[:4096]:
         raise InputError(f"{source}: looks binary (NUL bytes), not an HTML page")
     try:
-        article = read_html(data, id=id, source=source)
+        article = read_html(data, id=id, source=source, max_bytes=max_article_bytes())
     except InputError:
         raise
     except Exception as exc:  # never crash on a broken page: name it
