@@ -99,3 +99,50 @@ def test_html_text_without_markup_and_deep_nesting():
     assert read_html("just words", "w").text == "just words"
     deep = "<div>" * 1000 + "deep" + "</div>" * 1000  # libxml2 caps nesting deeper than that
     assert read_html(deep, "d").text == "deep"
+
+
+def test_html_deep_nesting_keeps_text_with_bounded_shared_paths():
+    from newsclf.data.html import MAX_PATH_STEPS
+
+    page = "<x-wrapper>" * 2000 + "<p>para text here.</p>" * 300 + "</x-wrapper>" * 2000
+    art = read_html(page, "deep")
+    assert len(art.blocks) == 300 and art.text.count("para text here.") == 300  # deeper content is read
+    paths = {b.tag_path for b in art.blocks}
+    assert len(paths) == 1 and len({id(b.tag_path) for b in art.blocks}) == 1  # one string object, shared
+    steps = next(iter(paths)).split("/")
+    assert len(steps) == MAX_PATH_STEPS and steps[0] == "html" and steps[-1] == "p"
+
+
+def test_html_class_tokens_bounded_keep_outer_and_inner():
+    from newsclf.data.html import MAX_ATTR_TOKENS
+
+    page = "".join(f'<div class="c{i}">' for i in range(1000)) + "<p>deep</p>" + "</div>" * 1000
+    tokens = read_html(page, "classes").blocks[0].attrs.split()
+    assert len(tokens) == MAX_ATTR_TOKENS
+    assert tokens[0] == "c0" and tokens[-1] == "c999"  # the outermost and the innermost halves
+
+
+def test_html_attribute_flood_is_cut_and_page_still_read():
+    from newsclf.data.html import MAX_ATTRIBUTES, bound_attributes
+
+    flood = " ".join(f'a{i}="v"' for i in range(5 * MAX_ATTRIBUTES))
+    page = f'<div class="story" {flood}><p>Kept paragraph.</p></div><p>After.</p>'
+    cut = bound_attributes(page)
+    assert cut.count('="v"') == MAX_ATTRIBUTES - 1 and "<p>After.</p>" in cut  # class + 999 more
+    art = read_html(page, "flood")
+    assert art.text == "Kept paragraph.\n\nAfter." and "story" in art.blocks[0].attrs.split()
+    assert bound_attributes(PAGE * 20) is not None and bound_attributes(PAGE) is PAGE  # normal pages untouched
+
+
+def test_html_gzip_bomb_refused_while_decompressing():
+    import tracemalloc
+
+    bomb = gzip.compress(b"<p>" + b"a" * 30_000_000 + b"</p>", 9)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="over 1,000,000 bytes once decompressed"):
+            read_html(bomb, "bomb", "bomb.html", max_bytes=1_000_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000  # never expanded to 30 MB

@@ -234,3 +234,15 @@ def test_readers_property_arbitrary_bytes_never_crash(tmp_path: Path, suffix: st
             assert str(path) in str(exc)
 
     check()
+
+
+def test_readers_html_file_holding_gzip_is_read_within_the_size_limit(tmp_path, monkeypatch):
+    from newsclf.data.readers import read_file
+
+    page = tmp_path / "page.html"
+    page.write_bytes(gzip.compress(b"<html><body><p>Served compressed.</p></body></html>"))
+    assert next(read_file(page)).text == "Served compressed."
+    monkeypatch.setenv("NEWSCLF_MAX_ARTICLE_BYTES", "100000")
+    page.write_bytes(gzip.compress(b"<p>" + b"a" * 5_000_000 + b"</p>", 9))
+    with pytest.raises(InputError, match="over 100,000 bytes once decompressed"):
+        next(read_file(page))

@@ -26,15 +26,15 @@ def register(app: typer.Typer) -> None:
 
         from newsclf.data.readers import BadInputReport, read_articles
         from newsclf.errors import InputError
-        from newsclf.extraction import extract_main_text
+        from newsclf.extraction import extract_many
         from newsclf.pipeline.runs import load_run
 
         run = load_run(model)
         if run.task != "boilerplate":
             raise InputError(f"run {run.path} is a {run.task!r} model; `extract` needs a boilerplate run")
         report = BadInputReport()
-        for article in read_articles(pages, skip_bad=skip_bad, report=report):
-            text = extract_main_text(run, article, threshold=threshold, comments=comments)
+        articles = read_articles(pages, skip_bad=skip_bad, report=report)
+        for article, text in extract_many(run, articles, threshold=threshold, comments=comments):
             typer.echo(json.dumps({"id": article.id, "text": text}, ensure_ascii=False))
         if report:
             typer.secho(report.summary(), err=True, fg=typer.colors.YELLOW)

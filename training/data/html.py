@@ -388,86 +388,64 @@ def _path_string(path: list[str]) -> str:
     return "/".join(path)
 
 
-class _Attrs:
-    """Class/id tokens of the open elements, de-duplicated, bounded by :data:`MAX_ATTR_TOKENS`.
-
-    ``stack[-1]`` is ``(string, count, head, tail)`` for the innermost open element: the joined tokens
-    of the element and its ancestors (the outermost ``MAX_ATTR_TOKENS // 2`` and the innermost
-    ``MAX_ATTR_TOKENS // 2`` once there are more), their number, the outermost half (once full) and
-    the innermost half as a tuple. ``fresh[-1]`` holds the tokens the element added (forgotten when
-    it closes). Elements without new tokens share their parent's entry, so a deep chain of plain
-    elements costs O(1) per level.
-    """
-
-    __slots__ = ("stack", "fresh", "seen")
-
-    def __init__(self) -> None:
-        self.stack: list[tuple[str, int, str, tuple[str, ...]]] = [("", 0, "", ())]
-        self.fresh: list[tuple[str, ...]] = []
-        self.seen: set[str] = set()
-
-    def push(self, cls: str | None, eid: str | None) -> str:
-        """Open an element with these ``class``/``id`` values; returns its joined token string."""
-        top = self.stack[-1]
-        fresh: tuple[str, ...] = ()
-        if cls or eid:
-            seen = self.seen
-            fresh = tuple(t for t in dict.fromkeys(_tokens(cls) + _tokens(eid)) if t not in seen)
-        if fresh:
-            self.seen.update(fresh)
-            joined, count, head, tail = top
-            half = MAX_ATTR_TOKENS // 2
-            if count < half:  # the outermost half is not full yet (at most `half` tokens to split)
-                head = " ".join([*joined.split(), *fresh][:half])
-            count += len(fresh)
-            tail = (tail + fresh)[-half:]
-            if count <= MAX_ATTR_TOKENS:
-                joined = f"{joined} {' '.join(fresh)}" if joined else " ".join(fresh)
-            else:  # over the limit: the outermost and the innermost half
-                joined = f"{head} {' '.join(tail)}"
-            top = (joined, count, head, tail)
-        self.stack.append(top)
-        self.fresh.append(fresh)
-        return top[0]
-
-    def pop(self) -> None:
-        """Close the innermost open element."""
-        self.stack.pop()
-        fresh = self.fresh.pop()
-        if fresh:
-            self.seen.difference_update(fresh)
-
-
 def _walk(root: etree._Element) -> _Builder:
     """Walk the tree once, iteratively, splitting text at block boundaries.
 
     Linear in the number of elements: a block's tag path and class/id tokens are bounded
     (:data:`MAX_PATH_STEPS`, :data:`MAX_ATTR_TOKENS`), built once per block element and shared (one
     string object per distinct path), so deep nesting costs neither quadratic time nor memory.
+
+    Class/id tokens are de-duplicated along the ancestry. The state is ``top = (string, count, head,
+    tail)``: the joined tokens of the open elements (the outermost and the innermost
+    ``MAX_ATTR_TOKENS // 2`` once there are more), their number, the outermost half and the
+    innermost half as a tuple. Only elements that add tokens push a mark (their depth, the state
+    before them and the tokens they added), so a deep chain of plain elements costs O(1) per level.
     """
     b = _Builder()
     add, flush = b.add, b.flush
     path: list[str] = []
     paths: dict[str, str] = {}  # interned tag paths
-    attrs = _Attrs()
+    top: tuple[str, int, str, tuple[str, ...]] = ("", 0, "", ())
+    marks: list[tuple[int, tuple[str, int, str, tuple[str, ...]], tuple[str, ...]]] = []
+    seen: set[str] = set()
+    token_cache: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+    half = MAX_ATTR_TOKENS // 2
     # (tag_path, attrs, tag) of the open block elements; the sentinel is the context outside any
     block_stack: list[tuple[str, str, str]] = [("", "", "")]
     link_depth = 0
     block_tags = BLOCK_TAGS
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
-        if not isinstance(tag, str):
+        if tag.__class__ is not str:
             continue
         if event == "start":
-            tag = tag.lower()
             if len(tag) > MAX_TAG_CHARS:
                 tag = tag[:MAX_TAG_CHARS]
             path.append(tag)
-            joined = attrs.push(el.get("class"), el.get("id"))
+            cls, eid = el.get("class"), el.get("id")
+            if cls or eid:
+                key = (cls, eid)
+                tokens = token_cache.get(key)
+                if tokens is None:
+                    tokens = token_cache[key] = tuple(dict.fromkeys(_tokens(cls) + _tokens(eid)))
+                fresh = tuple(t for t in tokens if t not in seen) if seen else tokens
+                if fresh:
+                    seen.update(fresh)
+                    marks.append((len(path), top, fresh))
+                    joined, count, head, tail = top
+                    if count < half:  # the outermost half is not full yet (at most `half` tokens)
+                        head = " ".join([*joined.split(), *fresh][:half])
+                    count += len(fresh)
+                    tail = (tail + fresh)[-half:]
+                    if count <= MAX_ATTR_TOKENS:
+                        joined = f"{joined} {' '.join(fresh)}" if joined else " ".join(fresh)
+                    else:  # over the limit: the outermost and the innermost half
+                        joined = f"{head} {' '.join(tail)}"
+                    top = (joined, count, head, tail)
             if tag in block_tags:
                 flush(*block_stack[-1])
                 p = _path_string(path)
-                block_stack.append((paths.setdefault(p, p), joined, tag))
+                block_stack.append((paths.setdefault(p, p), top[0], tag))
             elif tag == "br":
                 flush(*block_stack[-1])
             elif tag == "a":
@@ -476,12 +454,14 @@ def _walk(root: etree._Element) -> _Builder:
             if text:
                 add(text, link_depth > 0)
         else:
+            if marks and marks[-1][0] == len(path):
+                _, top, fresh = marks.pop()
+                seen.difference_update(fresh)
             tag = path.pop()
             if tag in block_tags:
                 flush(*block_stack.pop())
             elif tag == "a":
                 link_depth -= 1
-            attrs.pop()
             tail = el.tail
             if tail:
                 add(tail, link_depth > 0)

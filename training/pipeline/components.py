@@ -14,6 +14,8 @@ _MODULES = (
     "newsclf.pipeline.features.text",
     "newsclf.pipeline.estimators",
     "newsclf.pipeline.features.blocks",
+    "newsclf.pipeline.features.lines",
+    "newsclf.pipeline.features.router",
     "newsclf.pipeline.features.stance",
 )
 

@@ -32,10 +32,10 @@ from typing import Any
 
 from newsclf.data.html import read_html
 from newsclf.data.importers.base import Imported
-from newsclf.data.pages import Unit, labelled_rows, page_units, site_of
+from newsclf.data.pages import Unit, labelled_rows, page_units, rendered_rows, site_of
 from newsclf.errors import InputError
 
-__all__ = ["headline_candidates", "label_units", "load", "read_pages"]
+__all__ = ["check_renderings", "headline_candidates", "label_units", "load", "read_pages"]
 
 _TOKEN = re.compile(r"\w+")
 _WS = re.compile(r"\s+")
@@ -62,7 +62,8 @@ def headline_candidates(meta: dict[str, Any]) -> set[str]:
             if sep in value:
                 parts = [p.strip() for p in value.split(sep)]
                 out.add(max(parts, key=len))
-                out.add(parts[0])
+                if len(_TOKEN.findall(parts[0])) >= 3:  # not a section label ("Opinion | ...")
+                    out.add(parts[0])
     return {x for x in out if x}
 
 
@@ -141,6 +142,9 @@ def load(
     threshold: float = 0.5,
     keep_unlabelled: bool = False,
     limit: int | None = None,
+    renderings: list[str] | None = None,
+    noise: float = 0.0,
+    seed: int = 13,
 ) -> Imported:
     """Import AEB pages as labelled boilerplate rows.
 
@@ -158,15 +162,49 @@ def load(
         Keep unresolved ambiguous units with ``label=None`` (for experiments that need whole pages).
     limit : int, optional
         Read only the first ``limit`` pages (by id), for quick tests.
+    renderings : list of str, optional
+        With ``mode="text"``: render each page in these ways (:data:`newsclf.data.renderings.RENDERINGS`)
+        and label every sentence of every rendering against the body; each rendering is a
+        document of its own (``unit`` must be ``"sentence"``).
+    noise : float
+        Noise of the renderings (lines joined or broken; :func:`~newsclf.data.renderings.render_page`).
+    seed : int
+        Seed of the renderings' random choices (one stream per page).
     """
+    import random
+
+    from newsclf.data.renderings import RENDERINGS, story_span
+
+    renderings = check_renderings(renderings, mode, unit, RENDERINGS)
     rows: list[dict[str, Any]] = []
     stats: Counter = Counter()
-    for _page_id, article, body, site in read_pages(Path(root), limit):
-        units = page_units(article, unit)
+    for page_id, article, body, site in read_pages(Path(root), limit):
+        units = page_units(article, "block" if renderings else unit)
         labels, page_stats = label_units(units, body, article.meta, threshold, headline)
         stats.update(page_stats)
-        rows += labelled_rows(article, site, mode, unit, units, labels, keep_unlabelled, stats)
+        if renderings:
+            titles = headline_candidates(article.meta)
+            story = story_span(labels, article.blocks, [u.text for u in units], titles)
+
+            def labeller(text_units, _article, body=body, meta=article.meta):
+                return label_units(text_units, body, meta, threshold, headline)[0]
+
+            rng = random.Random(f"{seed}:{page_id}")
+            rows += rendered_rows(article, site, renderings, story, labeller, rng, noise, keep_unlabelled, stats)
+        else:
+            rows += labelled_rows(article, site, mode, unit, units, labels, keep_unlabelled, stats)
         stats["pages"] += 1
     stats["sites"] = len({r["group"] for r in rows})
     return Imported(task="boilerplate", rows=rows, stats={"corpus": "aeb", "mode": mode, "unit": unit,
                                                           "headline": headline, **dict(stats)})  # fmt: skip
+
+
+def check_renderings(renderings: list[str] | None, mode: str, unit: str, known: tuple[str, ...]) -> list[str]:
+    if not renderings:
+        return []
+    if mode != "text" or unit != "sentence":
+        raise InputError("renderings need mode: text and unit: sentence (a rendering is plain text)")
+    bad = [r for r in renderings if r not in known]
+    if bad:
+        raise InputError(f"unknown rendering(s) {', '.join(map(str, bad))}; known: {', '.join(known)}")
+    return list(renderings)

@@ -22,7 +22,7 @@ from typing import Any
 
 from newsclf.data.html import read_html
 from newsclf.data.importers.base import Imported
-from newsclf.data.pages import Unit, labelled_rows, page_units, site_of
+from newsclf.data.pages import Unit, labelled_rows, page_units, rendered_rows, site_of
 from newsclf.errors import InputError
 
 __all__ = ["fill_labels", "label_units", "load", "read_pages"]
@@ -109,6 +109,9 @@ def load(
     keep_unlabelled: bool = False,
     limit: int | None = None,
     fill: str = "none",
+    renderings: list[str] | None = None,
+    noise: float = 0.0,
+    seed: int = 13,
 ) -> Imported:
     """Import trafilatura-eval pages as labelled boilerplate rows.
 
@@ -125,18 +128,43 @@ def load(
         Read only the first ``limit`` pages, for quick tests.
     fill : {"none", "span"}
         ``"span"`` fills unlabelled units from the snippet layout (see :func:`fill_labels`).
+    renderings : list of str, optional
+        With ``mode="text"``: render each page in these ways (:data:`newsclf.data.renderings.RENDERINGS`)
+        and label the sentences of each rendering from the snippets; each rendering is a document
+        of its own (``unit`` must be ``"sentence"``).
+    noise : float
+        Noise of the renderings (:func:`~newsclf.data.renderings.render_page`).
+    seed : int
+        Seed of the renderings' random choices (one stream per page).
     """
+    import random
+
+    from newsclf.data.importers.aeb import check_renderings, headline_candidates
+    from newsclf.data.renderings import RENDERINGS, story_span
+
     if fill not in ("none", "span"):
         raise InputError(f"trafilatura importer: fill must be 'none' or 'span', got {fill!r}")
+    renderings = check_renderings(renderings, mode, unit, RENDERINGS)
     rows: list[dict[str, Any]] = []
     stats: Counter = Counter()
-    for _page_id, article, entry, site in read_pages(Path(root), limit):
-        units = page_units(article, unit)
-        labels, page_stats = label_units(units, entry.get("with", []), entry.get("without", []))
+    for page_id, article, entry, site in read_pages(Path(root), limit):
+        with_, without = entry.get("with", []), entry.get("without", [])
+        units = page_units(article, "block" if renderings else unit)
+        labels, page_stats = label_units(units, with_, without)
         if fill == "span":
             labels = fill_labels(units, labels)
         stats.update(page_stats)
-        rows += labelled_rows(article, site, mode, unit, units, labels, keep_unlabelled, stats)
+        if renderings:
+            titles = headline_candidates(article.meta)
+            story = story_span(labels, article.blocks, [u.text for u in units], titles)
+
+            def labeller(text_units, _article, with_=with_, without=without):
+                return label_units(text_units, with_, without)[0]
+
+            rng = random.Random(f"{seed}:{page_id}")
+            rows += rendered_rows(article, site, renderings, story, labeller, rng, noise, keep_unlabelled, stats)
+        else:
+            rows += labelled_rows(article, site, mode, unit, units, labels, keep_unlabelled, stats)
         stats["pages"] += 1
     stats["sites"] = len({r["group"] for r in rows})
     return Imported(task="boilerplate", rows=rows, stats={"corpus": "trafilatura-eval", "mode": mode,

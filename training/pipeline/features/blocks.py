@@ -131,7 +131,11 @@ def document_ids(X: pd.DataFrame) -> np.ndarray:
 
 def _column(X: pd.DataFrame, name: str, default):
     if name in X.columns:
-        return X[name].fillna(default).tolist()
+        col = X[name]
+        values = col.tolist()
+        if col.dtype == object or col.hasnans:
+            values = [default if v is None or (isinstance(v, float) and v != v) else v for v in values]
+        return values
     return [default] * len(X)
 
 
@@ -188,9 +192,100 @@ def _text_stats(text: str) -> list[float]:
     ]
 
 
+# batch versions over texts joined by NUL (a non-word, non-space character none of them holds)
+_SEP = "\x00"
+_NOT_LETTER_B = re.compile(r"[^\w\x00]+|[\d_]+")
+_NOT_UPPER_B = re.compile(r"[^A-ZÀ-ÖØ-ÞĀ-Ž\x00]+")
+_NOT_DIGIT_B = re.compile(r"[^\d\x00]+")
+_SENT_END_B = re.compile(r"[.!?…][\"'”’»]?(?=\s|\x00|$)")
+
+
+def _segment_counts(pattern: re.Pattern, joined: str, starts: np.ndarray) -> np.ndarray:
+    """Matches of ``pattern`` in ``joined`` per segment (segments start at ``starts``)."""
+    pos = [m.start() for m in pattern.finditer(joined)]
+    if not pos:
+        return np.zeros(len(starts))
+    return np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=len(starts)).astype(float)
+
+
+def _kept_lengths(pattern: re.Pattern, joined: str) -> np.ndarray:
+    """Length per NUL-separated segment of ``joined`` once ``pattern`` is removed."""
+    return np.fromiter(map(len, pattern.sub("", joined).split(_SEP)), dtype=float)
+
+
+def text_stats(texts: list[str]) -> np.ndarray:
+    """The text statistics of :data:`_BASE_NAMES` for many texts at once, shape (n, n_names).
+
+    Equal to one :func:`_text_stats` per text (link density, position and depth are zeros, filled
+    by the caller), computed with one regex pass per statistic over the texts joined by NUL, which
+    is several times faster than one pass per text on pages of short blocks.
+    """
+    n = len(texts)
+    out = np.zeros((n, len(_BASE_NAMES)))
+    if n == 0:
+        return out
+    texts = [t.replace(_SEP, " ") if _SEP in t else t for t in texts]
+    chars = np.fromiter(map(len, texts), dtype=float, count=n)
+    joined = _SEP.join(texts)
+    lower = joined.lower()
+    starts = np.r_[0, np.cumsum(chars[:-1] + 1)]
+    segments = lower.split(_SEP)
+    words_raw = _segment_counts(_WORD, joined, starts)
+    words = np.maximum(words_raw, 1.0)
+    letters = np.maximum(_kept_lengths(_NOT_LETTER_B, joined), 1.0)
+    upper = _kept_lengths(_NOT_UPPER_B, joined)
+    digits = _kept_lengths(_NOT_DIGIT_B, joined)
+    safe_chars = np.maximum(chars, 1.0)
+    spaces = np.fromiter((t.count(" ") for t in texts), dtype=float, count=n)
+    punct = np.fromiter((sum(map(t.count, _PUNCT)) for t in texts), dtype=float, count=n)
+    commas = np.fromiter((t.count(",") for t in texts), dtype=float, count=n)
+    stop = np.fromiter((sum(map(_STOP.__contains__, s.split())) for s in segments), dtype=float, count=n)
+    has_date = _segment_counts(_DATE, joined, starts) > 0
+    out[:, 0] = np.log1p(chars)
+    out[:, 1] = np.log1p(words_raw)
+    out[:, 2] = np.minimum(20.0, (chars - spaces) / words)
+    out[:, 3] = punct / safe_chars
+    out[:, 4] = [t.rstrip().endswith(_TERMINAL) for t in texts]
+    out[:, 5] = stop / words
+    out[:, 6] = upper / letters
+    out[:, 7] = _segment_counts(_TITLE_WORD, joined, starts) / words
+    out[:, 8] = digits / safe_chars
+    out[:, 11] = commas / words
+    out[:, 12] = np.log1p(_segment_counts(_SENT_END_B, joined, starts))
+    out[:, 13] = [t.lstrip().startswith(_BULLET) for t in texts]
+    out[:, 14] = [("©" in t or "copyright" in s) for t, s in zip(texts, segments, strict=True)]
+    out[:, 15] = has_date
+    out[:, 16] = ["|" in t for t in texts]
+    out[:, 17] = (upper == letters) & (letters > 3)
+    out[:, 19] = [t[:1].isupper() for t in texts]
+    lower_lengths = np.fromiter(map(len, segments), dtype=float, count=n)  # lower() may change lengths
+    out[:, 20] = _segment_counts(_CUE, lower, np.r_[0, np.cumsum(lower_lengths[:-1] + 1)])
+    out[chars == 0] = 0.0
+    return out
+
+
 _SHORT_KW = {kw: i for i, kw in enumerate(_KEYWORDS) if len(kw) <= 3}
 _LONG_KW = re.compile("|".join(re.escape(kw) for kw in _KEYWORDS if len(kw) > 3))
 _LONG_KW_INDEX = {kw: i for i, kw in enumerate(_KEYWORDS) if len(kw) > 3}
+
+
+_TOKEN_KEYWORDS: dict[str, tuple[int, ...]] = {}
+
+
+def _token_keywords(token: str) -> tuple[int, ...]:
+    """Indices of :data:`_KEYWORDS` a class/id token matches (short ones whole, long ones as
+    substrings, leftmost first as ``re.findall`` sees them), cached per token."""
+    hit = _TOKEN_KEYWORDS.get(token)
+    if hit is None:
+        found = [_LONG_KW_INDEX[kw] for kw in _LONG_KW.findall(token)]
+        short = _SHORT_KW.get(token)
+        if short is not None:
+            found.append(short)
+        hit = tuple(found)
+        if len(_TOKEN_KEYWORDS) > 200_000:  # bounded: class/id tokens of arbitrary many pages
+            _TOKEN_KEYWORDS.clear()
+        _TOKEN_KEYWORDS[token] = hit
+    return hit
 
 
 def _keyword_vector(attrs: str) -> np.ndarray:
@@ -198,11 +293,8 @@ def _keyword_vector(attrs: str) -> np.ndarray:
     if not attrs:
         return out
     for token in attrs.split():
-        i = _SHORT_KW.get(token)
-        if i is not None:
+        for i in _token_keywords(token):
             out[i] = 1.0
-    for kw in _LONG_KW.findall(attrs):
-        out[_LONG_KW_INDEX[kw]] = 1.0
     return out
 
 
@@ -306,7 +398,7 @@ class BlockStats(TransformerMixin, BaseEstimator):
         tags = [str(t) for t in _column(X, "tag", "p")]
         links = np.asarray(_column(X, "link_density", 0.0), dtype=float)
         position = np.asarray(_column(X, "position", 0.0), dtype=float)
-        base = np.asarray([_text_stats(t) for t in texts], dtype=float).reshape(n, len(_BASE_NAMES))
+        base = text_stats(texts)
         base[:, _BASE_NAMES.index("link_density")] = links
         base[:, _BASE_NAMES.index("position")] = position
         base[:, _BASE_NAMES.index("depth")] = [p.count("/") / 30.0 for p in paths]
@@ -357,43 +449,43 @@ class BlockStats(TransformerMixin, BaseEstimator):
 
     @staticmethod
     def _page_features(texts, paths, attrs, docs) -> np.ndarray:
+        """:data:`_PAGE_NAMES` per row (text shares of the block's parent, path and node in its
+        document, length rank, share of text before it, length relative to the median...)."""
         n = len(texts)
         out = np.zeros((n, len(_PAGE_NAMES)))
         if n == 0:
             return out
-        lengths = np.asarray([len(t) for t in texts], dtype=float)
+        lengths = np.fromiter(map(len, texts), dtype=float, count=n)
+        parents = [p.rsplit("/", 1)[0] for p in paths]
+        nodes = [f"{p}\x00{a}" for p, a in zip(paths, attrs, strict=True)]
+        doc_total = np.bincount(docs, weights=lengths)
+        total = np.where(doc_total > 0, doc_total, 1.0)[docs]
+
+        def shares(keys: list[str]) -> np.ndarray:
+            ids = pd.factorize(pd.Series(keys, dtype=object))[0].astype(np.int64)
+            joint = np.unique(docs * (int(ids.max()) + 1) + ids, return_inverse=True)[1]
+            return np.bincount(joint, weights=lengths)[joint]
+
+        parent = shares(parents)
+        out[:, 0] = parent / total
+        out[:, 1] = shares(paths) / total
+        out[:, 2] = shares(nodes) / total
         bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1], True])
         for s, e in zip(bounds[:-1], bounds[1:], strict=True):
             seg = lengths[s:e]
-            total = seg.sum() or 1.0
-            parent: dict[str, float] = {}
-            path: dict[str, float] = {}
-            node: dict[tuple[str, str], float] = {}
-            for i in range(s, e):
-                pk = paths[i].rsplit("/", 1)[0]
-                parent[pk] = parent.get(pk, 0.0) + lengths[i]
-                path[paths[i]] = path.get(paths[i], 0.0) + lengths[i]
-                nk = (paths[i], attrs[i])
-                node[nk] = node.get(nk, 0.0) + lengths[i]
+            m = e - s
             order = seg.argsort(kind="stable")
-            ranks = np.empty(len(seg))
-            ranks[order] = np.arange(len(seg))
+            ranks = np.empty(m)
+            ranks[order] = np.arange(m)
             median = float(np.median(seg)) or 1.0
             longest = int(seg.argmax())
-            before = np.r_[0.0, np.cumsum(seg)[:-1]] / total
-            for k, i in enumerate(range(s, e)):
-                pk = paths[i].rsplit("/", 1)[0]
-                out[i] = [
-                    parent[pk] / total,
-                    path[paths[i]] / total,
-                    node[(paths[i], attrs[i])] / total,
-                    ranks[k] / max(1, len(seg) - 1),
-                    before[k],
-                    math.log1p(lengths[i] / median),
-                    math.log1p(parent[pk]),
-                    float(k == longest),
-                    min(1.0, abs(k - longest) / 20.0),
-                ]
+            seg_total = seg.sum() or 1.0
+            out[s:e, 3] = ranks / max(1, m - 1)
+            out[s:e, 4] = np.r_[0.0, np.cumsum(seg)[:-1]] / seg_total
+            out[s:e, 5] = np.log1p(seg / median)
+            out[s:e, 7] = np.arange(m) == longest
+            out[s:e, 8] = np.minimum(1.0, np.abs(np.arange(m) - longest) / 20.0)
+        out[:, 6] = np.log1p(parent)
         return out
 
 
@@ -511,10 +603,12 @@ class _LearnsFromLabels:
 
 
 class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
-    """Content probability of a linear n-gram model, for each block and its neighbours.
+    """Content probability of a linear n-gram model, for each unit and its neighbours.
 
     ``fit_transform`` returns out-of-fold probabilities (folds grouped by ``group``) so a downstream
-    model learns how far to trust them; ``transform`` uses the model fitted on all rows.
+    model learns how far to trust them; ``transform`` uses the model fitted on all labelled rows.
+    Rows whose label is None (context rows, data config ``unlabelled: context``) are featurized
+    (out of fold as well) but not learnt from.
 
     Parameters
     ----------
@@ -531,14 +625,22 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
     positive : str, default "boilerplate"
         The class whose probability is output.
     random_state : int, default 13
+    rows : {"all", "text"}, default "all"
+        ``"text"``: only rows without a ``tag_path`` (plain-text units) are modelled; HTML blocks
+        get zeros (so the featurizer costs nothing on pages when a model routes them elsewhere).
+    max_features : int, default 200000
+        Vocabulary size of each n-gram vectorizer.
 
     Attributes
     ----------
     text_vec_, char_vec_, dom_vec_ : TfidfVectorizer or None
-    model_ : LogisticRegression
+    model_ : LogisticRegression or None (None when fitted without two labelled classes)
     """
 
-    def __init__(self, window=3, dom=True, C=2.0, cv=4, char=False, positive="boilerplate", random_state=13):
+    accepts_context_rows = True  # fits on labelled rows, featurizes context rows out of fold
+
+    def __init__(self, window=3, dom=True, C=2.0, cv=4, char=False, positive="boilerplate", random_state=13,
+                 rows="all", max_features=200_000):
         self.window = window
         self.dom = dom
         self.C = C
@@ -546,13 +648,24 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
         self.char = char
         self.positive = positive
         self.random_state = random_state
+        self.rows = rows
+        self.max_features = max_features
+
+    def _selected(self, X: pd.DataFrame) -> np.ndarray:
+        if getattr(self, "rows", "all") == "text":
+            return np.asarray([not p for p in _column(X, "tag_path", "")], dtype=bool)
+        if getattr(self, "rows", "all") != "all":
+            raise ValueError(f"text_proba: rows must be 'all' or 'text', got {self.rows!r}")
+        return np.ones(len(X), dtype=bool)
 
     def _matrix(self, X: pd.DataFrame, fit: bool):
         texts = [str(t) for t in _column(X, "text", "")]
+        max_features = getattr(self, "max_features", 200_000)
         if fit:
-            self.text_vec_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=200_000, sublinear_tf=True)
-            self.char_vec_ = (TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3, max_features=200_000,
-                                              sublinear_tf=True) if self.char else None)  # fmt: skip
+            self.text_vec_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True)
+            self.char_vec_ = (TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3,
+                                              max_features=max_features, sublinear_tf=True)
+                              if self.char else None)  # fmt: skip
             self.dom_vec_ = DomTokens() if self.dom else None
         mats = []
         for vec, data in ((self.text_vec_, texts), (self.char_vec_, texts)):
@@ -581,23 +694,40 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
         if y is None:
             raise ValueError("text_proba needs labels: it fits a text model inside the featurizer")
         X = _as_frame(X)
-        y = np.asarray(y)
-        M = self._matrix(X, fit=True)
-        self.model_ = self._model().fit(M, y)
-        groups = np.asarray(_column(X, "group", ""))
-        proba = out_of_fold_proba(self._model, M, y, groups, self.cv, self.model_, self.positive)
-        return self._with_context(X, proba)
+        y = np.asarray([("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in y], dtype=object)
+        chosen = self._selected(X)
+        proba = np.zeros(len(X))
+        self.model_ = None
+        sub = X.iloc[np.flatnonzero(chosen)] if not chosen.all() else X
+        if len(sub):
+            M = self._matrix(sub, fit=True)
+            ys = y[chosen]
+            labelled = ys != ""
+            if len(set(ys[labelled].tolist())) > 1:
+                self.model_ = self._model().fit(M[labelled], ys[labelled])
+                groups = np.asarray(_column(sub, "group", ""))
+                proba[chosen] = _out_of_fold_partial(self._model, M, ys, labelled, groups, self.cv, self.model_,
+                                                     self.positive)  # fmt: skip
+        return self._with_context(X, proba, chosen)
 
     def transform(self, X):
-        check_is_fitted(self, "model_")
+        check_is_fitted(self, "text_vec_")
         X = _as_frame(X)
-        proba = self.model_.predict_proba(self._matrix(X, fit=False))[:, positive_column(self.model_, self.positive)]
-        return self._with_context(X, proba)
+        chosen = self._selected(X)
+        proba = np.zeros(len(X))
+        if self.model_ is not None and chosen.any():
+            sub = X.iloc[np.flatnonzero(chosen)] if not chosen.all() else X
+            M = self._matrix(sub, fit=False)
+            proba[chosen] = self.model_.predict_proba(M)[:, positive_column(self.model_, self.positive)]
+        return self._with_context(X, proba, chosen)
 
-    def _with_context(self, X: pd.DataFrame, proba: np.ndarray) -> np.ndarray:
+    def _with_context(self, X: pd.DataFrame, proba: np.ndarray, chosen: np.ndarray | None = None) -> np.ndarray:
         core = proba.reshape(-1, 1)
         parts = [core] + context_features(core, document_ids(X), self.window, self.window)
-        return np.hstack(parts)
+        out = np.hstack(parts)
+        if chosen is not None and not chosen.all():
+            out[~chosen] = 0.0
+        return out
 
     def get_feature_names_out(self, input_features=None):
         names = ["p"]
@@ -606,6 +736,22 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
         if self.window:
             names.append("p_win_mean")
         return np.asarray(names, dtype=object)
+
+
+def _out_of_fold_partial(make_model, M, y: np.ndarray, labelled: np.ndarray, groups: np.ndarray, cv: int, fitted,
+                         positive: str) -> np.ndarray:
+    """P(``positive``) for every row of ``M`` (labelled or not), each from a model fitted on the
+    labelled rows of the other groups (GroupKFold, up to ``cv`` folds; ``fitted`` where a fold
+    cannot be fitted)."""
+    n_groups = len(set(groups.tolist()))
+    if n_groups < 2:
+        return fitted.predict_proba(M)[:, positive_column(fitted, positive)]
+    proba = np.zeros(M.shape[0])
+    for tr, te in GroupKFold(n_splits=min(cv, n_groups)).split(M, groups=groups):
+        tr = tr[labelled[tr]]
+        m = make_model().fit(M[tr], y[tr]) if len(set(y[tr].tolist())) > 1 else fitted
+        proba[te] = m.predict_proba(M[te])[:, positive_column(m, positive)]
+    return proba
 
 
 @featurizers.register("block_stats")
