@@ -73,7 +73,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # values may hold ">" and "<"), white space, a stray quote. Possessive, so a scan is linear.
 _UNIT = r"""(?>[^\s>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+)|\s++|["'])"""
 # A start tag with at least MAX_ATTRIBUTES // 2 units: a normal tag fails at its end after one scan.
-_LONG_TAG = re.compile(r"<[A-Za-z]%s{%d,}" % (_UNIT, MAX_ATTRIBUTES // 2))
+_LONG_TAG = re.compile("<[A-Za-z]" + _UNIT + "{" + str(MAX_ATTRIBUTES // 2) + ",}")
 _TAG_REST = re.compile(_UNIT + "*+")
 _ATTRIBUTE = re.compile(r"""\s*+(?:[^\s>"'=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+)|["'])""")
 # Raw text (not parsed for tags) and comments, where a "<" starts no tag.
