@@ -1,4 +1,4 @@
-"""Main-text extraction benchmark: newsclf vs the AEB tools, trafilatura and jusText.
+"""Main-text extraction benchmark: newsclf vs the AEB tools, trafilatura and jusText; plain text.
 
 Site-grouped K-fold cross-validation (no site in two folds) on the development parts of
 ``corpora/aeb`` and ``corpora/trafilatura-eval``:
@@ -10,23 +10,31 @@ Site-grouped K-fold cross-validation (no site in two folds) on the development p
 - trafilatura-eval: per fold, trained on all AEB pages of sites not in the fold plus the other folds'
   labelled trafilatura-eval blocks; scored with the snippet metric; trafilatura and jusText (optional
   ``bench`` extra; skipped with a message when missing) run on the same pages.
-- Plain text: site-grouped CV on AEB pages rendered as plain text (sentences, no DOM), boilerplate F1;
-  plus the seed article's gold sentences with a model trained on all plain-text AEB rows.
-- Speed: pages per CPU-second (and wall clock) of newsclf (read + classify), trafilatura and jusText
-  on the same pages, same run, taking turns; medians of ``--repeats`` runs.
+- Both HTML tables end with a paired bootstrap over pages (``--boot`` resamples): the difference
+  newsclf minus trafilatura of the corpus metric on the same resampled pages, with its 95% interval.
+- Plain text: every page of both corpora rendered as the plain text users get from it
+  (:mod:`newsclf.data.renderings`: whole-page dumps, story-area copies, reader views, hard-wrapped
+  text; ``--noise`` lines joined or broken), every sentence labelled from the page's gold;
+  site-grouped CV of the config on these rows (trafilatura-eval's unlabelled sentences as context
+  rows); boilerplate F1 of the sentences per rendering and corpus. Plus the seed article's gold
+  sentences with a model trained on all rendered rows.
+- Speed, as a user runs it: ``newsclf extract --model RUN`` as one process over N page files,
+  against one Python process calling ``trafilatura.extract`` on the same files' bytes; the two take
+  turns, each process's CPU time (user + system, imports and model loading included) is read from
+  ``getrusage``; pages per CPU-second, medians of ``--repeats`` runs. ``RUN`` is ``--speed-run`` or,
+  when absent, a run trained with ``newsclf train --config`` into a temporary folder. The in-process
+  figure (model in memory, page bytes in, no imports) is printed beside it for reference.
 
 Unlabelled blocks (trafilatura-eval labels only the blocks holding a snippet): ``--fill context``
-(the default) keeps them as context rows, as ``newsclf train`` does with ``unlabelled: context``
-(features on whole pages, estimator on labelled rows: trafilatura-eval snippet F1 0.887 -> 0.920);
-``--fill none`` drops them before featurizing (context features then see gappy pages, unlike at
-prediction time); ``--fill span`` fills them from the page's own snippet layout
+(the default) keeps them as context rows, as ``newsclf train`` does with ``unlabelled: context``;
+``--fill none`` drops them; ``--fill span`` fills them from the page's own snippet layout
 (:func:`fill_labels`). ``--tool-cache FILE`` stores trafilatura/jusText outputs between runs;
 ``--limit N`` keeps the first N pages of each corpus for quick iterations.
 
 Usage::
 
     python bench/bench_extraction.py --config configs/boilerplate/default.yaml [--folds 5] [--json out.json]
-        [--fill context|none|span] [--tool-cache /tmp/tools.json]
+        [--extra] [--tool-cache /tmp/tools.json] [--skip aeb,trafilatura,text,speed] [--speed-run RUN]
 
 The model is never tuned on a test fold: the config and threshold are fixed before the run.
 """
@@ -36,8 +44,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
+import random
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,9 +62,15 @@ from newsclf import settings
 from newsclf.data.html import read_html
 from newsclf.data.importers import aeb as aeb_importer
 from newsclf.data.importers import trafilatura as trf_importer
-from newsclf.data.pages import page_rows, page_units
-from newsclf.evaluation.extraction import aeb_scores, snippet_scores
-from newsclf.extraction import extract_main_text
+from newsclf.data.pages import page_rows, page_units, rendered_rows
+from newsclf.data.renderings import RENDERINGS, story_span
+from newsclf.evaluation.extraction import (
+    aeb_document_counts,
+    aeb_scores,
+    snippet_counts,
+    snippet_scores,
+)
+from newsclf.extraction import extract_main_text, extract_many
 from newsclf.pipeline.assemble import build_pipeline
 from newsclf.pipeline.config import load_config
 from newsclf.pipeline.context import fit_with_context
@@ -154,6 +173,46 @@ def bench_trafilatura(config, trf_pages, aeb_rows, k):
     return cross_extract(config, trf_pages, k, "trafilatura", frames)
 
 
+# --------------------------------------------------------------------------- paired intervals
+
+
+def aeb_f1_of(counts: dict[str, tuple[float, float, float]], ids) -> float:
+    """AEB F1 (harmonic mean of the averaged precision and recall) of the pages ``ids``."""
+    from newsclf.evaluation.extraction import _precision, _recall
+
+    p = float(np.mean([_precision(*counts[i]) for i in ids]))
+    r = float(np.mean([_recall(*counts[i]) for i in ids]))
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def snippet_f1_of(counts: dict[str, tuple[int, int, int, int]], ids) -> float:
+    """Snippet F-score pooled over the pages ``ids``."""
+    tp, fn, fp, _tn = np.sum([counts[i] for i in ids], axis=0)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def paired_bootstrap(metric, ours: dict, theirs: dict, n: int = 2000, seed: int = 13) -> dict[str, float]:
+    """Difference ``metric(ours) - metric(theirs)`` on the same pages and its 95% interval over
+    ``n`` resamples of the pages (with replacement; the same resample for both)."""
+    ids = sorted(ours)
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(n):
+        sample = [ids[j] for j in rng.integers(0, len(ids), len(ids))]
+        diffs.append(metric(ours, sample) - metric(theirs, sample))
+    lo, hi = np.percentile(diffs, [2.5, 97.5])
+    return {"diff": metric(ours, ids) - metric(theirs, ids), "low": float(lo), "high": float(hi), "resamples": n}
+
+
+def print_interval(name: str, other: str, res: dict[str, float]) -> None:
+    excl = "excludes 0" if res["low"] > 0 or res["high"] < 0 else "includes 0"
+    print(f"paired bootstrap over pages ({res['resamples']} resamples), {name} - {other}: "
+          f"{res['diff']:+.4f} [{res['low']:+.4f}, {res['high']:+.4f}] ({excl})")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- tools
+
+
 class ToolCache:
     """Outputs of the external tools per page, optionally stored in a JSON file (``--tool-cache``)
     so repeated runs do not re-run trafilatura/jusText on the same pages."""
@@ -196,70 +255,168 @@ def have(module: str) -> bool:
         return False
 
 
-def text_mode_cv(config_text, aeb_pages, k):
-    """Boilerplate F1 on AEB pages rendered as plain text (sentences), site-grouped CV."""
+# --------------------------------------------------------------------------- plain text
+
+
+def rendered_frame(aeb_pages, trf_pages, renderings, noise, seed) -> pd.DataFrame:
+    """Sentence rows of every page rendered every way of ``renderings``, labelled from the gold
+    (AEB: shingle alignment, the headline's first occurrence content; trafilatura-eval: snippets,
+    unlabelled sentences kept with label None), with ``corpus``, ``rendering`` and ``page``."""
+    from collections import Counter
+
+    rows: list[dict] = []
+    stats: Counter = Counter()
+    for corpus, pages in (("aeb", aeb_pages), ("trafilatura-eval", trf_pages)):
+        for pid, article, gold, site in pages:
+            if not article.blocks:
+                continue
+            units = page_units(article, "block")
+            if corpus == "aeb":
+                labels = aeb_importer.label_units(units, gold, article.meta, headline="content")[0]
+
+                def labeller(u, _a, gold=gold, meta=article.meta):
+                    return aeb_importer.label_units(u, gold, meta, headline="content")[0]
+            else:
+                labels = trf_importer.label_units(units, gold.get("with", []), gold.get("without", []))[0]
+
+                def labeller(u, _a, gold=gold):
+                    return trf_importer.label_units(u, gold.get("with", []), gold.get("without", []))[0]
+
+            titles = aeb_importer.headline_candidates(article.meta)
+            story = story_span(labels, article.blocks, [u.text for u in units], titles)
+            rng = random.Random(f"{seed}:{pid}")
+            page_rows_ = rendered_rows(article, site, renderings, story, labeller, rng, noise, True, stats)
+            for r in page_rows_:
+                r["corpus"], r["page"] = corpus, pid
+            rows += page_rows_
+    return pd.DataFrame(rows)
+
+
+def text_mode_cv(config, frame: pd.DataFrame, k: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Site-grouped CV on the rendered rows: (table of boilerplate F1 per rendering, P(boilerplate))."""
     from sklearn.metrics import f1_score
 
-    frame = rows_of(aeb_pages, aeb_labeller, mode="text", unit="sentence")
-    sites = [s for *_, s in aeb_pages]
-    y_true, y_pred = [], []
-    for tr, _te in site_folds(sites, k):
-        train_sites = {sites[i] for i in tr}
-        train = frame[frame.group.isin(train_sites)]
-        test = frame[~frame.group.isin(train_sites) & frame.label.notna()]
-        model = fit(config_text, [train])
-        y_true += test.label.tolist()
-        y_pred += list(model.predict(test[INPUTS]))
-    return {
-        "boilerplate_f1": f1_score(y_true, y_pred, pos_label="boilerplate"),
-        "content_f1": f1_score(y_true, y_pred, pos_label="content"),
-        "macro_f1": f1_score(y_true, y_pred, average="macro"),
-        "rows": len(y_true),
-    }, frame
+    sites = frame.group.to_numpy()
+    proba = np.full(len(frame), np.nan)
+    labels = [None if pd.isna(v) else v for v in frame.label]
+    for f, (tr, te) in enumerate(GroupKFold(n_splits=k).split(frame, groups=sites)):
+        t = time.perf_counter()
+        model = fit_with_context(build_pipeline(config), frame.iloc[tr][INPUTS].reset_index(drop=True),
+                                 [labels[i] for i in tr])  # fmt: skip
+        classes = [str(c) for c in model.classes_]
+        proba[te] = model.predict_proba(frame.iloc[te][INPUTS])[:, classes.index("boilerplate")]
+        log(f"text fold {f + 1}/{k}: {len(tr)} rows in {time.perf_counter() - t:.0f}s")
+    pred = np.where(proba >= 0.5, "boilerplate", "content")
+    y = frame.label.to_numpy(dtype=object)
+    lab = frame.label.notna().to_numpy()
+    table = []
+    for name in list(dict.fromkeys(frame.rendering)):
+        row = {"rendering": name}
+        for corpus, sel in (("aeb", frame.corpus == "aeb"), ("trafilatura-eval", frame.corpus == "trafilatura-eval"),
+                            ("both", np.ones(len(frame), dtype=bool))):  # fmt: skip
+            m = lab & (frame.rendering == name).to_numpy() & np.asarray(sel)
+            row[corpus] = f1_score(y[m], pred[m], pos_label="boilerplate") if m.any() else float("nan")
+        m = lab & (frame.rendering == name).to_numpy()
+        row["rows"], row["boilerplate_rows"] = int(m.sum()), int((y[m] == "boilerplate").sum())
+        table.append(row)
+    return pd.DataFrame(table), proba
 
 
-def seed_scores(config_text, text_frame):
-    """Boilerplate F1 on the seed article's gold sentences, model trained on plain-text pages."""
+def seed_scores(config, frame: pd.DataFrame):
+    """Boilerplate F1 on the seed article's gold sentences, model trained on all rendered rows."""
     from sklearn.metrics import f1_score
 
     from newsclf.data.annotations import load_gold
+    from newsclf.data.document import boilerplate_records, process_article
     from newsclf.data.readers import read_file
 
     article = next(read_file(settings.seed_article_path()))
     gold = load_gold(article)
     if gold is None or not gold.sentences:
         return None
-    model = fit(config_text, [text_frame])
-    n = len(gold.sentences)
-    rows = [{"text": s.text, "group": article.id, "position": i / max(1, n - 1), "tag_path": "", "attrs": "",
-             "link_density": 0.0, "tag": "p"} for i, s in enumerate(gold.sentences)]  # fmt: skip
-    pred = list(model.predict(pd.DataFrame(rows, columns=INPUTS)))
+    model = fit_with_context(build_pipeline(config), frame[INPUTS], [None if pd.isna(v) else v for v in frame.label])
+    processed = process_article(article)
+    records = pd.DataFrame(boilerplate_records(processed), columns=INPUTS)
+    pred = list(model.predict(records))
+    by_span = {(s.start, s.end): p for s, p in zip(processed.sentences, pred, strict=True)}
     truth = [s.label for s in gold.sentences]
-    return {"boilerplate_f1": f1_score(truth, pred, pos_label="boilerplate"),
-            "macro_f1": f1_score(truth, pred, average="macro"), "sentences": n,
-            "errors": [(s.text[:60], t, p) for s, t, p in zip(gold.sentences, truth, pred, strict=True) if t != p]}
+    got = [by_span.get((s.start, s.end), "content") for s in gold.sentences]
+    return {"boilerplate_f1": f1_score(truth, got, pos_label="boilerplate"),
+            "macro_f1": f1_score(truth, got, average="macro"), "sentences": len(truth),
+            "errors": [(s.text[:60], t, p) for s, t, p in zip(gold.sentences, truth, got, strict=True) if t != p]}
 
 
-def speed(model, raws, repeats):
-    """Median pages/s of each extractor over the same raw pages, per CPU-second of this process
-    (the machine is shared: CPU time is the steadier figure) and wall clock. The extractors take
-    turns within each repeat, so a change in machine load hits all of them alike."""
-    runners = {"newsclf": lambda raw, lang: extract_main_text(model, read_html(raw, "p"))}
+# --------------------------------------------------------------------------- speed
+
+_TRAFILATURA_LOOP = (
+    "import sys, gzip, trafilatura\n"
+    "for path in sys.argv[1:]:\n"
+    "    data = open(path, 'rb').read()\n"
+    "    data = gzip.decompress(data) if data[:2] == b'\\x1f\\x8b' else data\n"
+    "    trafilatura.extract(data, include_comments=False)\n"
+)
+
+
+def _child_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of running ``cmd`` to completion (user + system of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), time.perf_counter() - t
+
+
+def newsclf_command() -> list[str]:
+    """The ``newsclf`` console script a user runs (the one beside this Python, else on PATH)."""
+    import shutil
+
+    script = Path(sys.executable).with_name("newsclf")
+    found = str(script) if script.is_file() else shutil.which("newsclf")
+    if not found:
+        raise SystemExit("speed: the newsclf command is not installed (pip install -e .)")
+    return [found]
+
+
+def train_speed_run(config_path: str, folder: Path) -> Path:
+    """A run of ``config_path`` trained as a user trains it (``newsclf train``) into ``folder``."""
+    out = folder / "run"
+    log(f"speed: training {config_path} with `newsclf train` (no --speed-run given)")
+    subprocess.run([*newsclf_command(), "train", config_path, "--output", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    return out
+
+
+def speed_as_user(run: Path, files: list[Path], repeats: int) -> dict[str, dict]:
+    """Pages per CPU-second of whole processes: ``newsclf extract --model run files`` against a
+    Python process running ``trafilatura.extract`` over the same files' bytes, taking turns."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}  # as a user runs it
+    env.update(HF_DATASETS_OFFLINE="1", BENTOML_DO_NOT_TRACK="true")
+    cmds = {"newsclf": [*newsclf_command(), "extract", "--skip-bad", "--model", str(run), *map(str, files)]}
     if have("trafilatura"):
-        runners["trafilatura"] = lambda raw, lang: run_trafilatura(raw)
-    if have("justext"):
-        runners["justext"] = run_justext
-    cpu: dict[str, list[float]] = {name: [] for name in runners}
-    wall: dict[str, list[float]] = {name: [] for name in runners}
+        cmds["trafilatura"] = [sys.executable, "-c", _TRAFILATURA_LOOP, *map(str, files)]
+    cpu: dict[str, list[float]] = {k: [] for k in cmds}
+    wall: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(repeats):
+        for name, cmd in cmds.items():
+            c, w = _child_cpu(cmd, env)
+            cpu[name].append(len(files) / c)
+            wall[name].append(len(files) / w)
+    return {name: {"pages_per_cpu_s": statistics.median(cpu[name]), "pages_per_s_wall": statistics.median(wall[name]),
+                   "runs": [round(r, 1) for r in cpu[name]]} for name in cmds}  # fmt: skip
+
+
+def speed_in_process(model, raws: list[bytes], repeats: int) -> dict[str, float]:
+    """Pages per CPU-second in this process (model loaded, imports done, page bytes in)."""
+    runners = {"newsclf": lambda: [t for _, t in extract_many(model, (read_html(r, "p") for r in raws))]}
+    if have("trafilatura"):
+        runners["trafilatura"] = lambda: [run_trafilatura(r) for r in raws]
+    out: dict[str, list[float]] = {k: [] for k in runners}
     for _ in range(repeats):
         for name, fn in runners.items():
-            t, c = time.perf_counter(), time.process_time()
-            for raw, lang in raws:
-                fn(raw, lang)
-            wall[name].append(len(raws) / (time.perf_counter() - t))
-            cpu[name].append(len(raws) / max(time.process_time() - c, 1e-9))
-    return {name: {"pages_per_s": statistics.median(cpu[name]), "pages_per_s_wall": statistics.median(wall[name]),
-                   "runs": [round(r, 1) for r in cpu[name]]} for name in runners}
+            c = time.process_time()
+            fn()
+            out[name].append(len(raws) / max(time.process_time() - c, 1e-9))
+    return {name: statistics.median(v) for name, v in out.items()}
 
 
 def print_scores(title: str, table: dict[str, dict]) -> None:
@@ -277,7 +434,11 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--extra", action="store_true", help="AEB folds also train on trafilatura-eval rows")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: aeb,trafilatura,text,speed")
-    ap.add_argument("--speed-pages", type=int, default=60)
+    ap.add_argument("--boot", type=int, default=2000, help="paired bootstrap resamples")
+    ap.add_argument("--renderings", default=",".join(RENDERINGS), help="plain-text renderings (comma list)")
+    ap.add_argument("--noise", type=float, default=0.1, help="noise of the renderings (lines joined or broken)")
+    ap.add_argument("--speed-pages", type=int, default=300, help="page files for the speed runs")
+    ap.add_argument("--speed-run", default=None, help="run directory for the speed runs (default: train --config)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", default=None, help="write all figures to this JSON file")
     ap.add_argument("--tool-cache", default=None, help="JSON file caching trafilatura/jusText outputs")
@@ -306,10 +467,17 @@ def main(argv=None) -> int:
     if "aeb" not in skip:
         truth, pred = bench_aeb(config, aeb_pages, trf_rows, args.folds, args.extra)
         table = {"newsclf": aeb_scores(truth, pred)}
-        for tool, outputs in load_tool_outputs(corpora / "aeb").items():
+        tools = load_tool_outputs(corpora / "aeb")
+        for tool, outputs in tools.items():
             table[tool] = aeb_scores(truth, {k: outputs.get(k, "") for k in truth})
         results["aeb"] = table
         print_scores(f"AEB dev part, {len(truth)} pages, site-grouped {args.folds}-fold CV (AEB shingle metric)", table)
+        traf = next((t for t in tools if t.startswith("trafilatura")), None)
+        if traf:
+            ours = {k: aeb_document_counts(truth[k], pred.get(k, "")) for k in truth}
+            theirs = {k: aeb_document_counts(truth[k], tools[traf].get(k, "")) for k in truth}
+            results["aeb_vs_trafilatura"] = paired_bootstrap(aeb_f1_of, ours, theirs, args.boot)
+            print_interval("newsclf", traf, results["aeb_vs_trafilatura"])
 
     if "trafilatura" not in skip:
         pred = bench_trafilatura(config, trf_pages, aeb_rows, args.folds)
@@ -318,9 +486,9 @@ def main(argv=None) -> int:
         raw_by_id = {pid: (gzip.decompress((corpora / "trafilatura-eval" / "html" / e["file"]).read_bytes()),
                            a.meta.get("lang", "")) for pid, a, e, _ in trf_pages}  # fmt: skip
         if have("trafilatura"):
-            table["trafilatura (run here)"] = snippet_scores(
-                (cache.get("trafilatura", pid, lambda pid=pid: run_trafilatura(raw_by_id[pid][0])), e["with"], e["without"])
-                for pid, e in entries)  # fmt: skip
+            traf_out = {pid: cache.get("trafilatura", pid, lambda pid=pid: run_trafilatura(raw_by_id[pid][0]))
+                        for pid, _ in entries}  # fmt: skip
+            table["trafilatura (run here)"] = snippet_scores((traf_out[pid], e["with"], e["without"]) for pid, e in entries)
         if have("justext"):
             table["justext (run here)"] = snippet_scores(
                 (cache.get("justext", pid, lambda pid=pid: run_justext(*raw_by_id[pid])), e["with"], e["without"])
@@ -329,32 +497,56 @@ def main(argv=None) -> int:
         results["trafilatura_eval"] = table
         print_scores(f"trafilatura-eval dev part, {len(entries)} pages, site-grouped {args.folds}-fold CV "
                      "(snippet metric)", table)
+        if have("trafilatura"):
+            def counts(texts):
+                out = {}
+                for pid, e in entries:
+                    c = snippet_counts(texts[pid], e["with"], e["without"])
+                    out[pid] = (c.tp, c.fn, c.fp, c.tn)
+                return out
+
+            results["trafilatura_eval_vs_trafilatura"] = paired_bootstrap(snippet_f1_of, counts(pred), counts(traf_out),
+                                                                          args.boot)  # fmt: skip
+            print_interval("newsclf", "trafilatura (run here)", results["trafilatura_eval_vs_trafilatura"])
 
     if "text" not in skip:
-        scores, text_frame = text_mode_cv(config_text, aeb_pages, args.folds)
-        results["plain_text_cv"] = scores
-        print(f"\nplain text (AEB pages as visible text, sentences), site-grouped CV: "
-              f"boilerplate F1 {scores['boilerplate_f1']:.3f}, macro F1 {scores['macro_f1']:.3f} ({scores['rows']} rows)")
-        seed = seed_scores(config_text, text_frame)
+        renderings = [r for r in args.renderings.split(",") if r]
+        t = time.perf_counter()
+        frame = rendered_frame(aeb_pages, [(p, a, e, s) for p, a, e, s in trf_pages], renderings, args.noise, config.seed)
+        log(f"rendered {len(frame)} sentence rows ({frame.label.notna().sum()} labelled) in {time.perf_counter() - t:.0f}s")
+        table, _ = text_mode_cv(config_text, frame, args.folds)
+        results["plain_text_cv"] = table.to_dict(orient="records")
+        print(f"\nplain text: both corpora rendered as users get them (noise {args.noise}), sentence rows, "
+              f"site-grouped {args.folds}-fold CV; boilerplate F1 per rendering")
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        seed = seed_scores(config_text, frame)
         if seed:
             results["seed"] = seed
             print(f"seed article gold ({seed['sentences']} sentences): boilerplate F1 {seed['boilerplate_f1']:.3f}, "
                   f"macro F1 {seed['macro_f1']:.3f}; errors: {seed['errors']}")
 
     if "speed" not in skip:
-        model = fit(config, [aeb_rows])
-        step = max(1, (len(aeb_pages) + len(trf_pages)) // args.speed_pages)
-        raws = []
-        for _pid, a, *_ in (aeb_pages + trf_pages)[::step][: args.speed_pages]:
-            path = Path(a.source)
-            raws.append((gzip.decompress(path.read_bytes()), a.meta.get("lang", "")))
-        results["speed"] = speed(model, raws, args.repeats)
-        print(f"\nspeed on {len(raws)} pages (AEB + trafilatura-eval sample), median of {args.repeats} runs:")
-        base = results["speed"].get("trafilatura", {}).get("pages_per_s")
-        for name, s in results["speed"].items():
-            ratio = f"  ({s['pages_per_s'] / base:.2f}x trafilatura)" if base else ""
-            print(f"  {name:12} {s['pages_per_s']:7.1f} pages/s per CPU-second{ratio}  runs {s['runs']}; "
+        pages = aeb_pages + trf_pages
+        step = max(1, len(pages) // args.speed_pages)
+        files = [Path(a.source) for _pid, a, *_ in pages[::step][: args.speed_pages]]
+        with tempfile.TemporaryDirectory() as tmp:
+            run = Path(args.speed_run) if args.speed_run else train_speed_run(args.config, Path(tmp))
+            user = speed_as_user(run, files, args.repeats)
+            from newsclf.pipeline.runs import load_run
+
+            raws = [gzip.decompress(f.read_bytes()) for f in files]
+            inproc = speed_in_process(load_run(run), raws, args.repeats)
+        results["speed"] = {"as_user": user, "in_process": inproc, "pages": len(files), "run": str(run)}
+        base = user.get("trafilatura", {}).get("pages_per_cpu_s")
+        print(f"\nspeed as a user runs it: {len(files)} page files, whole processes taking turns, CPU time "
+              f"(user+system, imports and model loading included), median of {args.repeats}:")
+        for name, s in user.items():
+            ratio = f"  ({s['pages_per_cpu_s'] / base:.2f}x trafilatura)" if base else ""
+            print(f"  {name:12} {s['pages_per_cpu_s']:7.1f} pages per CPU-second{ratio}  runs {s['runs']}; "
                   f"wall clock {s['pages_per_s_wall']:.1f} pages/s")
+        if "trafilatura" in inproc:
+            print(f"  in-process (model in memory, no imports): newsclf {inproc['newsclf']:.1f}, trafilatura "
+                  f"{inproc['trafilatura']:.1f} pages per CPU-second ({inproc['newsclf'] / inproc['trafilatura']:.2f}x)")
 
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

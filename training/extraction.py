@@ -54,9 +54,16 @@ def _threads() -> Any:
 def _content_proba(pipeline: Any, columns: dict[str, list]) -> np.ndarray:
     import pandas as pd
 
+    from newsclf.pipeline.features.router import fast_predict_proba
+
     frame = pd.DataFrame(columns, columns=_INPUTS)
     with _threads().limit(limits=1, user_api="openmp"):
-        proba = np.asarray(pipeline.predict_proba(frame), dtype=float)
+        steps = getattr(pipeline, "steps", None)
+        if steps and len(steps) > 1:  # features, then the estimator's trees walked on binned features
+            proba = fast_predict_proba(steps[-1][1], pipeline[:-1].transform(frame))
+        else:
+            proba = pipeline.predict_proba(frame)
+        proba = np.asarray(proba, dtype=float)
     classes = [str(c) for c in pipeline.classes_]
     return proba[:, classes.index("content")] if "content" in classes else 1.0 - proba[:, -1]
 

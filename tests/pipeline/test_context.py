@@ -78,7 +78,7 @@ def test_context_fit_refuses_featurizers_that_learn_from_labels(name):
     load_components()
     featurizer = _NeedsLabels() if name == "custom" else featurizers.create(name)
     pipe = Pipeline([("features", FeatureUnion([(name, featurizer)])), ("model", LogisticRegression())])
-    if name == "block_stats":  # learns nothing from labels: fine
+    if name in ("block_stats", "text_proba"):  # learns nothing from labels / fits on the labelled rows only
         check_context_fit(pipe, 3)
         return
     with pytest.raises(ConfigError, match=f"features '{name}' learns from labels.* 3 context rows"):
@@ -105,3 +105,23 @@ def test_context_train_scores_labelled_rows_only(workdir, write_config, monkeypa
                                                                  "params": {"model__C": [0.1, 1.0]}})
     with pytest.raises(ConfigError, match="context rows .* search.method: none"):
         train(searched, n_boot=50)
+
+
+def test_context_fit_text_proba_learns_from_labelled_rows_and_featurizes_context_rows():
+    import pandas as pd
+
+    from newsclf.pipeline.context import fit_with_context
+    from newsclf.pipeline.features.blocks import TextProba
+
+    texts = ["Sign up for our newsletter", "Share this story", "The minister said the talks failed.",
+             "Officials met on Monday to discuss the plan.", "Read more stories", "unlabelled line here"] * 4
+    labels = ["boilerplate", "boilerplate", "content", "content", "boilerplate", None] * 4
+    X = pd.DataFrame({"text": texts, "group": [f"g{i // 6}" for i in range(len(texts))],
+                      "position": [(i % 6) / 5 for i in range(len(texts))]})
+    pipe = Pipeline([("features", FeatureUnion([("tp", TextProba(window=1, dom=False, cv=2))])),
+                     ("model", LogisticRegression())])
+    fit_with_context(pipe, X, labels)
+    tp = pipe.named_steps["features"].transformer_list[0][1]
+    assert sorted(tp.model_.classes_) == ["boilerplate", "content"]  # None never became a class
+    proba = pipe.predict_proba(X)
+    assert proba.shape == (len(texts), 2) and np.isfinite(proba).all()

@@ -257,13 +257,13 @@ class _Builder:
     def add(self, text: str | None, in_link: bool) -> None:
         if text:
             self.pieces.append(text)
-            if in_link:
-                self.link_chars += len(_WS.sub(" ", text).strip())
+            if in_link:  # characters once white space is collapsed (str.split: the same white space as \s)
+                self.link_chars += len(" ".join(text.split()))
 
     def flush(self, tag_path: str, attrs: str, tag: str) -> None:
         if not self.pieces:
             return
-        text = _WS.sub(" ", "".join(self.pieces)).strip()
+        text = " ".join("".join(self.pieces).split())
         link_chars = self.link_chars
         self.pieces = []
         self.link_chars = 0

@@ -25,11 +25,16 @@ def has_context(y: list[str | None]) -> bool:
     return any(lab is None for lab in y)
 
 
+def _learns_from_labels(featurizer) -> bool:
+    return bool(get_tags(featurizer).target_tags.required)
+
+
 def check_context_fit(pipeline: Pipeline, n_context: int) -> None:
-    """Raise ``ConfigError`` if a featurizer of ``pipeline`` learns from labels: it cannot be fitted
-    on ``n_context`` rows that have none."""
+    """Raise ``ConfigError`` if a featurizer of ``pipeline`` learns from labels and cannot be fitted
+    on ``n_context`` rows that have none. Featurizers with ``accepts_context_rows = True``
+    (``text_proba``) learn from the labelled rows and featurize the context rows."""
     for name, featurizer in pipeline.named_steps["features"].transformer_list:
-        if get_tags(featurizer).target_tags.required:
+        if _learns_from_labels(featurizer) and not getattr(featurizer, "accepts_context_rows", False):
             raise ConfigError(
                 f"features {name!r} learns from labels, and the train split has {n_context} context "
                 f"rows (data config 'unlabelled: context'); drop {name!r} or build the data with "
@@ -42,7 +47,11 @@ def fit_with_context(pipeline: Pipeline, X: pd.DataFrame, y: list[str | None]) -
     features of the rows whose label in ``y`` is not None. Returns ``pipeline``, fitted."""
     labelled = np.array([lab is not None for lab in y], dtype=bool)
     check_context_fit(pipeline, int((~labelled).sum()))
-    Z = pipeline.named_steps["features"].fit_transform(X)
+    features = pipeline.named_steps["features"]
+    if any(_learns_from_labels(f) for _, f in features.transformer_list):
+        Z = features.fit_transform(X, list(y))  # context rows carry None: fitted on the labelled rows
+    else:
+        Z = features.fit_transform(X)
     keep = np.flatnonzero(labelled)
     pipeline.named_steps["model"].fit(Z[keep], [y[i] for i in keep])
     return pipeline

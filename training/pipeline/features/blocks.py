@@ -625,9 +625,10 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
     positive : str, default "boilerplate"
         The class whose probability is output.
     random_state : int, default 13
-    rows : {"all", "text"}, default "all"
-        ``"text"``: only rows without a ``tag_path`` (plain-text units) are modelled; HTML blocks
-        get zeros (so the featurizer costs nothing on pages when a model routes them elsewhere).
+    rows : {"all", "text", "html"}, default "all"
+        ``"text"``: only rows without a ``tag_path`` (plain-text units) are modelled, HTML blocks get
+        zeros; ``"html"``: the other way round. Two instances then give each kind its own n-gram
+        model, and each costs nothing on the other kind's rows.
     max_features : int, default 200000
         Vocabulary size of each n-gram vectorizer.
 
@@ -652,11 +653,13 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
         self.max_features = max_features
 
     def _selected(self, X: pd.DataFrame) -> np.ndarray:
-        if getattr(self, "rows", "all") == "text":
-            return np.asarray([not p for p in _column(X, "tag_path", "")], dtype=bool)
-        if getattr(self, "rows", "all") != "all":
-            raise ValueError(f"text_proba: rows must be 'all' or 'text', got {self.rows!r}")
-        return np.ones(len(X), dtype=bool)
+        rows = getattr(self, "rows", "all")
+        if rows == "all":
+            return np.ones(len(X), dtype=bool)
+        if rows not in ("text", "html"):
+            raise ValueError(f"text_proba: rows must be 'all', 'text' or 'html', got {rows!r}")
+        text = np.asarray([not p for p in _column(X, "tag_path", "")], dtype=bool)
+        return text if rows == "text" else ~text
 
     def _matrix(self, X: pd.DataFrame, fit: bool):
         texts = [str(t) for t in _column(X, "text", "")]

@@ -41,7 +41,7 @@ from newsclf.pipeline.features.blocks import (
 )
 from newsclf.pipeline.registry import featurizers
 
-__all__ = ["LINE_NAMES", "LineStats", "line_stat_names", "line_unit_features"]
+__all__ = ["LINE_NAMES", "LineStats", "line_stat_names", "line_unit_features", "line_unit_matrix"]
 
 _MONTHS = (
     "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar)?|febrero|fevereiro|f[ée]vrier|m[äa]r(?:ch|z|s|zo|ço)?|"
@@ -72,7 +72,7 @@ _UPDATED = re.compile(
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|per|door|av|af|da|written by|reported by|words by|text:|author:|autor:|reporter:)\s+"
     r"[A-ZÀ-ÖØ-Þ]",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 _ROLE = re.compile(
     r"\b(?:reporter|correspondent|staff writer|contributor|columnist|editor|desk|bureau|news service|"
@@ -83,6 +83,7 @@ _AGENCY = re.compile(
     r"\((?:AP|AFP|Reuters|PTI|ANI|IANS|UNI|dpa|EFE|ANSA|Xinhua|Anadolu|APA|KNA|epd|SDA|Pajhwok)\)|"
     r"\b(?:Associated Press|Reuters|Agence France-Presse|Xinhua|Anadolu Agency|TOLOnews|Pajhwok|Khaama)\b|"
     r"^[A-Z][A-Za-z .,'-]{1,40}\s+\((?:AP|AFP|Reuters|dpa|EFE)\)\s*[—–-]",
+    re.MULTILINE,
 )
 _CREDIT = re.compile(
     r"\b(?:photo|photograph|image|picture|credit|courtesy|file photo|getty images|shutterstock|istock|foto|bild|"
@@ -145,45 +146,71 @@ def _name_like(text: str, words: list[str]) -> bool:
 
 
 def line_unit_features(text: str, is_line: bool) -> list[float]:
-    """The :data:`_UNIT` features of one unit's text."""
-    t = text.strip()
-    n = len(t)
-    if not n:
-        return [0.0] * len(_UNIT)
-    words = _WORD.findall(t)
-    n_words = len(words) or 1
-    lower = t.lower()
-    letters = sum(c.isalpha() for c in t) or 1
-    upper = sum(c.isupper() for c in t)
-    return [
-        math.log1p(n),
-        math.log1p(len(words)),
-        float(bool(_TERMINAL.search(t))),
-        float(t.endswith(":")),
-        float(t.endswith(("...", "…", "[…]"))),
-        float(t[0] in _QUOTES),
-        min(4.0, float(sum(t.count(q) for q in _QUOTES))),
-        float(t.startswith(_BULLET)),
-        float(t[0].isdigit()),
-        len(_CAPWORD.findall(t)) / n_words,
-        float(upper == letters and letters > 3),
-        sum(c.isdigit() for c in t) / n,
-        sum(w in _STOP for w in lower.split()) / n_words,
-        min(20.0, (n - t.count(" ")) / n_words),
-        t.count(",") / n_words,
-        float(sum(t.count(s) for s in _SEPARATORS)),
-        float(bool(_DATE.search(t))),
-        float(bool(_TIME.search(t))),
-        float(bool(_UPDATED.search(t))),
-        float(bool(_BYLINE.search(t))),
-        float(bool(_ROLE.search(t))),
-        float(_name_like(t, words)),
-        float(bool(_AGENCY.search(t))),
-        float(bool(_CREDIT.search(t))),
-        float(bool(_LINKLIKE.search(t))),
-        float(len(_PROMPT.findall(t))),
-        float(is_line),
-    ]
+    """The :data:`_UNIT` features of one unit's text (see :func:`line_unit_matrix`)."""
+    return line_unit_matrix([text], [is_line])[0].tolist()
+
+
+_FLAGS = (("has_date", _DATE), ("has_time", _TIME), ("updated", _UPDATED), ("byline", _BYLINE), ("role", _ROLE),
+          ("agency", _AGENCY), ("credit", _CREDIT), ("linklike", _LINKLIKE))  # fmt: skip
+
+
+def _match_counts(pattern: re.Pattern, joined: str, starts: np.ndarray) -> np.ndarray:
+    """Matches of ``pattern`` per line of ``joined`` (lines start at ``starts``)."""
+    pos = [m.start() for m in pattern.finditer(joined)]
+    if not pos:
+        return np.zeros(len(starts))
+    return np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=len(starts)).astype(float)
+
+
+def line_unit_matrix(texts: list[str], is_line: list[bool]) -> np.ndarray:
+    """:data:`_UNIT` features of many units, shape (n, len(_UNIT)).
+
+    The texts are stripped and joined one per line (inner line breaks become spaces) so that each
+    pattern runs once over all of them; counts go back to their unit by offset.
+    """
+    n = len(texts)
+    out = np.zeros((n, len(_UNIT)))
+    if n == 0:
+        return out
+    ts = [" ".join(t.split("\n")).strip() if "\n" in t else t.strip() for t in texts]
+    lengths = np.fromiter(map(len, ts), dtype=float, count=n)
+    joined = "\n".join(ts)
+    starts = np.r_[0, np.cumsum(lengths[:-1] + 1)]
+    words = _match_counts(_WORD, joined, starts)
+    n_words = np.maximum(words, 1.0)
+    caps = _match_counts(_CAPWORD, joined, starts)
+    letters = np.asarray([sum(map(str.isalpha, t)) for t in ts], dtype=float)
+    upper = np.asarray([sum(map(str.isupper, t)) for t in ts], dtype=float)
+    digits = np.asarray([sum(map(str.isdigit, t)) for t in ts], dtype=float)
+    safe = np.maximum(lengths, 1.0)
+    col = {c: i for i, c in enumerate(_UNIT)}
+    out[:, col["log_chars"]] = np.log1p(lengths)
+    out[:, col["log_words"]] = np.log1p(words)
+    terminal = np.asarray([bool(_TERMINAL.search(t)) for t in ts], dtype=float)
+    out[:, col["ends_terminal"]] = terminal
+    out[:, col["ends_colon"]] = [t.endswith(":") for t in ts]
+    out[:, col["ends_ellipsis"]] = [t.endswith(("...", "…", "[…]")) for t in ts]
+    out[:, col["starts_quote"]] = [bool(t) and t[0] in _QUOTES for t in ts]
+    out[:, col["quote_chars"]] = np.minimum(4.0, [sum(map(t.count, _QUOTES)) for t in ts])
+    out[:, col["starts_bullet"]] = [t.startswith(_BULLET) for t in ts]
+    out[:, col["starts_digit"]] = [t[:1].isdigit() for t in ts]
+    out[:, col["title_ratio"]] = caps / n_words
+    letters_safe = np.maximum(letters, 1.0)
+    out[:, col["all_caps"]] = (upper == letters_safe) & (letters_safe > 3)
+    out[:, col["digit_ratio"]] = digits / safe
+    out[:, col["stop_ratio"]] = [sum(map(_STOP.__contains__, t.lower().split())) for t in ts] / n_words
+    out[:, col["mean_word_len"]] = np.minimum(20.0, (lengths - [t.count(" ") for t in ts]) / n_words)
+    out[:, col["comma_per_word"]] = [t.count(",") for t in ts] / n_words
+    out[:, col["separators"]] = [sum(map(t.count, _SEPARATORS)) for t in ts]
+    for name, pattern in _FLAGS:
+        out[:, col[name]] = _match_counts(pattern, joined, starts) > 0
+    out[:, col["prompt"]] = _match_counts(_PROMPT, joined, starts)
+    out[:, col["is_line"]] = np.asarray(is_line, dtype=float)
+    short = np.flatnonzero((words >= 2) & (words <= 6) & (terminal == 0))
+    for i in short:
+        out[i, col["name_like"]] = _name_like(ts[i], _WORD.findall(ts[i]))
+    out[lengths == 0] = 0.0
+    return out
 
 
 def _tokens(text: str) -> frozenset[str]:
@@ -290,8 +317,7 @@ class LineStats(TransformerMixin, BaseEstimator):
         texts = [str(t) for t in _column(sub, "text", "")]
         tags = _column(sub, "tag", "p")
         positions = np.asarray(_column(sub, "position", 0.0), dtype=float)
-        unit = np.asarray([line_unit_features(t, tag == "line") for t, tag in zip(texts, tags, strict=True)],
-                          dtype=float).reshape(len(texts), len(_UNIT))  # fmt: skip
+        unit = line_unit_matrix(texts, [tag == "line" for tag in tags])
         docs = document_ids(sub) if isinstance(sub, pd.DataFrame) else np.zeros(len(texts), dtype=np.int64)
         doc = np.zeros((len(texts), len(_DOC)))
         bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1], True])

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from newsclf.pipeline.registry import estimators
 
-__all__ = ["ModeRouter", "binned_raw_predict"]
+__all__ = ["ModeRouter", "binned_raw_predict", "fast_predict_proba"]
 
 
 def binned_raw_predict(model: Any, X: np.ndarray) -> np.ndarray | None:
@@ -42,6 +42,14 @@ def binned_raw_predict(model: Any, X: np.ndarray) -> np.ndarray | None:
         for k, tree in enumerate(trees):
             raw[:, k] += tree.predict_binned(binned, missing, 1)
     return raw
+
+
+def fast_predict_proba(model: Any, X: np.ndarray) -> np.ndarray:
+    """``model.predict_proba(X)``, walking histogram gradient boosting trees on binned features
+    (same values, ~3x faster on small batches) when ``model`` is one; any other model as usual."""
+    if sp.issparse(X) or isinstance(model, ModeRouter):
+        return model.predict_proba(X)
+    return _fast_proba(model, np.asarray(X))
 
 
 def _fast_proba(model: Any, X: np.ndarray) -> np.ndarray:
