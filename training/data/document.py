@@ -64,7 +64,12 @@ def process_article(article: Article, actors: Actors | None = None) -> Processed
 
 
 def boilerplate_records(processed: ProcessedArticle) -> list[dict]:
-    """Model input records (task ``boilerplate``) for every sentence, in document order."""
+    """Model input records (task ``boilerplate``) for every sentence, in document order.
+
+    Sentences of plain text carry ``tag`` ``"line"`` when they fill their line alone and ``"p"``
+    otherwise (:func:`newsclf.data.pages.text_unit_tag`), as the plain-text training rows do."""
+    from newsclf.data.pages import text_unit_tag
+
     article = processed.article
     blocks = {b.index: b for b in article.blocks}
     n = len(processed.sentences)
@@ -79,7 +84,7 @@ def boilerplate_records(processed: ProcessedArticle) -> list[dict]:
                 "tag_path": b.tag_path if b else "",
                 "attrs": b.attrs if b else "",
                 "link_density": float(b.link_density) if b else 0.0,
-                "tag": b.tag if b else "p",
+                "tag": b.tag if b and b.tag_path else text_unit_tag(article.text, s.start, s.end),
             }
         )
     return out

@@ -45,8 +45,9 @@ RENDERINGS = ("visible", "paragraphs", "no_links", "story", "story_lines", "read
 """Names of the renderings, in a stable order."""
 
 _FURNITURE_TAGS = ("nav", "footer", "aside", "form", "header")
+# sections a reader view drops (it keeps the byline and date lines at the top of the story)
 _FURNITURE_CUES = re.compile(r"comment|share|social|related|recommend|newsletter|subscri|promo|sidebar|widget|cookie|"
-                             r"breadcrumb|menu|nav|footer|tags?\b|author|byline|meta")  # fmt: skip
+                             r"breadcrumb|menu|nav|footer|tags?\b")  # fmt: skip
 _CAPTION_CUES = re.compile(r"caption|credit|gallery|photo|image|figure|media")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]?\s+(?=[\"'“‘«(]?[A-ZÀ-ÖØ-Þ0-9])")
 _JOINERS = (" ", " | ", " · ", " - ", "  ")

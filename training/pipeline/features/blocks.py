@@ -758,21 +758,28 @@ def _out_of_fold_partial(make_model, M, y: np.ndarray, labelled: np.ndarray, gro
 
 
 @featurizers.register("block_stats")
-def block_stats(**params) -> BlockStats:
+def block_stats(
+    window: int = 2, dom: bool = True, mean_window: int = 3, scale: bool = False, layout: bool = False,
+    region: bool = False,
+) -> BlockStats:
     """Dense block statistics with context windows (see :class:`BlockStats`)."""
-    return BlockStats(**params)
+    return BlockStats(window=window, dom=dom, mean_window=mean_window, scale=scale, layout=layout, region=region)
 
 
 @featurizers.register("dom_tokens")
-def dom_tokens(**params) -> DomTokens:
+def dom_tokens(min_df: int = 2, max_features: int | None = 20000, binary: bool = True) -> DomTokens:
     """TF-IDF of class/id tokens and tag path (see :class:`DomTokens`)."""
-    return DomTokens(**params)
+    return DomTokens(min_df=min_df, max_features=max_features, binary=binary)
 
 
 @featurizers.register("text_proba")
-def text_proba(**params) -> TextProba:
+def text_proba(
+    window: int = 3, dom: bool = True, C: float = 2.0, cv: int = 4, char: bool = False, positive: str = "boilerplate",
+    random_state: int = 13, rows: str = "all", max_features: int = 200_000,
+) -> TextProba:
     """Cross-fitted n-gram model probability with neighbours (see :class:`TextProba`)."""
-    return TextProba(**params)
+    return TextProba(window=window, dom=dom, C=C, cv=cv, char=char, positive=positive, random_state=random_state,
+                     rows=rows, max_features=max_features)  # fmt: skip
 
 
 def container_keys(paths: list[str], docs: np.ndarray, level: int) -> np.ndarray:
@@ -884,6 +891,10 @@ class BlockProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
 
 
 @featurizers.register("block_proba")
-def block_proba(**params) -> BlockProba:
+def block_proba(
+    window: int = 3, dom: bool = True, cv: int = 3, max_iter: int = 150, learning_rate: float = 0.1,
+    positive: str = "boilerplate", random_state: int = 13,
+) -> BlockProba:
     """Stacked block-model probability with neighbours and containers (see :class:`BlockProba`)."""
-    return BlockProba(**params)
+    return BlockProba(window=window, dom=dom, cv=cv, max_iter=max_iter, learning_rate=learning_rate,
+                      positive=positive, random_state=random_state)  # fmt: skip

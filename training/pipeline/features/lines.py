@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from newsclf.pipeline.features.blocks import (
     _STOP,
+    TextProba,
     _as_frame,
     _column,
     context_features,
@@ -41,7 +42,7 @@ from newsclf.pipeline.features.blocks import (
 )
 from newsclf.pipeline.registry import featurizers
 
-__all__ = ["LINE_NAMES", "LineStats", "line_stat_names", "line_unit_features", "line_unit_matrix"]
+__all__ = ["LINE_NAMES", "UNIT_NAMES", "LineStats", "line_proba", "line_stat_names", "line_unit_features", "line_unit_matrix"]
 
 _MONTHS = (
     "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar)?|febrero|fevereiro|f[ée]vrier|m[äa]r(?:ch|z|s|zo|ço)?|"
@@ -124,6 +125,8 @@ _CORE = ["log_chars", "ends_terminal", "stop_ratio", "title_ratio", "has_date", 
          "is_line", "linklike"]  # fmt: skip
 LINE_NAMES = ["is_text"] + _UNIT + _DOC
 """Names of the per-unit and per-document columns (before the context columns)."""
+UNIT_NAMES = list(_UNIT)
+"""Names of the columns of :func:`line_unit_matrix`."""
 
 
 def line_stat_names(window: int = 2) -> list[str]:
@@ -337,3 +340,16 @@ class LineStats(TransformerMixin, BaseEstimator):
 def line_stats(window: int = 2, mean_window: int = 3) -> LineStats:
     """Line features of plain-text units with context windows (see :class:`LineStats`)."""
     return LineStats(window=window, mean_window=mean_window)
+
+
+@featurizers.register("line_proba")
+def line_proba(
+    window: int = 3, C: float = 2.0, cv: int = 4, char: bool = True, random_state: int = 13,
+    max_features: int = 200_000,
+) -> TextProba:
+    """The stacked n-gram model of plain-text units: :class:`~newsclf.pipeline.features.blocks.TextProba`
+    on rows without a ``tag_path`` only (``rows="text"``, no DOM tokens), word and (``char``)
+    character n-grams; HTML rows get zeros. Listed beside ``text_proba`` (``rows: html``) each
+    kind of row gets its own n-gram model."""
+    return TextProba(window=window, dom=False, C=C, cv=cv, char=char, random_state=random_state, rows="text",
+                     max_features=max_features)  # fmt: skip
