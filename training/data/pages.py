@@ -27,6 +27,7 @@ __all__ = ["MODES", "UNITS", "Unit", "labelled_rows", "page_columns", "page_rows
 MODES = ("dom", "text")
 UNITS = ("block", "sentence")
 
+_WORDISH = re.compile(r"[^\W\d_]{2}")
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "gob", "or", "ne", "go", "nic"}
 
 
@@ -205,6 +206,10 @@ def rendered_rows(
         text_article = rendered_article(article, rendered.text, name)
         units = page_units(text_article, "sentence")
         labels = labeller(units, text_article)
+        for k, u in enumerate(units):
+            if labels[k] is not None and not _WORDISH.search(u.text):
+                labels[k] = None  # no word of two letters ("0", "$164.99", "|"): nothing to tell apart
+                stats["no_words"] += 1
         rows = labelled_rows(text_article, group, "text", "sentence", units, labels, keep_unlabelled, stats)
         for row in rows:
             row["rendering"] = name

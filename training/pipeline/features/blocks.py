@@ -560,7 +560,12 @@ class DomTokens(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(_dom_text(_as_frame(X)))
+        docs = _dom_text(_as_frame(X))
+        # blocks of a page share few distinct DOM contexts: vectorize each once
+        uniques, inverse = np.unique(np.asarray(docs, dtype=object), return_inverse=True)
+        if len(uniques) == len(docs):
+            return self.vectorizer_.transform(docs)
+        return self.vectorizer_.transform(uniques.tolist())[inverse.ravel()]
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "vectorizer_")

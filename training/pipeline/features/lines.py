@@ -16,6 +16,9 @@ plain-text article: rows without a DOM ``tag_path``) by cues that carry across s
   outside the span from the first to the last prose unit, the share of text before the unit;
 - *repetition*: similarity to the first unit (a headline repeated under the title), copies of the
   same text elsewhere in the document, word overlap with the previous and next units;
+- *runs*: the run of consecutive short lines without final punctuation the unit belongs to (teaser
+  headlines and link lists come in runs, a sub-heading stands alone between paragraphs) and the
+  distance in units to the previous and next prose unit;
 - *context*: a core subset of these for ``window`` units on each side and their window mean.
 
 Rows with a ``tag_path`` (HTML blocks) get zeros and ``is_text = 0`` (column 0), so the featurizer
@@ -119,7 +122,8 @@ _UNIT = [
 _DOC = [
     "position", "log_from_start", "log_from_end", "rel_len", "len_rank", "before_prose", "after_prose",
     "in_prose_span", "chars_before", "sim_first", "is_first", "copies", "repeat_earlier", "sim_prev", "sim_next",
-    "log_doc_units", "doc_line_share", "doc_prose_share",
+    "log_doc_units", "doc_line_share", "doc_prose_share", "log_short_run", "short_run_pos", "prose_gap_before",
+    "prose_gap_after",
 ]  # fmt: skip
 _CORE = ["log_chars", "ends_terminal", "stop_ratio", "title_ratio", "has_date", "byline", "credit", "prompt",
          "is_line", "linklike"]  # fmt: skip
@@ -271,6 +275,26 @@ def _doc_features(texts: list[str], unit: np.ndarray, positions: np.ndarray) -> 
     out[:, 15] = math.log1p(m)
     out[:, 16] = unit[:, col["is_line"]].mean()
     out[:, 17] = prose.mean()
+    # runs of short lines without final punctuation: a list of teaser headlines or links comes in a run,
+    # a sub-heading alone between paragraphs
+    short = (words <= 12) & (unit[:, col["ends_terminal"]] == 0)
+    run_start = np.r_[True, short[1:] != short[:-1]]
+    run_id = np.cumsum(run_start) - 1
+    run_len = np.bincount(run_id)[run_id]
+    first = np.flatnonzero(run_start)[run_id]
+    out[:, 18] = np.where(short, np.log1p(run_len), 0.0)
+    out[:, 19] = np.where(short, (idx - first) / np.maximum(run_len, 1), 0.0)
+    # units since the last prose unit and until the next one (capped)
+    prose_idx = np.flatnonzero(prose)
+    if len(prose_idx):
+        before = np.searchsorted(prose_idx, idx, side="left") - 1
+        after = np.searchsorted(prose_idx, idx, side="right")
+        gap_b = np.where(before >= 0, idx - prose_idx[np.maximum(before, 0)], 50)
+        gap_a = np.where(after < len(prose_idx), prose_idx[np.minimum(after, len(prose_idx) - 1)] - idx, 50)
+        out[:, 20] = np.log1p(np.minimum(gap_b, 50))
+        out[:, 21] = np.log1p(np.minimum(gap_a, 50))
+    else:
+        out[:, 20:22] = math.log1p(50)
     return out
 
 
