@@ -5,4 +5,4 @@ The ``training`` package holds the data module (:mod:`newsclf.data`), the model 
 (:mod:`newsclf.comparison`); :mod:`newsclf.serving` serves the chosen models with BentoML.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

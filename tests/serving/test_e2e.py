@@ -172,7 +172,7 @@ def test_e2e_bentoml_build_packs_models(home, tmp_path):
         names = set(tar.getnames())
     for tag in tags.values():
         name, version = tag.split(":")
-        assert f"./models/{name}/{version}/model.joblib" in names
+        assert f"./models/{name}/{version}/model.skops" in names
         assert f"./models/{name}/{version}/manifest.json" in names
     assert "./src/serving/service.py" in names and "./src/configs/actors.yaml" in names
     assert not [n for n in names if n.startswith("./src/tests")]

@@ -49,11 +49,11 @@ def test_promote_rejects_bad_names(tiny_runs, tmp_path, name):
 def test_promote_refuses_tampered_run(tiny_runs, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(tiny_runs["stance"], run)
-    with (run / "model.joblib").open("ab") as fh:
+    with (run / "model.skops").open("ab") as fh:
         fh.write(b"tampered")
-    with pytest.raises(IntegrityError, match="model.joblib"):
+    with pytest.raises(IntegrityError, match="model.skops"):
         promote(run, store=tmp_path / "store")
-    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("model.joblib"))
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("model.skops"))
 
 
 def test_promote_refuses_non_run(tmp_path):

@@ -15,7 +15,7 @@ from newsclf.errors import ConfigError
 if TYPE_CHECKING:
     from newsclf.pipeline.config import ExperimentConfig
 
-__all__ = ["build_pipeline"]
+__all__ = ["build_pipeline", "set_actors"]
 
 
 def _create(registry, name: str, params: dict[str, Any], seed: int, where: str):
@@ -54,3 +54,18 @@ def build_pipeline(cfg: ExperimentConfig) -> Pipeline:
     model = _create(estimators, cfg.model.name, cfg.model.params, cfg.seed, "model.params")
     # n_jobs=1: the search parallelises; nested joblib calls on a Dask worker deadlock or fail
     return Pipeline([("features", FeatureUnion(parts, n_jobs=1)), ("model", model)])
+
+
+def set_actors(pipeline: Pipeline, aliases: dict[str, list[str]]) -> list[str]:
+    """Give every featurizer of ``pipeline`` that takes ``actors`` the actor aliases of the data
+    config (:func:`newsclf.pipeline.features.stance.actor_aliases`); returns their names.
+
+    The featurizers copy them into ``actors_`` when fitted, so the trained model carries the
+    actors it was trained with and reads no file when it predicts.
+    """
+    named = []
+    for name, featurizer in pipeline.named_steps["features"].transformer_list:
+        if "actors" in featurizer.get_params(deep=False):
+            featurizer.set_params(actors={k: list(v) for k, v in aliases.items()})
+            named.append(name)
+    return named

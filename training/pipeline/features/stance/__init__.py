@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from newsclf.pipeline.registry import estimators, featurizers
 
-from ._actors import DEFAULT_ACTORS, load_actor_aliases, relation
+from ._actors import actor_aliases, load_actor_aliases, relation
 from ._blend import ProbaBlend
 from ._cues import CUE_NAMES, StanceCues, StanceRelation
 from ._dense import StanceDense
@@ -64,7 +64,6 @@ from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  
 
 __all__ = [
     "CUE_NAMES",
-    "DEFAULT_ACTORS",
     "NEGATIONS",
     "ProbaBlend",
     "SPK",
@@ -76,6 +75,7 @@ __all__ = [
     "StanceRelation",
     "StanceTfidf",
     "StanceWindows",
+    "actor_aliases",
     "load_actor_aliases",
     "mark_frame",
     "mark_text",
