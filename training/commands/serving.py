@@ -87,6 +87,17 @@ def serve_cmd(
     os.execve(sys.executable, argv, env)
 
 
+def _analysis_run(task: str, run: Path | None):
+    """The run of ``task`` an analysis uses: the given run directory, else the promoted model."""
+    from newsclf.pipeline.runs import load_run
+
+    if run is not None:
+        return load_run(run)
+    from newsclf.serving.models import load_stored, model_ref
+
+    return load_stored(model_ref(task)).run
+
+
 def analyze_cmd(
     articles: Annotated[
         list[Path], typer.Argument(help="Article files (.txt, .html, .jsonl, .gz) or folders.")
@@ -105,14 +116,24 @@ def analyze_cmd(
         list[str] | None,
         typer.Option("--target", help="Stance target (repeatable; default: every actor)."),
     ] = None,
+    actors: Annotated[
+        str | None,
+        typer.Option(help="Actors file (default: the actors the stance model was trained with)."),
+    ] = None,
     explain: Annotated[bool, typer.Option(help="Add the top features behind each label.")] = False,
 ) -> None:
     """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
-    from newsclf.data.actors import load_actors
-    from newsclf.serving.files import analyze_files, load_models
+    import warnings
 
-    models = load_models(boilerplate, stance)
-    actors = load_actors()
+    from newsclf.analysis import Analyzer
+    from newsclf.analysis_files import analyze_files
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analyzer = Analyzer.from_runs(_analysis_run("boilerplate", boilerplate),
+                                      _analysis_run("stance", stance), actors)
+    for w in caught:
+        typer.echo(f"warning: {w.message}", err=True)
 
     def report(path: Path, result: dict) -> None:
         n_boiler = sum(s["label"] == "boilerplate" for s in result["sentences"])
@@ -122,7 +143,7 @@ def analyze_cmd(
         )
 
     written = analyze_files(
-        articles, models, actors, output, targets=target or None, explain=explain, on_written=report
+        articles, analyzer, output, targets=target or None, explain=explain, on_written=report
     )
     if not written:
         raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))
