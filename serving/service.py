@@ -57,10 +57,10 @@ def _flag(name: str) -> bool:
 
 
 def _int_env(name: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(name, default)))
-    except ValueError:
-        return default
+    value = os.environ.get(name, str(default))
+    if not value.strip().isdigit() or int(value) < 1:
+        raise NewsclfError(f"{name}={value!r}: expected a whole number >= 1")
+    return int(value)
 
 
 API_PATHS = ("/boilerplate", "/stance", "/analyze", "/extract", "/models")

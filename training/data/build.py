@@ -111,10 +111,8 @@ def _load_gold(source: SourceConfig, skip_bad: bool, bad: list[dict[str, str]]) 
     Each ``*.json`` file is read on its own so that, under ``skip_bad``, one broken file is
     reported and the others still count.
     """
-    try:
-        from newsclf.data import annotations as ann
-    except ImportError:  # pragma: no cover - module missing: no gold
-        return {}
+    from newsclf.data import annotations as ann
+
     folder = (resolve_path(source.annotations, "annotations folder") if source.annotations
               else settings.annotations_dir())
     if not folder.is_dir():
