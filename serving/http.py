@@ -20,6 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from .bento_internals import REQUEST_ERROR_LOGGERS
 from .limits import MAX_BODY_BYTES
 
 __all__ = ["ClientErrorFilter", "RequestGuard", "install_log_filter", "logger"]
@@ -252,7 +253,7 @@ class ClientErrorFilter(logging.Filter):
 
 
 _FILTER = ClientErrorFilter()
-_LOGGERS = ("bentoml._internal.server.http_app", "_bentoml_impl.server.app", "bentoml.serve")
+_LOGGERS = REQUEST_ERROR_LOGGERS
 
 
 def install_log_filter() -> None:

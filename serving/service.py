@@ -9,13 +9,17 @@ BentoML model store, referenced at class scope so that ``bentoml build`` packs t
     load a run directory instead of the store (development and tests).
 ``NEWSCLF_WORKERS`` (default 1), ``NEWSCLF_THREADS`` (default 1)
     worker processes and request threads per worker.
+``NEWSCLF_SERVE_ACTORS``
+    an actors file for ``/analyze`` (``newsclf serve --actors``); default: the actors the stance
+    model was trained with (a warning is logged when the file differs from them).
 ``NEWSCLF_ACCESS_LOG=1``
     turn BentoML's access log on (off by default: it costs ~30% throughput).
 ``NEWSCLF_TRACING=1``
     keep OpenTelemetry spans for the API routes (off by default: without an exporter they are
     pure overhead; configure the exporter through BentoML's tracing config).
 
-Every model file is checked against its run's sha256 manifest before ``joblib.load``.
+Every model file is checked against its run's sha256 manifest and loaded with newsclf's trusted
+types only (``model.skops``); a run that fails either check stops the service from starting.
 
 Endpoints (JSON over POST; limits in :mod:`newsclf.serving.limits`): ``/boilerplate``, ``/stance``,
 ``/analyze``, ``/extract``, ``/models`` (also GET), plus BentoML's ``/healthz``, ``/readyz``,
@@ -34,9 +38,10 @@ from typing import Any
 import bentoml
 from bentoml.exceptions import InvalidArgument
 
+from newsclf.analysis import Analyzer, choose_actors, predict
 from newsclf.errors import NewsclfError
 
-from .analysis import analyze_article, analyze_html, extract_text, predict
+from . import bento_internals
 from .batching import Batcher
 from .http import RequestGuard, install_log_filter
 from .limits import AnalyzeRequest, BoilerplateRequest, ExtractRequest, ModelsRequest, StanceRequest
@@ -52,23 +57,24 @@ def _flag(name: str) -> bool:
 
 
 def _int_env(name: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(name, default)))
-    except ValueError:
-        return default
+    value = os.environ.get(name, str(default))
+    if not value.strip().isdigit() or int(value) < 1:
+        raise NewsclfError(f"{name}={value!r}: expected a whole number >= 1")
+    return int(value)
 
 
 API_PATHS = ("/boilerplate", "/stance", "/analyze", "/extract", "/models")
 
 
+ENV_ACTORS = "NEWSCLF_SERVE_ACTORS"
+"""An actors file overriding the stance model's own for ``/analyze`` (``newsclf serve --actors``)."""
+
+
 def limit_threads() -> None:
     """One BLAS/OpenMP thread per worker: requests are parallel across workers, not inside one."""
-    try:
-        from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits
 
-        threadpool_limits(1)
-    except Exception:  # pragma: no cover - threadpoolctl is a scikit-learn dependency
-        pass
+    threadpool_limits(1)
 
 
 def _json(obj: Any) -> Any:
@@ -132,16 +138,21 @@ class Newsclf:
     def __init__(self) -> None:
         install_log_filter()
         limit_threads()
-        from newsclf.data.actors import load_actors
-
         cls = type(self)
         self.boilerplate_model = load_task_model("boilerplate", cls.__dict__.get("boilerplate_ref"))
         self.stance_model = load_task_model("stance", cls.__dict__.get("stance_ref"))
-        self.actors = load_actors()
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            actors = choose_actors(self.stance_model.run, os.environ.get(ENV_ACTORS) or None)
+        for w in caught:
+            log.warning("newsclf: %s", w.message)
+        self.analyzer = Analyzer(self.boilerplate_model.model, self.stance_model.model, actors)
         self._boilerplate_batcher = Batcher(
-            functools.partial(predict, self.boilerplate_model, "boilerplate")
+            functools.partial(predict, self.boilerplate_model.model, "boilerplate")
         )
-        self._stance_batcher = Batcher(functools.partial(predict, self.stance_model, "stance"))
+        self._stance_batcher = Batcher(functools.partial(predict, self.stance_model.model, "stance"))
         # The models are long-lived: keep the garbage collector from re-scanning them (a full
         # collection over a large TF-IDF vocabulary stalls every request for hundreds of ms).
         gc.collect()
@@ -188,20 +199,10 @@ class Newsclf:
         """Analyse one article (``text`` or ``html``): sentence labels, quotes and their stance."""
         try:
             if html is not None:
-                return analyze_html(
-                    html,
-                    self.boilerplate_model,
-                    self.stance_model,
-                    self.actors,
-                    id="page",
-                    targets=targets,
-                )
+                return self.analyzer.html(html, id="page", targets=targets)
             from newsclf.data.readers import article_from_text
 
-            article = article_from_text(text or "", id="article")
-            return analyze_article(
-                article, self.boilerplate_model, self.stance_model, self.actors, targets
-            )
+            return self.analyzer.article(article_from_text(text or "", id="article"), targets)
         except (NewsclfError, ValueError) as exc:
             raise _client_error(exc) from None
 
@@ -213,7 +214,7 @@ class Newsclf:
 
         try:
             page = read_html(html, id="page")
-            return {"text": extract_text(page, self.boilerplate_model, comments=comments)}
+            return {"text": self.analyzer.extract(page, comments=comments)}
         except (NewsclfError, ValueError) as exc:
             raise _client_error(exc) from None
 
@@ -223,41 +224,7 @@ class Newsclf:
         return {"boilerplate": self.boilerplate_model.info(), "stance": self.stance_model.info()}
 
 
-def _tune_api_methods(service: Any) -> None:
-    """Trim BentoML's per-request overhead of our endpoints (same behaviour, less work).
-
-    - The output media type is fixed (``application/json``); otherwise BentoML derives it from the
-      output model's JSON schema on every response.
-    - The bound local caller of each API method is built once per service instance; BentoML
-      rebuilds it (``inspect.signature`` + ``functools.wraps``) on every request.
-    """
-    from _bentoml_sdk.method import APIMethod
-
-    class _CachedAPIMethod(APIMethod):
-        __slots__ = ()
-
-        def _local_call(self, instance: Any) -> Any:
-            try:
-                cache = instance.__dict__.setdefault("_newsclf_local_calls", {})
-            except AttributeError:  # pragma: no cover - instance without __dict__
-                return super()._local_call(instance)
-            func = cache.get(self.name)
-            if func is None:
-                func = cache[self.name] = super()._local_call(instance)
-            return func
-
-    for method in service.apis.values():
-        if method.output_spec.media_type is None:
-            method.output_spec.media_type = "application/json"
-        try:
-            method.__class__ = _CachedAPIMethod
-        except TypeError:  # pragma: no cover - a BentoML version with another layout
-            pass
-
-
-try:
-    _tune_api_methods(Newsclf)
-except Exception:  # pragma: no cover - tuning is optional; never break the service over it
-    log.warning("newsclf: BentoML fast path not applied", exc_info=True)
+if not bento_internals.tune_api_methods(Newsclf):
+    log.info("newsclf: BentoML fast path off (%s=0)", bento_internals.ENV_SWITCH)
 Newsclf.add_asgi_middleware(RequestGuard, paths=API_PATHS, get_paths=("/models",))
 install_log_filter()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError", "IntegrityError", "NewsclfError"]
+__all__ = [
+    "ConfigError",
+    "InputError",
+    "IntegrityError",
+    "LegacyModelError",
+    "NewsclfError",
+    "UnsafeModelError",
+]
 
 
 class NewsclfError(Exception):
@@ -19,3 +26,13 @@ class ConfigError(NewsclfError):
 
 class IntegrityError(NewsclfError):
     """A run's files do not match the sha256 hashes in its manifest: it will not be loaded."""
+
+
+class UnsafeModelError(IntegrityError):
+    """A model file names a type outside newsclf's trusted list (or is not a skops file): refused
+    before anything in it is imported or built."""
+
+
+class LegacyModelError(IntegrityError):
+    """A run holds a pickle model (``model.joblib``) from an older newsclf: refused unopened;
+    retrain it or convert it with ``newsclf runs convert RUN --trust-pickle``."""

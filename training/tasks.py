@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CONTEXT_LABEL", "TASKS", "Task", "get_task", "to_frame"]
 
@@ -103,6 +104,8 @@ def to_frame(task: str | Task, records: Iterable[Mapping[str, Any]]) -> pd.DataF
     ValueError
         When a record lacks ``text`` or a field has the wrong type; names the record index.
     """
+    import pandas as pd
+
     spec = task if isinstance(task, Task) else get_task(task)
     rows = []
     for i, rec in enumerate(records):

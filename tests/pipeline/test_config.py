@@ -26,7 +26,7 @@ def test_config_valid_roundtrip(write_config):
         ("task: boilerplate\ndataset: syn\nfeatures: [{name: word_tfidf}]\nmodel: {name: xgboost}\n",
          ["model.name", "unknown model 'xgboost'", "logreg", "linear_svm", "complement_nb"]),
         ("task: boilerplate\ndataset: syn\nfeatures: [{name: word_tfidf}]\nmodel: {name: logreg, params: {C: -1}}\n",
-         ["model.params", "'C' parameter", "-1"]),
+         ["model.params.C", "greater than 0", "-1"]),
         ("task: boilerplate\ndataset: syn\nfeatures: [{name: word_tfidf, params: {ngrams: 2}}]\nmodel: {name: logreg}\n",
          ["features.0.params", "word_tfidf", "ngrams"]),
         ("task: boilerplate\ndataset: syn\nfeatures: [{name: word_tfidf}]\nmodel: {name: logreg}\n"

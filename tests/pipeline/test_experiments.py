@@ -53,9 +53,9 @@ def test_experiments_predict_bad_file_is_clean(run_copy, tmp_path, content, matc
 
 
 def test_experiments_predict_tampered_run_refused(run_copy):
-    (run_copy / "model.joblib").write_bytes(b"evil")
+    (run_copy / "model.skops").write_bytes(b"evil")
     res = _run("predict", run_copy, "x")
-    assert res.exit_code == 1 and "model.joblib does not match its sha256" in res.stderr
+    assert res.exit_code == 1 and "model.skops does not match its sha256" in res.stderr
 
 
 def test_experiments_evaluate_runs_and_compare(run_copy, data_env, monkeypatch):

@@ -10,7 +10,7 @@ from newsclf.errors import IntegrityError, NewsclfError
 from newsclf.pipeline.runs import list_runs, load_run
 from newsclf.pipeline.train import train
 
-FILES = {"model.joblib", "config.yaml", "metrics.json", "report.md", "report.html", "manifest.json"}
+FILES = {"model.skops", "actors.yaml", "config.yaml", "metrics.json", "report.md", "report.html", "manifest.json"}
 
 
 def _entries(models: Path) -> list[str]:
@@ -83,13 +83,13 @@ def test_train_refuses_existing_output(data_env, write_config):
     assert (out / "x").read_text() == "keep"
 
 
-@pytest.mark.parametrize("target", ["model.joblib", "metrics.json", "plots/confusion_test.png"])
-def test_runs_tampered_file_refused_before_unpickling(run_copy, monkeypatch, target):
+@pytest.mark.parametrize("target", ["model.skops", "metrics.json", "plots/confusion_test.png"])
+def test_runs_tampered_file_refused_before_loading(run_copy, monkeypatch, target):
     with open(run_copy / target, "ab") as fh:
         fh.write(b"\0")
-    import joblib
+    import skops.io
 
-    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("joblib.load called on a tampered run"))
+    monkeypatch.setattr(skops.io, "loads", lambda *a, **k: pytest.fail("skops loads called on a tampered run"))
     with pytest.raises(IntegrityError, match=target.replace(".", r"\.")):
         load_run(run_copy)
 

@@ -95,12 +95,18 @@ def predict_cmd(
         typer.echo(json.dumps(res, ensure_ascii=False))
 
 
+runs_app = typer.Typer(help="List runs (default) or convert an old pickle run.")
+
+
 def runs_cmd(
+    ctx: typer.Context,
     models: Annotated[Path | None, typer.Option(help="Models directory (default NEWSCLF_MODELS or ./models).")] = None,
     task: Annotated[str | None, typer.Option(help="Only runs of this task.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
 ) -> None:
     """List runs with task, config, data fingerprint and headline metric."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -122,6 +128,16 @@ def runs_cmd(
         table.add_row(r["run_id"], r["task"] or "", r["config"] or "", r["dataset"] or "",
                       r["data_fingerprint"], r["metric"] or "", value)
     Console(width=200).print(table)
+
+
+def convert_cmd(
+    run: Annotated[Path, typer.Argument(help="Run directory (or run id) holding model.joblib.")],
+    trust_pickle: Annotated[bool, typer.Option("--trust-pickle", help="Unpickle model.joblib: only for runs you trust.")] = False,
+) -> None:
+    """Rewrite an old run's model.joblib (a pickle) as model.skops; prints the run directory."""
+    from newsclf.pipeline.runs import convert_run
+
+    typer.echo(str(convert_run(run, trust_pickle=trust_pickle)))
 
 
 def compare_cmd(
@@ -175,5 +191,7 @@ def register(app: typer.Typer) -> None:
     app.command("train")(user_errors(train_cmd))
     app.command("evaluate")(user_errors(evaluate_cmd))
     app.command("predict")(user_errors(predict_cmd))
-    app.command("runs")(user_errors(runs_cmd))
+    runs_app.callback(invoke_without_command=True)(user_errors(runs_cmd))
+    runs_app.command("convert")(user_errors(convert_cmd))
+    app.add_typer(runs_app, name="runs")
     app.command("compare")(user_errors(compare_cmd))

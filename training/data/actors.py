@@ -126,6 +126,9 @@ class Actors:
         News outlets that are cited but never speakers.
     path : Path or None
         The file read.
+    spec : dict
+        The validated file as plain data (``{"actors": {key: {name, aliases, members}}, "media":
+        [...]}``): what a dataset manifest and a run directory record.
     """
 
     def __init__(
@@ -135,6 +138,11 @@ class Actors:
         self.keys = [a.key for a in actors]
         self.media = list(media or [])
         self.path = path
+        self.spec: dict = {
+            "actors": {a.key: {"name": a.name, "aliases": list(a.aliases), "members": list(a.members)}
+                       for a in actors},
+            "media": list(self.media),
+        }
         self._media_re = _phrase_regex(self.media)
         self._media_lookup = {_norm(m) for m in self.media}
         self._alias_lookup: dict[str, str] = {}

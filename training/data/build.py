@@ -111,10 +111,8 @@ def _load_gold(source: SourceConfig, skip_bad: bool, bad: list[dict[str, str]]) 
     Each ``*.json`` file is read on its own so that, under ``skip_bad``, one broken file is
     reported and the others still count.
     """
-    try:
-        from newsclf.data import annotations as ann
-    except ImportError:  # pragma: no cover - module missing: no gold
-        return {}
+    from newsclf.data import annotations as ann
+
     folder = (resolve_path(source.annotations, "annotations folder") if source.annotations
               else settings.annotations_dir())
     if not folder.is_dir():
@@ -388,6 +386,15 @@ class _Build:
             }
         )
 
+    def actors_record(self) -> dict[str, Any]:
+        """The actors of this build (the config's ``actors`` key): reference, sha256 and content,
+        so that training uses exactly these actors (:func:`newsclf.pipeline.data.dataset_actors`)."""
+        return {
+            "ref": str(self.cfg.actors or settings.default_actors_ref()),
+            "sha256": sha256_file(Path(self.actors_file)),
+            "spec": self.actors.spec,
+        }
+
     def write_task(self, task: str, out: Path) -> dict[str, Any]:
         """Split the rows of ``task``, save its DatasetDict under ``out`` and return its manifest part."""
         import pyarrow as pa
@@ -506,6 +513,7 @@ def build_dataset(
             "fingerprint": fingerprint,
             "config": cfg.model_dump(mode="json"),
             "config_file": where,
+            "actors": state.actors_record(),
             "seed": cfg.seed,
             "tasks": tasks,
             "inputs": state.inputs,

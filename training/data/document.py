@@ -87,7 +87,7 @@ def boilerplate_records(processed: ProcessedArticle) -> list[dict]:
 
 def sentence_labels(processed: ProcessedArticle, model=None) -> list[str]:
     """``content``/``boilerplate`` per sentence: from a trained boilerplate model when given, else
-    from the weak labelling functions (``content`` for every sentence if those are unavailable)."""
+    from the weak labelling functions."""
     if not processed.sentences:
         return []
     if model is not None:
@@ -97,10 +97,8 @@ def sentence_labels(processed: ProcessedArticle, model=None) -> list[str]:
             p["label"]
             for p in predict_records(model, "boilerplate", boilerplate_records(processed))
         ]
-    try:
-        from newsclf.data.labelling import weak_sentence_labels
-    except ImportError:  # labelling functions not installed: no boilerplate detection
-        return ["content"] * len(processed.sentences)
+    from newsclf.data.labelling import weak_sentence_labels
+
     return list(weak_sentence_labels(processed))
 
 

@@ -1,7 +1,7 @@
 """Import every module that registers featurizers or estimators.
 
-Helpers add their module to ``_MODULES`` (one line). A listed module that does not exist yet is
-skipped, so the trainer keeps working while others are still writing theirs.
+A new module that registers components adds itself to ``_MODULES`` (one line); a listed module
+that cannot be imported is an error, never skipped.
 """
 
 from __future__ import annotations
@@ -26,11 +26,7 @@ def load_components() -> None:
     if _loaded:
         return
     for name in _MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        importlib.import_module(name)
     _loaded = True
 
 

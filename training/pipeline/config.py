@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -30,6 +30,9 @@ from newsclf import settings
 from newsclf.configfile import allowed_keys, yaml_line
 from newsclf.errors import ConfigError
 from newsclf.resources import resolve_path
+
+if TYPE_CHECKING:
+    from newsclf.pipeline.registry import Registry
 
 __all__ = [
     "Component",
@@ -227,6 +230,14 @@ def _check_components(cfg: ExperimentConfig, source: str, text: str | None) -> N
     if cfg.model.name not in estimators:
         raise ConfigError(f"{_where(source, text, ('model', 'name'))}: unknown model {cfg.model.name!r}; "
                           f"registered: {', '.join(estimators.names())}")
+    problems: list[str] = []
+    for i, feat in enumerate(cfg.features):
+        feat.params = _resolve_params(featurizers, feat, cfg.seed, ("features", i, "params"), source, text,
+                                      problems)
+    cfg.model.params = _resolve_params(estimators, cfg.model, cfg.seed, ("model", "params"), source, text,
+                                       problems)
+    if problems:
+        raise ConfigError("invalid experiment config:\n  " + "\n  ".join(problems))
     try:
         pipeline = build_pipeline(cfg)
     except ConfigError as exc:
@@ -246,12 +257,62 @@ def _check_components(cfg: ExperimentConfig, source: str, text: str | None) -> N
                 raise ConfigError(f"{_where(source, text, ('search', 'params', key))}: unknown search "
                                   f"parameter {key!r}{hint}")
             _check_values(key, values, cfg.search.method, source, text)
+            _check_candidates(cfg, key, values, source, text)
     if cfg.search.backend == "dask":
         try:
             import distributed  # noqa: F401
         except ImportError:
             raise ConfigError(f"{_where(source, text, ('search', 'backend'))}: backend 'dask' needs "
                               "dask.distributed: pip install 'newsclf[dask]'") from None
+
+
+def _resolve_params(registry: Registry, component: Component, seed: int, loc: tuple[Any, ...], source: str,
+                    text: str | None, problems: list[str]) -> dict[str, Any]:
+    """Every parameter of ``component`` (defaults included, ``random_state`` = the seed unless set),
+    checked against its factory's signature; problems are appended, naming file, line and key."""
+    model = registry.params_model(component.name)
+    params = dict(component.params)
+    if "random_state" in model.model_fields and params.get("random_state") is None:
+        params["random_state"] = seed
+    try:
+        return registry.resolve(component.name, params)
+    except ValidationError as exc:
+        allowed = ", ".join(model.model_fields)
+        for err in exc.errors():
+            where = _where(source, text, loc + tuple(err["loc"]))
+            msg = err["msg"].replace("Value error, ", "")
+            if err["type"] == "extra_forbidden":
+                problems.append(f"{where}: unknown parameter of {registry.kind} {component.name!r}; "
+                                f"allowed parameters: {allowed}")
+            else:
+                problems.append(f"{where}: {msg} (got {err.get('input')!r}; {registry.kind} "
+                                f"{component.name!r})")
+        return dict(component.params)
+
+
+def _check_candidates(cfg: ExperimentConfig, key: str, values: Any, source: str, text: str | None) -> None:
+    """Check every candidate value of a search parameter against its component's signature
+    (``model__C: [-1, 1]`` is refused like ``model.params.C: -1``)."""
+    from newsclf.pipeline.registry import estimators, featurizers
+
+    parts = key.split("__")
+    if parts[0] == "model" and len(parts) == 2:
+        registry, component = estimators, cfg.model
+    elif parts[0] == "features" and len(parts) == 3:
+        registry = featurizers
+        component = next((f for f in cfg.features if f.name == parts[1]), None)
+    else:
+        return
+    param = parts[-1]
+    if component is None or param not in registry.params_model(component.name).model_fields:
+        return
+    for value in values if isinstance(values, list) else []:
+        try:
+            registry.resolve(component.name, {**component.params, param: value})
+        except ValidationError as exc:
+            msg = "; ".join(e["msg"].replace("Value error, ", "") for e in exc.errors())
+            raise ConfigError(f"{_where(source, text, ('search', 'params', key))}: candidate {value!r}: "
+                              f"{msg} ({registry.kind} {component.name!r}, parameter {param!r})") from None
 
 
 def _check_values(key: str, values: Any, method: str, source: str, text: str | None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,10 @@ from newsclf.errors import ConfigError, NewsclfError
 from newsclf.resources import resolve_path
 from newsclf.tasks import CONTEXT_LABEL, Task, get_task
 
-__all__ = ["SplitData", "content_fingerprint", "load_dataset", "split_data"]
+if TYPE_CHECKING:
+    from newsclf.data.actors import Actors
+
+__all__ = ["SplitData", "content_fingerprint", "dataset_actors", "load_dataset", "split_data"]
 
 
 @dataclass
@@ -64,18 +67,16 @@ def load_dataset(task: str, dataset: str | None = None, data_config: str | None 
             raise ConfigError(f"dataset {name!r} differs from the name {cfg_name!r} in data_config {path}")
         name = cfg_name
         if not (settings.data_dir() / name / task).exists():
-            try:
-                from newsclf.data.build import build_dataset
-            except ImportError as exc:
-                raise NewsclfError(f"cannot build {path}: newsclf.data.build is not available ({exc})") from None
+            from newsclf.data.build import build_dataset
+
             build_dataset(path)
     root = settings.data_dir() / name
     manifest: dict[str, Any] = {}
     if (root / "manifest.json").is_file():
         try:
             manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-        except ValueError:
-            manifest = {}
+        except ValueError as exc:
+            raise NewsclfError(f"{root / 'manifest.json'}: not valid JSON ({exc}); rebuild the dataset") from None
     return _load_dict(name, task), name, manifest
 
 
@@ -86,15 +87,39 @@ def _load_dict(name: str, task: str):
             f"dataset {name!r} for task {task!r} not found at {path}; build it with "
             f"`newsclf data build configs/data/{name}.yaml` or set data_config in the experiment config"
         )
-    try:
-        from newsclf.data.build import load_dataset_dict
-    except ImportError:
-        load_dataset_dict = None
-    if load_dataset_dict is not None:
-        return load_dataset_dict(name, task)
-    import datasets
+    from newsclf.data.build import load_dataset_dict
 
-    return datasets.load_from_disk(str(path))
+    return load_dataset_dict(name, task)
+
+
+def dataset_actors(name: str, manifest: dict[str, Any]) -> tuple[Actors, dict[str, Any]]:
+    """The actors a dataset was built with, and their record for the run manifest.
+
+    A dataset built by ``newsclf data build`` records them in its manifest (the data config's
+    ``actors`` key: reference, sha256, content); the model is trained with exactly those. A
+    dataset saved without a manifest (a synthetic one) gets the key's default, the shipped
+    ``newsclf:configs/actors.yaml``.
+
+    Raises
+    ------
+    ConfigError
+        When the manifest exists but records no actors (built by an older newsclf): rebuild it.
+    """
+    from newsclf.data.actors import Actors, load_actors
+    from newsclf.hashing import sha256_file
+
+    if not manifest:
+        actors = load_actors()
+        ref = settings.default_actors_ref()
+        return actors, {"ref": ref, "sha256": sha256_file(resolve_path(ref)), "spec": actors.spec}
+    record = manifest.get("actors")
+    if not isinstance(record, dict) or not isinstance(record.get("spec"), dict):
+        config = manifest.get("config_file") or f"configs/data/{name}.yaml"
+        raise ConfigError(
+            f"dataset {name!r} was built by an older newsclf that did not record its actors; "
+            f"rebuild it: newsclf data build {config}"
+        )
+    return Actors.from_dict(record["spec"], path=None), record
 
 
 def content_fingerprint(df: pd.DataFrame) -> str:

@@ -46,10 +46,7 @@ def run_quickstart(configs: list[Path] | None = None, log: Callable[[str], None]
     t0 = time.perf_counter()
     built = build_dataset("newsclf:configs/data/seed.yaml")
     say(f"built dataset {built.name} -> {built.output_dir}")
-    try:
-        _show_quotes(say)
-    except Exception as exc:  # the quotes display is informative only; never block training on it
-        say(f"(quotes not shown: {exc})")
+    _show_quotes(say)
     runs: dict[str, Path] = {}
     for cfg in configs or quickstart_configs():
         say(f"training {cfg.stem} ...")

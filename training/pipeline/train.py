@@ -11,18 +11,20 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import joblib
 import yaml
 
 from newsclf import settings
 from newsclf.errors import NewsclfError
 from newsclf.evaluation.report import write_report
-from newsclf.pipeline.assemble import build_pipeline
+from newsclf.pipeline.assemble import build_pipeline, set_actors
 from newsclf.pipeline.config import ExperimentConfig, load_config
-from newsclf.pipeline.data import class_counts, load_dataset, split_data
+from newsclf.pipeline.data import class_counts, dataset_actors, load_dataset, split_data
 from newsclf.pipeline.estimators import column_major_weights
 from newsclf.pipeline.evaluate import evaluate_split, top_features
+from newsclf.pipeline.features.stance import actor_aliases
+from newsclf.pipeline.persistence import MODEL_FILE, save_model
 from newsclf.pipeline.runs import (
+    ACTORS_FILE,
     git_commit,
     make_run_id,
     package_versions,
@@ -72,6 +74,8 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
     task = get_task(cfg.task)
     pipeline = build_pipeline(cfg)
     dsd, dataset_name, data_manifest = load_dataset(cfg.task, cfg.dataset, cfg.data_config)
+    actors, actors_record = dataset_actors(dataset_name, data_manifest)
+    set_actors(pipeline, actor_aliases(actors))
     if "train" not in dsd:
         raise NewsclfError(f"dataset {dataset_name!r} ({cfg.task}) has no train split; splits: {', '.join(dsd)}")
     eval_names = eval_split_names(dsd)
@@ -120,7 +124,8 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
 
     data_fp = hashlib.sha256("".join(splits[n].fingerprint for n in sorted(splits)).encode()).hexdigest()
     resolved = cfg.resolved()
-    digest = hashlib.sha256((json.dumps(resolved, sort_keys=True) + data_fp).encode()).hexdigest()
+    digest = hashlib.sha256((json.dumps(resolved, sort_keys=True) + data_fp + actors_record["sha256"])
+                            .encode()).hexdigest()
     run_id = make_run_id(task.name, config_name, digest)
     final = Path(output) if output else settings.models_dir() / run_id
     headline_value = split_metrics[eval_split].get(task.headline)
@@ -144,8 +149,10 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
     }
     t = time.perf_counter()
     with staged_dir(final) as tmp:
-        joblib.dump(model, tmp / "model.joblib", compress=3)
+        save_model(model, tmp / MODEL_FILE)
         (tmp / "config.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False), encoding="utf-8")
+        (tmp / ACTORS_FILE).write_text(yaml.safe_dump(actors.spec, sort_keys=False, allow_unicode=True),
+                                       encoding="utf-8")
         (tmp / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
         write_report(metrics, tmp)
         timings["write"] = time.perf_counter() - t
@@ -157,6 +164,7 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
             **(source or {}),
             "dataset": dataset_name,
             "data_fingerprint": data_fp,
+            "actors": {"ref": actors_record["ref"], "sha256": actors_record["sha256"]},
             "data_manifest_fingerprint": data_manifest.get("fingerprint") if isinstance(data_manifest, dict) else None,
             "split_fingerprints": {n: s.fingerprint for n, s in splits.items()},
             "test_fingerprint": splits[eval_split].fingerprint,

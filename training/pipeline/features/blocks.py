@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from pydantic import Field
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -43,7 +45,10 @@ from newsclf.pipeline.features.layout import (
     region_flags,
     run_ids,
 )
+from newsclf.pipeline.params import Positive, PositiveInt, RandomState, Window
 from newsclf.pipeline.registry import featurizers
+
+FoldCount = Annotated[int, Field(ge=2, le=20)]
 
 __all__ = ["BlockProba", "BlockStats", "DomTokens", "TextProba", "block_stat_names", "container_means", "context_features", "document_ids"]
 
@@ -609,21 +614,24 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
 
 
 @featurizers.register("block_stats")
-def block_stats(**params) -> BlockStats:
+def block_stats(window: Window = 2, dom: bool = True, mean_window: Window = 3, scale: bool = False,
+                layout: bool = False, region: bool = False) -> BlockStats:
     """Dense block statistics with context windows (see :class:`BlockStats`)."""
-    return BlockStats(**params)
+    return BlockStats(window=window, dom=dom, mean_window=mean_window, scale=scale, layout=layout, region=region)
 
 
 @featurizers.register("dom_tokens")
-def dom_tokens(**params) -> DomTokens:
+def dom_tokens(min_df: PositiveInt = 2, max_features: PositiveInt | None = 20000, binary: bool = True) -> DomTokens:
     """TF-IDF of class/id tokens and tag path (see :class:`DomTokens`)."""
-    return DomTokens(**params)
+    return DomTokens(min_df=min_df, max_features=max_features, binary=binary)
 
 
 @featurizers.register("text_proba")
-def text_proba(**params) -> TextProba:
+def text_proba(window: Window = 3, dom: bool = True, C: Positive = 2.0, cv: FoldCount = 4, char: bool = False,
+               positive: Literal["boilerplate", "content"] = "boilerplate",
+               random_state: RandomState = 13) -> TextProba:
     """Cross-fitted n-gram model probability with neighbours (see :class:`TextProba`)."""
-    return TextProba(**params)
+    return TextProba(window=window, dom=dom, C=C, cv=cv, char=char, positive=positive, random_state=random_state)
 
 
 def container_keys(paths: list[str], docs: np.ndarray, level: int) -> np.ndarray:
@@ -735,6 +743,9 @@ class BlockProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
 
 
 @featurizers.register("block_proba")
-def block_proba(**params) -> BlockProba:
+def block_proba(window: Window = 3, dom: bool = True, cv: FoldCount = 3, max_iter: PositiveInt = 150,
+                learning_rate: Positive = 0.1, positive: Literal["boilerplate", "content"] = "boilerplate",
+                random_state: RandomState = 13) -> BlockProba:
     """Stacked block-model probability with neighbours and containers (see :class:`BlockProba`)."""
-    return BlockProba(**params)
+    return BlockProba(window=window, dom=dom, cv=cv, max_iter=max_iter, learning_rate=learning_rate,
+                      positive=positive, random_state=random_state)
