@@ -92,7 +92,7 @@ def predict_cmd(
     target: Annotated[str | None, typer.Option(help="Stance target for TEXT arguments (e.g. taliban).")] = None,
 ) -> None:
     """Print one JSON line {"label", "scores"} per input."""
-    from newsclf.pipeline.predict import predict_records
+    from newsclf.pipeline.predict import missing_targets, predict_records
     from newsclf.pipeline.runs import load_run
 
     if not texts and file is None:
@@ -101,6 +101,15 @@ def predict_cmd(
     if file is not None:
         records += _read_records(file)
     loaded = load_run(run)
+    missing = missing_targets(loaded.task, records)
+    if missing:
+        from newsclf.pipeline.predict import target_hint
+
+        first = missing[0]
+        where = (f"TEXT argument {first + 1}" if first < len(texts or []) else
+                 f"{file}, record {first - len(texts or []) + 1}")
+        raise NewsclfError(f"{where}: a {loaded.task} prediction needs a target (--target NAME for TEXT "
+                           f"arguments, a \"target\" field in --file lines); {target_hint()}")
     try:
         results = predict_records(loaded.model, loaded.task, records)
     except ValueError as exc:

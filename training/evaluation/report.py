@@ -280,7 +280,7 @@ def report_sections(metrics: dict, plots: dict[str, str] | None = None) -> list[
     warns = _warnings(metrics)
     if warns:
         out.append(Section("Read this first", [("warn", w) for w in warns]))
-    out.append(Section("Run", [("table", [["", ""], *_facts(metrics)])]))
+    out.append(Section("Run", [("table", [["what", "value"], *_facts(metrics)])]))
     unit = ", resampling groups" if metrics.get("bootstrap_unit") == "group" else ""
     out.append(Section(f"Summary (95% bootstrap intervals{unit})", [
         ("table", _summary_rows(metrics)),

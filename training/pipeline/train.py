@@ -222,6 +222,7 @@ def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | N
             "split_fingerprints": {n: s.fingerprint for n, s in splits.items()},
             "test_fingerprint": head.get("fingerprint", splits.get(eval_split, train_data).fingerprint),
             "eval_split": eval_split,
+            "inputs": {"html_blocks": bool("tag_path" in train_data.X and (train_data.X["tag_path"] != "").any())},
             "seed": cfg.seed,
             "headline": {"metric": task.headline, "split": eval_split, "value": headline_value,
                          "interval": head.get("intervals", {}).get(task.headline), "n": head.get("n"),
