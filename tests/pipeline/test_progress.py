@@ -13,7 +13,6 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
 from newsclf import progress
 from support import REPO
