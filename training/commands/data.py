@@ -138,6 +138,7 @@ def build(
             f"unchanged: {result.output_dir} was built from the same inputs and config "
             f"(fingerprint {result.manifest['fingerprint'][:12]}); nothing to do (--force rebuilds)",
             highlight=False,
+            soft_wrap=True,
         )
     for b in result.bad:
         err.print(f"[yellow]skipped[/yellow] {b['source']}: {b['message']}", highlight=False)

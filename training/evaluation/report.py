@@ -395,7 +395,7 @@ th{background:#f3f3f3;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .warn{background:#fff6e0;border:1px solid #e0b040;padding:.4em .8em;border-radius:4px}
 pre{background:#f6f6f6;padding:.8em;overflow-x:auto;font-size:.85em}
-img{max-width:100%;height:auto;display:block;margin:.5em 0}
+img{max-width:min(100%,760px);height:auto;display:block;margin:.5em 0}
 """
 
 
