@@ -179,6 +179,11 @@ class Newsclf:
     @bentoml.api(input_spec=StanceRequest)
     async def stance(self, quotes: list[Any]) -> list[dict[str, Any]]:
         """Stance (``favor``/``against``/``none``) of each quote toward its target."""
+        empty = [i for i, q in enumerate(quotes) if not q.target.strip()]
+        if empty:
+            from newsclf.pipeline.predict import target_hint
+
+            raise InvalidArgument(f"quotes[{empty[0]}].target is empty: {target_hint()}")
         group = self._stance_batcher.next_group()
         records = [
             {

@@ -277,7 +277,7 @@ def test_build_failure_keeps_previous_dataset(workdir, mixed_folder, monkeypatch
 
     monkeypatch.setattr(build_mod, "_save_quietly", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        build_dataset(good)
+        build_dataset(good, force=True)  # same inputs: without force the dataset is reused
     assert (first.output_dir / "manifest.json").read_text(encoding="utf-8") == before
     assert load_dataset_dict("t", "boilerplate")["train"].num_rows >= 0
     assert sorted(p.name for p in first.output_dir.parent.iterdir()) == ["t"]

@@ -10,7 +10,8 @@ from newsclf.errors import IntegrityError, NewsclfError
 from newsclf.pipeline.runs import list_runs, load_run
 from newsclf.pipeline.train import train
 
-FILES = {"model.skops", "actors.yaml", "config.yaml", "metrics.json", "report.md", "report.html", "manifest.json"}
+FILES = {"model.skops", "actors.yaml", "config.yaml", "metrics.json", "report.md", "report.html",
+         "manifest.json", "MODEL_CARD.md"}
 
 
 def _entries(models: Path) -> list[str]:
@@ -22,7 +23,9 @@ def test_train_writes_complete_run_directory(base_run):
     assert run.name.startswith("boilerplate-lr-") and len(run.name.split("-")) == 5
     assert FILES <= {p.name for p in run.iterdir()}
     plots = {p.name for p in (run / "plots").iterdir()}
-    assert {"confusion_test.png", "pr_curves.png", "calibration.png", "top_features.png"} <= plots
+    assert {"confusion_test.png", "pr_curves.png", "top_features.png"} <= plots
+    n_test = json.loads((run / "metrics.json").read_text())["splits"]["test"]["n"]
+    assert ("calibration.png" in plots) == (n_test >= 50)  # no calibration curve from a handful of rows
     manifest = json.loads((run / "manifest.json").read_text())
     on_disk = {p.relative_to(run).as_posix() for p in run.rglob("*") if p.is_file()} - {"manifest.json"}
     assert set(manifest["files"]) == on_disk
@@ -38,6 +41,12 @@ def test_train_writes_complete_run_directory(base_run):
     assert len(metrics["predictions"]["test"]["ids"]) == test["n"]
     assert metrics["search"]["method"] == "grid" and "StratifiedGroupKFold(3)" in metrics["search"]["cv"]
     assert "| content |" in (run / "report.md").read_text()
+    for key in ("config", "data_fingerprint", "train_size", "timings", "config_path", "overrides"):
+        assert key in metrics
+    assert {"errors", "adequacy"} <= set(test)
+    assert all(e["gold"] != e["pred"] and e["text"] for e in test["errors"])
+    conf = [e["confidence"] for e in test["errors"]]
+    assert conf == sorted(conf, reverse=True)
     assert [r["run_id"] for r in list_runs(run.parent)] == [run.name]
 
 

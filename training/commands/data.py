@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,44 +21,6 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-class _Bars:
-    """Rich progress bars on stderr for :func:`build_dataset` loops."""
-
-    def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=_stderr_console(),
-            transient=False,
-        )
-
-    def __enter__(self) -> _Bars:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.progress.__exit__(*exc)
-
-    def __call__(self, it: Iterable[Any], desc: str, total: int | None) -> Iterator[Any]:
-        task = self.progress.add_task(desc, total=total)
-        for item in it:
-            yield item
-            self.progress.advance(task)
-        self.progress.update(task, total=self.progress.tasks[task].completed)
 
 
 def _fmt(v: Any) -> str:
@@ -156,16 +117,29 @@ def build(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Data root (default: NEWSCLF_DATA or ./data)."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild even when the inputs and config are unchanged."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
-    """Build the datasets of a data config: data/<name>/<task>/ + manifest.json."""
+    """Build the datasets of a data config: data/<name>/<task>/ + manifest.json (skipped when the
+    input fingerprint is unchanged, as DVC skips unchanged stages; --force rebuilds)."""
     from rich.console import Console
 
     from newsclf.data.build import build_dataset
+    from newsclf.progress import reporting
 
-    with _Bars() as bars:
-        result = build_dataset(config, output_root=output, skip_bad=skip_bad, progress=bars)
+    with reporting(quiet=quiet):
+        result = build_dataset(config, output_root=output, skip_bad=skip_bad, force=force)
     console = Console()
     err = _stderr_console()
+    if result.cached:
+        err.print(
+            f"unchanged: {result.output_dir} was built from the same inputs and config "
+            f"(fingerprint {result.manifest['fingerprint'][:12]}); nothing to do (--force rebuilds)",
+            highlight=False,
+            soft_wrap=True,
+        )
     for b in result.bad:
         err.print(f"[yellow]skipped[/yellow] {b['source']}: {b['message']}", highlight=False)
     console.print(counts_table(result.manifest))

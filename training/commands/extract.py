@@ -8,7 +8,21 @@ import typer
 
 from newsclf.commands._common import user_errors
 
-__all__ = ["register"]
+__all__ = ["HTML_CONFIG", "register", "trained_on_html"]
+
+HTML_CONFIG = "newsclf:configs/boilerplate/default.yaml"
+"""The shipped boilerplate config trained on HTML page blocks."""
+
+_BLOCK_FEATURIZERS = {"block_stats", "dom_tokens", "block_proba"}
+
+
+def trained_on_html(run) -> bool:
+    """Whether a boilerplate run learnt from HTML blocks: recorded at training (``inputs``
+    in the manifest); for older runs, whether it uses a featurizer of DOM blocks."""
+    recorded = (run.manifest.get("inputs") or {}).get("html_blocks")
+    if recorded is not None:
+        return bool(recorded)
+    return bool({f.get("name") for f in run.config.get("features", [])} & _BLOCK_FEATURIZERS)
 
 
 def register(app: typer.Typer) -> None:
@@ -32,8 +46,15 @@ def register(app: typer.Typer) -> None:
         run = load_run(model)
         if run.task != "boilerplate":
             raise InputError(f"run {run.path} is a {run.task!r} model; `extract` needs a boilerplate run")
+        html_model = trained_on_html(run)
         report = BadInputReport()
         for article in read_articles(pages, skip_bad=skip_bad, report=report):
+            if not html_model and any(b.tag_path for b in article.blocks):
+                raise InputError(
+                    f"{article.source or article.id}: run {run.run_id} was trained on plain-text sentences "
+                    f"(dataset {run.manifest.get('dataset')!r}), never on HTML blocks, so it cannot tell page "
+                    f"chrome from the story; train {HTML_CONFIG} (AEB + trafilatura-eval pages) and "
+                    "pass that run with --model")
             text = extract_main_text(run, article, threshold=threshold, comments=comments)
             typer.echo(json.dumps({"id": article.id, "text": text}, ensure_ascii=False))
         if report:

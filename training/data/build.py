@@ -5,7 +5,9 @@ split and label; :func:`build_dataset` turns it into ``<data>/<name>/<task>/`` f
 (``datasets.DatasetDict.save_to_disk``, ``label`` a ``ClassLabel`` in task label order) and
 ``<data>/<name>/manifest.json``.
 
-The manifest's ``fingerprint`` is a sha256 over the input bytes (each article file by its name
+The manifest's ``fingerprint`` hashes the config and the input files before anything is built
+(:mod:`newsclf.data.cache`): a build whose fingerprint matches the dataset on disk is skipped
+(``force`` rebuilds). Its ``content_fingerprint`` is a sha256 over the input bytes (each article file by its name
 relative to the source path, the gold annotation files and the actors file), the canonical JSON of
 every importer's rows and options, and the resolved config without its name and source paths:
 the same inputs and config give the same fingerprint wherever they sit and whenever they are
@@ -73,6 +75,8 @@ class BuildResult:
     output_dir: Path
     manifest: dict[str, Any]
     bad: list[dict[str, str]] = field(default_factory=list)
+    cached: bool = False
+    """True when the dataset on disk was reused: same inputs and config (``newsclf.data.cache``)."""
 
 
 # ============================================================================ hashing
@@ -459,6 +463,7 @@ def build_dataset(
     output_root: str | Path | None = None,
     skip_bad: bool = False,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build the datasets of a data config and write them with their manifest.
 
@@ -471,7 +476,10 @@ def build_dataset(
         Report bad input files (and stale annotations) and build from the rest; otherwise the
         first bad input raises.
     progress : callable (iterable, description, total) -> iterable, optional
-        Wraps long loops (the CLI passes Rich progress bars).
+        Wraps long loops (default: :func:`newsclf.progress.track`, bars when a command draws them).
+    force : bool, default False
+        Rebuild even when the dataset on disk has the same input fingerprint
+        (:mod:`newsclf.data.cache`); otherwise that dataset is returned as is (``cached=True``).
 
     Returns
     -------
@@ -481,9 +489,19 @@ def build_dataset(
     ------
     ConfigError, InputError
     """
+    from newsclf import progress as bars
+    from newsclf.data.cache import input_fingerprint, reusable
+
     cfg, where = load_data_config(config)
     t0 = time.perf_counter()
-    state = _Build(cfg, where, skip_bad, progress or _identity)
+    root = Path(output_root) if output_root is not None else settings.data_dir()
+    with bars.step(f"fingerprint the inputs of {cfg.name}"):
+        input_fp = input_fingerprint(cfg)
+    cached = None if force else reusable(root / cfg.name, input_fp, list(cfg.tasks), skip_bad)
+    if cached is not None:
+        return BuildResult(name=cfg.name, output_dir=root / cfg.name, manifest=cached,
+                           bad=list(cached.get("bad_inputs", [])), cached=True)
+    state = _Build(cfg, where, skip_bad, progress or bars.track)
     for si, source in enumerate(cfg.sources):
         if source.kind == "files":
             state.read_files(si, source)
@@ -497,7 +515,6 @@ def build_dataset(
         )
     fingerprint = state.fingerprint()
 
-    root = Path(output_root) if output_root is not None else settings.data_dir()
     final = root / cfg.name
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{cfg.name}.tmp-{os.getpid()}-{time.time_ns()}"
@@ -510,7 +527,8 @@ def build_dataset(
         manifest = {
             "name": cfg.name,
             "description": cfg.description,
-            "fingerprint": fingerprint,
+            "fingerprint": input_fp,  # of the inputs, known before building (newsclf.data.cache)
+            "content_fingerprint": fingerprint,
             "config": cfg.model_dump(mode="json"),
             "config_file": where,
             "actors": state.actors_record(),

@@ -69,7 +69,8 @@ class SearchConfig(_Strict):
     factor: int = Field(3, ge=2)
     backend: Literal["loky", "dask"] = "loky"
     scheduler: str | None = None
-    n_jobs: int = Field(1, ge=-1)
+    n_jobs: int = Field(-1, ge=-1)
+    """Parallel fits of the search (joblib): -1 = all cores (default), 1 = in this process."""
 
     @field_validator("scoring")
     @classmethod

@@ -55,7 +55,8 @@ def load_dataset(task: str, dataset: str | None = None, data_config: str | None 
     """Return ``(DatasetDict, name, data_manifest)`` for ``task``.
 
     ``dataset`` names ``data/<dataset>/<task>/``; with ``data_config`` the dataset is built first
-    (via :func:`newsclf.data.build.build_dataset`) when it is not on disk yet.
+    (via :func:`newsclf.data.build.build_dataset`), which reuses the dataset on disk when its
+    input fingerprint is unchanged and rebuilds it otherwise.
     """
     name = dataset
     if data_config:
@@ -66,10 +67,9 @@ def load_dataset(task: str, dataset: str | None = None, data_config: str | None 
         if name and name != cfg_name:
             raise ConfigError(f"dataset {name!r} differs from the name {cfg_name!r} in data_config {path}")
         name = cfg_name
-        if not (settings.data_dir() / name / task).exists():
-            from newsclf.data.build import build_dataset
+        from newsclf.data.build import build_dataset
 
-            build_dataset(path)
+        build_dataset(path)  # skipped when the inputs are unchanged (newsclf.data.cache)
     root = settings.data_dir() / name
     manifest: dict[str, Any] = {}
     if (root / "manifest.json").is_file():
