@@ -148,6 +148,44 @@ def _f2(v: Any) -> str:
     return "-" if v is None else f"{v:.2f}"
 
 
+def gold_table(manifest: dict[str, Any]):
+    """Rich table: per annotated article, gold labels applied / fuzzy / added / unplaced
+    (sentences and stance labels together), quotes added, values corrected; None without gold."""
+    from rich import box
+    from rich.table import Table
+
+    gold = manifest.get("gold") or {}
+    reports = gold.get("per_article") or []
+    if not reports and not gold.get("files_without_article"):
+        return None
+    t = gold["labels"]
+    table = Table(
+        title=(
+            f"gold labels: {t['applied']} applied, {t['fuzzy']} matched fuzzily, {t['added']} on quotes "
+            f"the finder missed (added), {t['unplaced']} could not be placed"
+        ),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+    )
+    table.add_column("article", overflow="fold")
+    for col in ("applied", "fuzzy", "added", "unplaced", "quotes added", "corrected"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for r in reports:
+        n = r["labels"]
+        corrected = " ".join(f"{k} {v}" for k, v in r["corrected"].items()) or "-"
+        table.add_row(
+            r["article"], str(n["applied"]), str(n["fuzzy"]), str(n["added"]), str(n["unplaced"]),
+            str(r["quotes"]["added"]), corrected,
+        )
+    notes = [d for r in reports for d in (f"{r['article']}: {x}" for x in r["details"])]
+    notes += [f"{p}: gold file for an article no source read" for p in gold.get("files_without_article", [])]
+    if notes:
+        table.caption = "\n".join(notes)
+        table.caption_justify = "left"
+    return table
+
+
 def build(
     config: Path = typer.Argument(..., help="Data config (YAML), e.g. configs/data/seed.yaml."),
     skip_bad: bool = typer.Option(
@@ -156,6 +194,11 @@ def build(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Data root (default: NEWSCLF_DATA or ./data)."
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse to build unless every gold label is applied as written (none fuzzy or unplaced).",
+    ),
 ) -> None:
     """Build the datasets of a data config: data/<name>/<task>/ + manifest.json."""
     from rich.console import Console
@@ -163,12 +206,17 @@ def build(
     from newsclf.data.build import build_dataset
 
     with _Bars() as bars:
-        result = build_dataset(config, output_root=output, skip_bad=skip_bad, progress=bars)
+        result = build_dataset(
+            config, output_root=output, skip_bad=skip_bad, progress=bars, strict=strict
+        )
     console = Console()
     err = _stderr_console()
     for b in result.bad:
         err.print(f"[yellow]skipped[/yellow] {b['source']}: {b['message']}", highlight=False)
     console.print(counts_table(result.manifest))
+    gold = gold_table(result.manifest)
+    if gold is not None:
+        console.print(gold)
     for table in lf_tables(result.manifest):
         console.print(table)
     console.print(str(result.output_dir), highlight=False, soft_wrap=True)
@@ -199,6 +247,9 @@ def show(
         highlight=False,
     )
     console.print(counts_table(manifest))
+    gold = gold_table(manifest)
+    if gold is not None:
+        console.print(gold)
     if lfs:
         for table in lf_tables(manifest):
             console.print(table)
