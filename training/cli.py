@@ -11,7 +11,7 @@ import os
 
 import typer
 
-from newsclf.commands import data, experiments, extract, quickstart, quotes, serving
+from newsclf.commands import annotate, data, experiments, extract, quickstart, quotes, serving
 
 __all__ = ["app", "main"]
 
@@ -27,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _module in (data, quotes, experiments, extract, quickstart, serving):
+for _module in (data, annotate, quotes, experiments, extract, quickstart, serving):
     _module.register(app)
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "gold_path",
     "load_annotations",
     "load_gold",
+    "parse_gold",
     "text_sha256",
 ]
 
@@ -109,6 +110,7 @@ class _GoldFile(BaseModel):
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     sentences: list[GoldSentence] = Field(default_factory=list)
     quotes: list[GoldQuote] = Field(default_factory=list)
+    quotes_complete: bool = False
     notes: str = ""
 
 
@@ -163,6 +165,9 @@ class Gold:
     path: Path | None = None
     notes: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    quotes_complete: bool = False
+    """``quotes`` lists every quote of the article: a detected quote that matches none of them is
+    not a quote and gives no stance rows (set by ``newsclf annotate import``)."""
     placement: GoldPlacement | None = None
     """Set by :func:`load_gold`: where the items were found (its sentences/quotes are then the
     placed items)."""
@@ -357,23 +362,29 @@ def load_annotations(path: str | Path, text: str | None = None) -> Gold | dict[s
         raise InputError(f"{path}: the annotation file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    gold = parse_gold(raw, path)
+    if text is not None:
+        check_gold(gold, text)
+    return gold
+
+
+def parse_gold(data: Any, path: str | Path) -> Gold:
+    """Validate the parsed JSON of a gold file (``path`` names it in errors)."""
     try:
-        spec = _GoldFile.model_validate(raw)
+        spec = _GoldFile.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"{_loc(err['loc'])}: {err['msg']}" for err in exc.errors())
         raise InputError(f"{path}: invalid annotation file: {problems}") from None
-    gold = Gold(
+    return Gold(
         article_id=spec.article_id,
         sha256=spec.sha256,
         sentences=list(spec.sentences),
         quotes=list(spec.quotes),
         source=spec.source,
-        path=path,
+        path=Path(path),
         notes=spec.notes,
+        quotes_complete=spec.quotes_complete,
     )
-    if text is not None:
-        check_gold(gold, text)
-    return gold
 
 
 def _loc(loc: tuple) -> str:

@@ -66,6 +66,10 @@ class GoldReport:
         Detected values the gold replaced: ``speaker``, ``side``, ``fragment`` (counts).
     unannotated_quotes : int
         Detected full quotes no gold quote matches (they keep weak labels).
+    left_out_quotes : int
+        Detected full quotes no gold quote matches that were left out: they overlap a gold quote
+        the finder missed (the same words cut differently), or the gold lists every quote of the
+        article (``quotes_complete``).
     details : list of str
         One line per fuzzy, added or unplaced item, naming the item and why.
     text_changed : bool
@@ -79,6 +83,7 @@ class GoldReport:
     quotes: Counter = field(default_factory=Counter)
     corrected: Counter = field(default_factory=Counter)
     unannotated_quotes: int = 0
+    left_out_quotes: int = 0
     details: list[str] = field(default_factory=list)
     text_changed: bool = False
 
@@ -96,6 +101,7 @@ class GoldReport:
             "quotes": {k: self.quotes[k] for k in OUTCOMES},
             "corrected": dict(sorted(self.corrected.items())),
             "unannotated_quotes": self.unannotated_quotes,
+            "left_out_quotes": self.left_out_quotes,
             "text_changed": self.text_changed,
             "details": self.details,
         }
@@ -257,18 +263,17 @@ def apply_gold(
                 continue
             stance[(q.start, q.end, target)] = label
             report.stance[outcome] += 1
-    # detected quotes overlapping an added gold quote are the same words cut differently
-    for di, q in enumerate(quotes):
-        if q is not None and any(_overlap((q.start, q.end), (a.start, a.end)) for a in added):
-            matched = any(m[0] == di for m in matches.values())
-            if not matched:
-                quotes[di] = None
+    # Detected quotes no gold quote matches: those overlapping an added gold quote are the same
+    # words cut differently, and with quotes_complete the annotator said they are no quotes.
     matched_detected = {m[0] for m in matches.values()}
-    report.unannotated_quotes = sum(
-        1
-        for di, q in enumerate(quotes)
-        if q is not None and di not in matched_detected and not q.fragment
-    )
+    for di, q in enumerate(quotes):
+        if q is None or di in matched_detected:
+            continue
+        if gold.quotes_complete or any(_overlap((q.start, q.end), (a.start, a.end)) for a in added):
+            quotes[di] = None
+            report.left_out_quotes += not q.fragment
+        elif not q.fragment:
+            report.unannotated_quotes += 1
     final = sorted([q for q in quotes if q is not None] + added, key=lambda q: (q.start, q.end))
     corrected = dataclasses.replace(processed, quotes=final)
     return corrected, Labels(sentences=sentence_labels, stance=stance), report
