@@ -208,3 +208,23 @@ def test_gold_matching_seed_gold_applies_exactly(seed_path) -> None:
     _, labels, report = apply_gold(process_article(article), gold, TARGETS)
     assert report.labels() == {"applied": 30, "fuzzy": 0, "added": 0, "unplaced": 0}
     assert len(labels.sentences) == 20 and len(labels.stance) == 10 and not report.details
+
+
+def test_gold_matching_sentence_gold_labels_block_rows(tmp_path) -> None:
+    """With ``unit: block`` the gold sentences label the blocks they cover."""
+    text = "Headline here\n\nFirst sentence of the story. Second sentence of it.\n\nSign up now!\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "blocks.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "ann" / "blocks.json").write_text(json.dumps({"article_id": "blocks", "sentences": [
+        {"text": "Headline here", "label": "content"},
+        {"text": "First sentence of the story.", "label": "content"},
+        {"text": "Second sentence of it.", "label": "content"},
+        {"text": "Sign up now!", "label": "boilerplate"},
+    ]}), encoding="utf-8")
+    res = build_dataset({"name": "b", "tasks": ["boilerplate"], "split": {"train": 1.0, "validation": 0, "test": 0},
+                         "sources": [{"kind": "files", "paths": [str(tmp_path / "a")], "annotations": str(tmp_path / "ann"),
+                                      "unit": "block"}]}, output_root=tmp_path / "o")
+    assert res.manifest["gold"]["labels"] == {"applied": 2, "fuzzy": 2, "added": 0, "unplaced": 0}
+    rows = load_dataset_dict("b", "boilerplate", root=tmp_path / "o")["train"]
+    assert rows["label"][:] == [0, 0, 1] and set(rows["label_source"][:]) == {"gold"}

@@ -178,9 +178,9 @@ def _config(tmp_path: Path, sources: list[dict], tasks=("stance",), **split) -> 
         ({"kind": "rows", "paths": ["x"]}, ["stance", "boilerplate"], "needs 'task' \\(one of stance, boilerplate\\)"),
         ({"kind": "rows", "paths": ["x"], "task": "boilerplate"}, ["stance"], "task 'boilerplate' is not one of the config's tasks"),
         ({"kind": "rows", "paths": ["x"], "task": "sentiment"}, ["stance"], "unknown task 'sentiment'"),
-        ({"kind": "rows", "paths": ["x"], "annotations": "a"}, ["stance"], "a 'rows' source takes paths, task and repeat"),
+        ({"kind": "rows", "paths": ["x"], "annotations": "a"}, ["stance"], "a 'rows' source takes paths, task, repeat and splits"),
         ({"kind": "files", "paths": ["x"], "task": "stance"}, ["stance"], "'task' is for 'rows' sources"),
-        ({"kind": "rows", "paths": ["x"], "repeat": 0}, ["stance"], "repeat"),
+        ({"kind": "rows", "paths": ["x"], "repeat": -1}, ["stance"], "repeat"),
     ],
 )
 def test_rows_config_errors(tmp_path, source: dict, tasks: list[str], needle: str) -> None:
@@ -346,3 +346,33 @@ def test_rows_predict_with_input_lines_feed_back(tmp_path, workdir) -> None:
     line["label"] = "against"
     corrected = _jsonl(tmp_path / "corrected.jsonl", [line])
     assert read_rows(corrected, "stance").rows[0]["label"] == "against"
+
+
+def test_rows_repeat_zero_and_source_splits_give_a_fair_baseline(tmp_path) -> None:
+    """`repeat: 0` trains on none of a source's rows and `splits: [train]` keeps another source
+    out of the test split: the baseline and the model trained with the rows share their test rows."""
+    mine = _jsonl(tmp_path / "mine.jsonl", _rows("stance", 40))
+    corpus = [dict(r, group=f"c-{i}", text=f"Corpus row {i}.") for i, r in enumerate(_rows("stance", 30))]
+    other = _jsonl(tmp_path / "corpus.jsonl", corpus)
+
+    def cfg(repeat: int) -> dict:
+        return _config(tmp_path, [{"kind": "rows", "paths": [str(other)], "splits": ["train"]},
+                                  {"kind": "rows", "paths": [str(mine)], "repeat": repeat}],
+                       train=0.7, validation=0.0, test=0.3)
+
+    with_rows = build_dataset(cfg(5), output_root=tmp_path / "a")
+    baseline = build_dataset(cfg(0), output_root=tmp_path / "b")
+    a, b = (m.manifest["tasks"]["stance"] for m in (with_rows, baseline))
+    assert a["splits"]["test"]["content_sha256"] == b["splits"]["test"]["content_sha256"]
+    test = load_dataset_dict("r", "stance", root=tmp_path / "b")["test"]
+    assert all(t.startswith("Row number") for t in test["text"][:])  # only my rows are test rows
+    assert a["left_out_by_source_splits"]["source 1"] > 0
+    train_b = load_dataset_dict("r", "stance", root=tmp_path / "b")["train"]["text"][:]
+    assert train_b and all(t.startswith("Corpus row") for t in train_b)
+    n_mine = sum(t.startswith("Row number") for t in load_dataset_dict("r", "stance", root=tmp_path / "a")["train"]["text"][:])
+    assert n_mine == 5 * -b["repeated"]["source 2"] and a["repeated"]["source 2"] == 4 * n_mine // 5
+
+
+def test_rows_source_splits_must_name_a_split(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="give at least one split name"):
+        load_data_config(_config(tmp_path, [{"kind": "rows", "paths": ["x"], "splits": []}]))

@@ -149,8 +149,9 @@ def _f2(v: Any) -> str:
 
 
 def gold_table(manifest: dict[str, Any]):
-    """Rich table: per annotated article, gold labels applied / fuzzy / added / unplaced
-    (sentences and stance labels together), quotes added, values corrected; None without gold."""
+    """Rich table: per annotated article, gold labels (sentences and stance labels) applied /
+    matched fuzzily / added (on quotes the finder missed) / not placed, and how many detected
+    speakers, sides and fragment flags the gold replaced; None without gold."""
     from rich import box
     from rich.table import Table
 
@@ -168,15 +169,16 @@ def gold_table(manifest: dict[str, Any]):
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
     )
-    table.add_column("article", overflow="fold")
-    for col in ("applied", "fuzzy", "added", "unplaced", "quotes added", "corrected"):
+    table.add_column("article", no_wrap=True, overflow="ellipsis", min_width=12, ratio=3)
+    for col in ("applied", "fuzzy", "added", "unplaced"):
         table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("gold replaced", overflow="fold", ratio=2)
     for r in reports:
         n = r["labels"]
-        corrected = " ".join(f"{k} {v}" for k, v in r["corrected"].items()) or "-"
+        corrected = ", ".join(f"{k} {v}" for k, v in r["corrected"].items()) or "-"
         table.add_row(
             r["article"], str(n["applied"]), str(n["fuzzy"]), str(n["added"]), str(n["unplaced"]),
-            str(r["quotes"]["added"]), corrected,
+            corrected,
         )
     notes = [d for r in reports for d in (f"{r['article']}: {x}" for x in r["details"])]
     notes += [f"{p}: gold file for an article no source read" for p in gold.get("files_without_article", [])]

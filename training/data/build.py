@@ -279,7 +279,7 @@ class _Build:
             entry = gold_by_id.get(article.id)
             gold = None
             if entry is not None:
-                processed, gold = self._gold(si, entry, processed, str(folder))
+                processed, gold = self._gold(si, entry, processed, str(folder), source.unit)
             try:
                 for col in collectors.values():
                     col.add(processed, gold)
@@ -301,7 +301,9 @@ class _Build:
                 }
             )
 
-    def _gold(self, si: int, entry: Any, processed: Any, folder: str) -> tuple[Any, Any]:
+    def _gold(
+        self, si: int, entry: Any, processed: Any, folder: str, unit: str
+    ) -> tuple[Any, Any]:
         """Apply an article's gold (:func:`newsclf.data.gold_matching.apply_gold`); the report
         of what was applied, matched fuzzily, added or left unplaced goes to the manifest."""
         from newsclf.data.gold_matching import apply_gold
@@ -309,7 +311,8 @@ class _Build:
         path = Path(entry.path)
         self.inputs.append({"source": si, "annotation": path.name, "sha256": sha256_file(path)})
         self.gold_used.setdefault(folder, set()).add(entry.article_id)
-        processed, labels, report = apply_gold(processed, entry, [a.key for a in self.actors])
+        targets = [a.key for a in self.actors]
+        processed, labels, report = apply_gold(processed, entry, targets, unit=unit)
         self.gold_reports.append({"source": si, **report.to_dict()})
         return processed, labels
 
@@ -401,7 +404,7 @@ class _Build:
         resolved = self.cfg.model_dump(mode="json")
         config = {k: v for k, v in resolved.items() if k not in ("name", "description", "actors")}
         # keys added later count only when set, so that older configs keep their fingerprint
-        later = {"task": None, "repeat": 1}
+        later = {"task": None, "repeat": 1, "splits": None}
         config["sources"] = [
             {
                 k: v
@@ -418,20 +421,39 @@ class _Build:
             }
         )
 
+    def _keep_splits(
+        self, rows: list[dict[str, Any]], splits: list[str]
+    ) -> tuple[list[dict[str, Any]], list[str], dict[str, int]]:
+        """Leave out the rows of sources with ``splits`` that landed in another split; returns
+        the rows, their splits and the rows left out per source."""
+        keep = {si: set(src.splits) for si, src in enumerate(self.cfg.sources) if src.splits}
+        if not keep:
+            return rows, splits, {}
+        out_rows, out_splits, dropped = [], [], Counter()
+        for r, split in zip(rows, splits, strict=True):
+            allowed = keep.get(r.get("_source"))
+            if allowed is not None and split not in allowed:
+                dropped[f"source {r['_source'] + 1}"] += 1
+                continue
+            out_rows.append(r)
+            out_splits.append(split)
+        return out_rows, out_splits, dict(sorted(dropped.items()))
+
     def _repeat(
         self, rows: list[dict[str, Any]], splits: list[str]
     ) -> tuple[list[dict[str, Any]], list[str], dict[str, int]]:
-        """Over-sample the train rows of sources with ``repeat`` > 1 (copies follow the original);
-        returns the rows, their splits and the extra rows per source (``"source 3": 540``)."""
-        times = {si: src.repeat for si, src in enumerate(self.cfg.sources) if src.repeat > 1}
+        """Over-sample the train rows of sources with ``repeat`` > 1 (copies follow the original)
+        and leave out those of sources with ``repeat: 0``; returns the rows, their splits and the
+        rows added (or, negative, left out) per source (``"source 3": 540``)."""
+        times = {si: src.repeat for si, src in enumerate(self.cfg.sources) if src.repeat != 1}
         if not times:
             return rows, splits, {}
         out_rows, out_splits, extra = [], [], Counter()
         for r, split in zip(rows, splits, strict=True):
             n = times.get(r.get("_source"), 1) if split == "train" and r["label"] is not None else 1
-            out_rows.extend([r] + [dict(r) for _ in range(n - 1)])
+            out_rows.extend([dict(r) for _ in range(n)] if n > 1 else [r] * n)
             out_splits.extend([split] * n)
-            if n > 1:
+            if n != 1:
                 extra[f"source {r['_source'] + 1}"] += n - 1
         return out_rows, out_splits, dict(sorted(extra.items()))
 
@@ -481,6 +503,7 @@ class _Build:
             fixed=[r.pop("_split", None) for r in rows],
             labels=[r["label"] or "" for r in rows] if self.cfg.split.stratify else None,
         )
+        rows, splits, dropped = self._keep_splits(rows, splits)
         rows, splits, repeated = self._repeat(rows, splits)
 
         features = _features(task)
@@ -515,6 +538,7 @@ class _Build:
             "splits": per_split,
             "groups_across_splits": _groups_across_splits(rows, splits),
             **({"repeated": repeated} if repeated else {}),
+            **({"left_out_by_source_splits": dropped} if dropped else {}),
             "imported": dict(self.imported[task]),
             "labelling": self.labelling.get(task, []),
         }

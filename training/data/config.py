@@ -50,16 +50,27 @@ class SourceConfig(_Strict):
     see whole pages; the estimator is not fitted on them and evaluation does not score them."""
     task: str | None = None
     """The task of a ``rows`` source's rows (may be left out when the config has one task)."""
-    repeat: int = Field(1, ge=1, le=1000)
+    repeat: int = Field(1, ge=0, le=1000)
     """Over-sampling: every *train* row of this source is used ``repeat`` times (validation and
     test rows once), so that a few hundred hand-labelled rows weigh in beside corpora of tens of
-    thousands. The copies share their group, so CV folds keep them together."""
+    thousands. The copies share their group, so CV folds keep them together. ``repeat: 0`` trains
+    on none of them (a baseline evaluated on the same test rows)."""
+    splits: list[str] | None = None
+    """Keep only this source's rows that land in these splits (e.g. ``[train]``: a corpus used
+    for training only, so that the test split holds only your own articles); default all."""
 
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
         if v not in SOURCE_KINDS:
             raise ValueError(f"unknown source kind {v!r}; allowed: {', '.join(SOURCE_KINDS)}")
+        return v
+
+    @field_validator("splits")
+    @classmethod
+    def _splits(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and not v:
+            raise ValueError("give at least one split name (train, validation, test...) or drop 'splits'")
         return v
 
     @field_validator("task")
@@ -79,7 +90,7 @@ class SourceConfig(_Strict):
             extra = [k for k in ("options", "annotations") if getattr(self, k)]
             if extra or self.unit != "sentence" or self.unlabelled != "drop":
                 raise ValueError(
-                    "a 'rows' source takes paths, task and repeat (its rows are labelled already)"
+                    "a 'rows' source takes paths, task, repeat and splits (its rows are labelled already)"
                 )
         elif self.kind == "files":
             if not self.paths:

@@ -7,9 +7,10 @@ labels keyed by the offsets the row builder (:class:`~newsclf.data.examples.Coll
 and a :class:`GoldReport`:
 
 Sentences
-    A gold sentence with the span of a detected sentence labels it (*applied*). Otherwise every
-    detected sentence that gold sentences of one label cover for at least half of its length
-    takes that label (*fuzzy*): the sentence splitter cut a little differently. A gold sentence
+    A gold sentence with the span of a detected sentence (or block, for ``unit: block`` sources)
+    labels it (*applied*). Otherwise every detected sentence that gold sentences of one label
+    cover for at least half of its length takes that label (*fuzzy*): the sentence splitter cut a
+    little differently, or the rows are whole blocks. A gold sentence
     that labels no detected sentence (it covers less than half of each, or a sentence of the
     other label overlaps the same detected sentence) is *unplaced*.
 Quotes
@@ -116,13 +117,12 @@ def _n_labels(item: Any) -> int:
 
 
 def _sentences(
-    detected: Sequence[Any], placed: list[PlacedItem], report: GoldReport
+    detected: Sequence[tuple[int, int]], placed: list[PlacedItem], report: GoldReport
 ) -> dict[tuple[int, int], str]:
     labels: dict[tuple[int, int], str] = {}
     used: dict[int, str] = {}  # gold index -> outcome
     by_span = {(p.item.start, p.item.end): p for p in placed}
-    for s in detected:
-        span = (s.start, s.end)
+    for span in detected:
         exact = by_span.get(span)
         if exact is not None:
             labels[span] = exact.item.label
@@ -136,7 +136,7 @@ def _sentences(
         for p, o in cover:
             per_label[p.item.label] += o
         label, chars = per_label.most_common(1)[0]
-        if len(per_label) == 1 and chars * 2 >= s.end - s.start:
+        if len(per_label) == 1 and chars * 2 >= span[1] - span[0]:
             labels[span] = label
             for p, _ in cover:
                 used.setdefault(p.index, "fuzzy")
@@ -192,7 +192,11 @@ def _with_gold(q: Quote, gold: Any, report: GoldReport) -> Quote:
 
 
 def apply_gold(
-    processed: Any, gold: Gold, targets: Sequence[str], placement: GoldPlacement | None = None
+    processed: Any,
+    gold: Gold,
+    targets: Sequence[str],
+    placement: GoldPlacement | None = None,
+    unit: str = "sentence",
 ) -> tuple[Any, Any, GoldReport]:
     """Match ``gold`` to ``processed``; returns ``(processed with corrected quotes, labels, report)``.
 
@@ -203,6 +207,9 @@ def apply_gold(
         As loaded from its file (placed here unless ``placement`` is given).
     targets : sequence of str
         The actor keys stance rows are built for; stance labels toward others are unplaced.
+    unit : {"sentence", "block"}
+        The boilerplate rows' unit (:func:`newsclf.data.examples.unit_spans`): gold sentences
+        label the units they cover.
 
     Returns
     -------
@@ -210,6 +217,7 @@ def apply_gold(
         The labels are keyed by the (corrected) detected offsets.
     """
     from newsclf.data.examples import Gold as Labels
+    from newsclf.data.examples import unit_spans
 
     article = processed.article
     placement = placement or gold.place(article.text)
@@ -224,7 +232,8 @@ def apply_gold(
             report.stance["unplaced"] += _n_labels(item)
         report.details.append(f"{u['kind']}[{u['index']}] {u['text'][:40]!r}: unplaced ({u['reason']})")
 
-    sentence_labels = _sentences(processed.sentences, placement.sentences, report)
+    units = [(start, end) for start, end, _, _ in unit_spans(processed, unit)]
+    sentence_labels = _sentences(units, placement.sentences, report)
 
     detected = list(processed.quotes)
     matches = _match_quotes(detected, placement.quotes)
