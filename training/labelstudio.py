@@ -299,6 +299,7 @@ def gold_from_task(task: Mapping[str, Any], where: str = "") -> dict[str, Any] |
     if ann is None:
         return None
     regions: dict[str, _Region] = {}
+    targets: list[str] = []  # in the order the annotation gives them
     index = _utf16_index(text)
     for item in ann.get("result") or ():
         name, value = item.get("from_name"), item.get("value") or {}
@@ -328,7 +329,10 @@ def gold_from_task(task: Mapping[str, Any], where: str = "") -> dict[str, Any] |
         elif isinstance(name, str) and name.startswith("stance_"):
             choice = (value.get("choices") or [None])[0]
             if choice is not None:
-                r.stance[name.removeprefix("stance_")] = choice
+                target = name.removeprefix("stance_")
+                r.stance[target] = choice
+                if target not in targets:
+                    targets.append(target)
     sentences, quotes = [], []
     for r in regions.values():
         if not r.kind:
@@ -345,7 +349,7 @@ def gold_from_task(task: Mapping[str, Any], where: str = "") -> dict[str, Any] |
                 "speaker": r.speaker,
                 "side": r.side,
                 "fragment": fragment,
-                "stance": None if fragment or not r.stance else dict(sorted(r.stance.items(), key=_target_order(task))),
+                "stance": None if fragment or not r.stance else {t: r.stance[t] for t in targets if t in r.stance},
             }
         )
     by_span = lambda d: (d["start"], d["end"])  # noqa: E731
@@ -365,17 +369,6 @@ def gold_from_task(task: Mapping[str, Any], where: str = "") -> dict[str, Any] |
             + "."
         ),
     }
-
-
-def _target_order(task: Mapping[str, Any]):
-    """Sort key for stance targets: the order of the task's predicted stance controls."""
-    order: list[str] = []
-    for pred in task.get("predictions") or ():
-        for item in pred.get("result") or () if isinstance(pred, dict) else ():
-            name = item.get("from_name", "")
-            if name.startswith("stance_") and name.removeprefix("stance_") not in order:
-                order.append(name.removeprefix("stance_"))
-    return lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])
 
 
 @dataclass

@@ -646,10 +646,9 @@ def _refuse_inexact_gold(where: str, reports: list[dict[str, Any]], summary: dic
         n = r["labels"]
         if n["fuzzy"] or n["unplaced"] or r["text_changed"]:
             lines = [d for d in r["details"] if ": added (" not in d]
-            changed = ["the text changed since it was annotated (sha256)"] if r["text_changed"] else []
             problems.append(
                 f"{r['path'] or r['article']}: {n['fuzzy']} fuzzy, {n['unplaced']} unplaced"
-                + "".join(f"\n    {d}" for d in changed + lines)
+                + "".join(f"\n    {d}" for d in lines)
             )
     for path in summary["files_without_article"]:
         problems.append(f"{path}: no source read its article (check article_id and the sources)")

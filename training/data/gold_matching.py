@@ -223,6 +223,10 @@ def apply_gold(
     placement = placement or gold.place(article.text)
     report = GoldReport(article=article.id, path=str(gold.path or ""))
     report.text_changed = placement.text_changed
+    if placement.text_changed:
+        report.details.append(
+            "the article text changed since it was annotated (sha256 differs); items placed by their text"
+        )
     for u in placement.unplaced:
         item = (gold.sentences if u["kind"] == "sentences" else gold.quotes)[u["index"]]
         if u["kind"] == "sentences":
