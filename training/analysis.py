@@ -41,6 +41,7 @@ __all__ = [
     "Analyzer",
     "ArticleAnalysis",
     "Prediction",
+    "analysis_run",
     "analyze",
     "choose_actors",
     "explain_rows",
@@ -130,6 +131,14 @@ class Analyzer:
     boilerplate: Pipeline
     stance: Pipeline
     actors: Actors
+
+    @classmethod
+    def load(cls, boilerplate: str | Path | None = None, stance: str | Path | None = None,
+             actors: str | Path | Actors | None = None) -> Analyzer:
+        """An analyzer over two run directories (or run ids); a task left out uses its promoted
+        model (:func:`analysis_run`)."""
+        return cls.from_runs(analysis_run("boilerplate", boilerplate), analysis_run("stance", stance),
+                             actors)
 
     @classmethod
     def from_runs(cls, boilerplate: Run, stance: Run, actors: str | Path | Actors | None = None) -> Analyzer:
@@ -223,6 +232,18 @@ class Analyzer:
         if is_page(article):
             return self.page(article, targets, explain)
         return self.article(article, targets, explain)
+
+
+def analysis_run(task: str, run: str | Path | None = None) -> Run:
+    """The verified run of ``task`` an analysis uses: ``run`` (a directory or run id), else the
+    model promoted into the BentoML store (``newsclf-<task>:latest`` or its environment override)."""
+    from newsclf.pipeline.runs import load_run
+
+    if run is not None:
+        return load_run(run)
+    from newsclf.serving.models import load_stored, model_ref
+
+    return load_stored(model_ref(task)).run
 
 
 def is_page(article: Article) -> bool:

@@ -12,7 +12,16 @@ import os
 import typer
 
 from newsclf import __version__
-from newsclf.commands import data, experiments, extract, project, quickstart, quotes, serving
+from newsclf.commands import (
+    annotate,
+    data,
+    experiments,
+    extract,
+    project,
+    quickstart,
+    quotes,
+    serving,
+)
 
 __all__ = ["app", "main"]
 
@@ -43,7 +52,7 @@ def _main(
     """Turn news articles into trained, evaluated and served text classifiers."""
 
 
-for _module in (project, data, quotes, experiments, extract, quickstart, serving):
+for _module in (project, data, annotate, quotes, experiments, extract, quickstart, serving):
     _module.register(app)
 
 

@@ -72,7 +72,7 @@ def seed_build(tmp_path_factory):
         ),
         (
             {"name": "x", "sources": [{"kind": "ftp"}]},
-            r"unknown source kind 'ftp'; allowed: files, aeb",
+            r"unknown source kind 'ftp'; allowed: files, rows, aeb",
         ),
         (
             {
@@ -204,12 +204,16 @@ def test_build_fingerprint_changes_with_config_and_input(seed_build, tmp_path):
     )
     data = cfg.model_dump()
     data["sources"][0]["paths"] = [str(art.parent)]
-    with pytest.raises(InputError, match="article text changed since it was annotated"):
-        build_dataset(data, output_root=tmp_path / "b")
-    changed = build_dataset(data, output_root=tmp_path / "b", skip_bad=True)
+    # the annotated text changed: --strict refuses, otherwise the gold is placed by its text
+    with pytest.raises(InputError, match="text changed since it was annotated"):
+        build_dataset(data, output_root=tmp_path / "b", strict=True)
+    assert not (tmp_path / "b" / "seed").exists()
+    changed = build_dataset(data, output_root=tmp_path / "b")
     assert changed.manifest["fingerprint"] != seed_build.manifest["fingerprint"]
-    assert changed.bad and "annotations" in changed.bad[0]["source"]
-    assert changed.manifest["tasks"]["boilerplate"]["labelling"][0]["counts"]["gold"] == 0
+    gold = changed.manifest["gold"]
+    assert gold["text_changed"] == 1
+    assert gold["labels"] == {"applied": 30, "fuzzy": 0, "added": 0, "unplaced": 0}
+    assert changed.manifest["tasks"]["boilerplate"]["labelling"][0]["counts"]["gold"] == 20
 
 
 def test_build_label_model_combiner(tmp_path):

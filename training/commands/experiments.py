@@ -90,6 +90,7 @@ def predict_cmd(
     texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify.")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="JSON lines with the task's input fields ('-' = stdin).")] = None,
     target: Annotated[str | None, typer.Option(help="Stance target for TEXT arguments (e.g. taliban).")] = None,
+    with_input: Annotated[bool, typer.Option("--with-input", help="Echo each input's fields before label and scores: correct the labels and train on the file (data source kind: rows).")] = False,
 ) -> None:
     """Print one JSON line {"label", "scores"} per input."""
     from newsclf.pipeline.predict import missing_targets, predict_records
@@ -114,8 +115,8 @@ def predict_cmd(
         results = predict_records(loaded.model, loaded.task, records)
     except ValueError as exc:
         raise NewsclfError(f"bad input: {exc}") from None
-    for res in results:
-        typer.echo(json.dumps(res, ensure_ascii=False))
+    for rec, res in zip(records, results, strict=True):
+        typer.echo(json.dumps({**rec, **res} if with_input else res, ensure_ascii=False))
 
 
 runs_app = typer.Typer(help="List, remove, garbage-collect or convert runs (models/<run-id>/).")

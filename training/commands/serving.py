@@ -106,17 +106,6 @@ def serve_cmd(
     os.execve(sys.executable, argv, env)
 
 
-def _analysis_run(task: str, run: Path | None):
-    """The run of ``task`` an analysis uses: the given run directory, else the promoted model."""
-    from newsclf.pipeline.runs import load_run
-
-    if run is not None:
-        return load_run(run)
-    from newsclf.serving.models import load_stored, model_ref
-
-    return load_stored(model_ref(task)).run
-
-
 def analyze_cmd(
     articles: Annotated[
         list[Path], typer.Argument(help="Article files (.txt, .html, .jsonl, .gz) or folders.")
@@ -149,8 +138,7 @@ def analyze_cmd(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        analyzer = Analyzer.from_runs(_analysis_run("boilerplate", boilerplate),
-                                      _analysis_run("stance", stance), actors)
+        analyzer = Analyzer.load(boilerplate, stance, actors)
     for w in caught:
         typer.echo(f"warning: {w.message}", err=True)
 

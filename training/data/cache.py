@@ -74,6 +74,9 @@ def input_fingerprint(cfg: DataConfig) -> str:
             folder = (resolve_path(source.annotations, "annotations folder") if source.annotations
                       else settings.annotations_dir())
             inputs.append([si, "annotations", _hash_tree(folder)])
+        elif source.kind == "rows":
+            for p in source.paths:
+                inputs.append([si, "rows", _hash_tree(resolve_path(p, "labelled rows path"))])
         else:
             inputs.append([si, source.kind, _hash_tree(corpus_root(source.kind, settings.corpora_dir()))])
     actors = resolve_path(cfg.actors or settings.default_actors_ref(), "actors file")
