@@ -73,17 +73,13 @@ def test_quotes_seed_each_quote(seed, index, speaker, side, fragment, starts) ->
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # quote continued over paragraphs: the next paragraph re-opens it
+        # quote continued over paragraphs: the next paragraph re-opens it; one quote per paragraph
         (
             "Taliban spokesman Zabihullah Mujahid spoke on Monday.\n\n“We will bring peace. Nobody will be harmed.\n\n"
             "“Everyone is safe now,” he said.",
             [
-                (
-                    "We will bring peace. Nobody will be harmed.\n\n“Everyone is safe now,",
-                    "Zabihullah Mujahid",
-                    "taliban",
-                    False,
-                )
+                ("We will bring peace. Nobody will be harmed.", "Zabihullah Mujahid", "taliban", False),
+                ("Everyone is safe now,", "Zabihullah Mujahid", "taliban", False),
             ],
         ),
         # guillemets, introduced by "X said:"
@@ -168,9 +164,10 @@ def test_quotes_cases(actors, text: str, expected: list[tuple]) -> None:
 @pytest.mark.parametrize(
     ("text", "n_quotes", "needle"),
     [
+        # an unclosed quote runs to the end of its paragraph (and is reported)
         (
             "He said “this is unbalanced.\n\nNext paragraph here.",
-            0,
+            1,
             "not closed before the paragraph ends",
         ),
         (
@@ -183,8 +180,8 @@ def test_quotes_cases(actors, text: str, expected: list[tuple]) -> None:
             1,
             "new quote opens before it closes",
         ),
-        ("Ends open “at the very end of the text", 0, "not closed"),
-        ('Unclosed "straight quote runs on and on', 0, "not closed"),
+        ("Ends open “at the very end of the text", 1, "not closed"),
+        ('Unclosed "straight quote runs on and on', 1, "not closed"),
     ],
 )
 def test_quotes_unbalanced_marks_warn_without_bogus_quote(

@@ -17,9 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsclf.data.actors import Actors
-from newsclf.data.types import Sentence
+from newsclf.data.textindex import QuoteSite, TextIndex
 
-__all__ = ["REPORTING_VERBS", "Speaker", "SpeakerResolver", "attribute_quote"]
+__all__ = ["RECENT_LIMIT", "REPORTING_VERBS", "Speaker", "SpeakerResolver", "attribute_quote"]
+
+RECENT_LIMIT = 60
+"""Mentions looked back over to resolve a pronoun or description."""
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -180,29 +183,26 @@ def _clean_name(run: str) -> tuple[str, str]:
 
 
 class SpeakerResolver:
-    """Named people and actors mentioned in an article, for pronoun and surname resolution."""
+    """Named people and actors mentioned in an article, for pronoun and surname resolution.
 
-    def __init__(
-        self,
-        text: str,
-        actors: Actors | None,
-        quote_spans: Sequence[tuple[int, int]],
-        sentence_starts: list[int] | None = None,
-    ):
+    Parameters
+    ----------
+    text : str
+    actors : Actors or None
+    index : TextIndex
+        Sentence starts and quote spans of the article (mentions inside quotes are not kept).
+    """
+
+    def __init__(self, text: str, actors: Actors | None, index: TextIndex):
         self.text = text
-        self.sentence_starts = sentence_starts or [0]
+        self.index = index
         self.actors = actors
         self.persons: list[str] = []  # full names in order of first mention
         self.by_surname: dict[str, str] = {}  # lower-cased last name -> first full name with it
         self.sides: dict[str, str | None] = {}
         self.descriptors: dict[str, str] = {}
         self.mentions: list[tuple[int, Speaker]] = []
-        inside = list(quote_spans)
-        starts = [a for a, _ in inside]
-
-        def in_quote(pos: int) -> bool:
-            i = bisect.bisect_right(starts, pos) - 1
-            return i >= 0 and inside[i][0] < pos < inside[i][1]
+        in_quote = index.in_quote
 
         for m in _NAME_RUN.finditer(text):
             start, run = m.start(), m.group()
@@ -238,8 +238,11 @@ class SpeakerResolver:
         """A mention in the sentence's leading noun phrase, or right before a reporting verb."""
         if _VERB_CS.match(self.text, end + 1) and self.text[end : end + 1] == " ":
             return True
-        i = bisect.bisect_right(self.sentence_starts, start) - 1
-        lead = self.text[self.sentence_starts[i] if i >= 0 else 0 : start]
+        si = self.index.sentence_at(start)
+        s_start = self.index.sent_starts[si] if si >= 0 else 0
+        if start - s_start > 120:  # more than four words before it, whatever they are
+            return False
+        lead = self.text[s_start:start]
         return "," not in lead and len(lead.split()) <= 4
 
     def _descriptor_before(self, pos: int) -> str:
@@ -313,17 +316,18 @@ class SpeakerResolver:
         noun: str = "",
         side: str | None = None,
     ) -> Speaker | None:
-        """The most recent entity of ``kind`` mentioned before ``pos`` (static mentions and speakers)."""
-        i = bisect.bisect_left(self.positions, pos)
-        dyn = [(p, e) for p, e in dynamic if p < pos]
-        # merge by position, newest first
-        merged = sorted(self.mentions[:i] + dyn, key=lambda x: x[0], reverse=True)
+        """The most recent entity of ``kind`` mentioned before ``pos`` (static mentions and speakers).
+
+        Looks back over at most :data:`RECENT_LIMIT` mentions (a pronoun refers to someone recent),
+        so each call costs O(log n).
+        """
+        merged = self._recent_window(pos, dynamic)
         if kind == "person" and not noun:
             # pronouns refer to a recent subject or speaker first, any named person otherwise
-            for _, e in merged:
+            for e in merged:
                 if e.kind == kind and e.subject and (side is None or e.side == side):
                     return e
-        for _, e in merged:
+        for e in merged:
             if e.kind != kind:
                 continue
             if side is not None and e.side != side:
@@ -334,6 +338,25 @@ class SpeakerResolver:
         if noun:  # no one described that way: the most recent person of that side
             return self.recent(pos, kind, dynamic, side=side)
         return None
+
+    def _recent_window(self, pos: int, dynamic: list[tuple[int, Speaker]]) -> list[Speaker]:
+        """Up to ``RECENT_LIMIT`` static mentions and speakers before ``pos``, newest first."""
+        i = bisect.bisect_left(self.positions, pos) - 1
+        j = len(dynamic) - 1
+        while j >= 0 and dynamic[j][0] >= pos:
+            j -= 1
+            if len(dynamic) - j > RECENT_LIMIT:  # speakers are appended in text order
+                break
+        out: list[Speaker] = []
+        while len(out) < RECENT_LIMIT and (i >= 0 or j >= 0):
+            if j >= 0 and (i < 0 or dynamic[j][0] >= self.mentions[i][0]):
+                if dynamic[j][0] < pos:
+                    out.append(dynamic[j][1])
+                j -= 1
+            else:
+                out.append(self.mentions[i][1])
+                i -= 1
+        return out
 
 
 # ----------------------------------------------------------------------------- subjects
@@ -430,24 +453,58 @@ def _resolve(
     return None
 
 
+_TRANSCRIPT = re.compile(r"([A-Z][A-Za-z.’'-]+(?:[ \t]+[A-Z][A-Za-z.’'-]+){0,3})[ \t]*:\s")
+_DASH_NAME = re.compile(
+    r"\s*[―—–-]{1,2}\s*(?P<name>[A-Z][\w’'.-]*(?:[ \t\u00a0]+(?:(?:al|bin|ibn|de|van|von|el|ul)[- ]+)?"
+    r"[A-Z][\w’'.-]*){0,4})"
+)
+
+
+def transcript_speaker(text: str, para_start: int, pos: int) -> tuple[int, int] | None:
+    """``(start, end)`` of the speaker label of a transcript paragraph ("PENCE: ...", "Jake Tapper:
+    ...") when the paragraph starts with one before ``pos``."""
+    m = _TRANSCRIPT.match(text, para_start, min(pos + 1, para_start + 60))
+    if m is None or m.end() > pos + 1:
+        return None
+    words = m.group(1).split()
+    if not (m.group(1).isupper() and len(m.group(1)) > 2) and not all(
+        w[:1].isupper() and w[1:2].islower() for w in words
+    ):
+        return None
+    if words[0].lower() in _FUNCTION_WORDS | _HEADLINE_WORDS:
+        return None
+    return m.start(1), m.end(1)
+
+
+def _transcript_entity(resolver: SpeakerResolver, run: str) -> Speaker | None:
+    name = " ".join(w if not w.isupper() else w.capitalize() for w in run.split())
+    ent = resolver.entity_for_name(name)
+    if ent is not None:
+        return ent
+    words = name.split()
+    if len(words) == 1 and words[0].lower() not in _NOT_PERSON:
+        side = resolver.actors.side_of(name) if resolver.actors is not None else None
+        return Speaker(name, "person", side)
+    return None
+
+
 def attribute_quote(
-    text: str,
+    site: QuoteSite,
+    index: TextIndex,
     resolver: SpeakerResolver,
     actors: Actors | None,
     dynamic: list[tuple[int, Speaker]],
-    open_pos: int,
-    close_pos: int,
-    before: str,
-    after: str,
-    fragment: bool,
-    before_start: int,
-    sentences: Sequence[Sentence],
-    sj: int,
-    pi: int,
-    para_at: Callable[[int], int],
 ) -> Speaker | None:
-    """The speaker of the quote whose marks sit at ``open_pos`` and ``close_pos``, or None."""
-    pos = open_pos
+    """The rules' speaker of the quote at ``site``, or None (module docstring).
+
+    Looks only at the quote's sentence, the sentence before a colon, the next short sentence and
+    the start of its paragraph: a bounded window, whatever the article's length.
+    """
+    text = index.text
+    pos = site.open
+    before = text[max(site.before_start, site.open - 400) : site.open]
+    after = text[site.close + site.close_len : min(site.after_end, site.close + site.close_len + 400)]
+    para_start = index.paragraphs[site.para][0] if index.paragraphs else 0
 
     def from_after(chunk: str, chunk_start: int) -> Speaker | None:
         m = _VERB_CS.search(chunk[:120])
@@ -457,7 +514,7 @@ def attribute_quote(
         if len(_words(pre)) > 8 or _FRAME_BREAK.search(pre):
             return None
         if m.group().lower().startswith("according") or not _words(pre):
-            sub = _subject_after_verb(chunk[m.end() :])
+            sub = _subject_after_verb(chunk[m.end() : m.end() + 200])
             if sub is None:
                 return None
             kind, phrase = sub
@@ -472,9 +529,9 @@ def attribute_quote(
 
     def from_before(chunk: str) -> Speaker | None:
         verbs = list(_VERB_CS.finditer(chunk))
-        for m in reversed(verbs):
+        for m in reversed(verbs[-4:]):
             if m.group().lower().startswith("according"):
-                sub = _subject_after_verb(chunk[m.end() :])
+                sub = _subject_after_verb(chunk[m.end() : m.end() + 200])
                 if sub is None:
                     continue
                 kind, phrase = sub
@@ -482,7 +539,7 @@ def attribute_quote(
             else:
                 pre = chunk[: m.start()]
                 if not _words(pre):
-                    sub = _subject_after_verb(chunk[m.end() :])
+                    sub = _subject_after_verb(chunk[m.end() : m.end() + 200])
                 else:
                     sub = _subject_phrase(pre)
                 if sub is None:
@@ -495,30 +552,47 @@ def attribute_quote(
                 return ent
         return None
 
+    def from_dash() -> Speaker | None:
+        m = _DASH_NAME.match(after)
+        if m is None or _words(after[m.end() :].split("\n", 1)[0].strip(" .")):
+            return None
+        return resolver.entity_for_name(m.group("name")) or _transcript_entity(resolver, m.group("name"))
+
+    label = transcript_speaker(text, para_start, pos)
+    if label is not None and not _VERB_CS.search(text, label[1], pos):
+        ent = _transcript_entity(resolver, text[label[0] : label[1]])
+        if ent is not None:
+            return ent
     order = (
-        (lambda: from_before(before), lambda: from_after(after, close_pos))
-        if fragment
-        else (lambda: from_after(after, close_pos), lambda: from_before(before))
+        (lambda: from_before(before), lambda: from_after(after, site.close))
+        if site.fragment
+        else (lambda: from_after(after, site.close), from_dash, lambda: from_before(before))
     )
     for attempt in order:
         ent = attempt()
         if ent is not None:
             return ent
-    # neighbouring sentences: "X said:" before, or a following "X said." with no quote in it
-    if sentences:
-        si = max(0, bisect.bisect_right([s.start for s in sentences], open_pos) - 1)
-        if (
-            si > 0
-            and sentences[si - 1].text.rstrip().endswith(":")
-            and para_at(sentences[si - 1].start) == pi
-        ):
-            ent = from_before(sentences[si - 1].text)
+    # neighbouring sentences: "X said:" before (in this paragraph, or ending the previous one when
+    # the quote opens its paragraph), or a following "X said." with no quote in it
+    sentences = index.sentences
+    if not sentences:
+        return None
+    si = index.sentence_at(site.open)
+    if si > 0:
+        prev = sentences[si - 1]
+        same_para = index.para_at(prev.start) == site.para
+        opens_para = index.para_at(prev.start) == site.para - 1 and not _words(
+            text[para_start : site.open][-400:]
+        )
+        if prev.text.rstrip().endswith(":") and (same_para or opens_para):
+            ent = from_before(prev.text[-400:])
             if ent is not None:
                 return ent
-        if sj + 1 < len(sentences) and para_at(sentences[sj + 1].start) == para_at(close_pos):
-            nxt = sentences[sj + 1]
-            if not _ANY_MARK.search(nxt.text) and len(_words(nxt.text)) <= 12:
-                ent = from_after(nxt.text, nxt.start)
-                if ent is not None:
-                    return ent
+    sj = index.sentence_at(max(site.open, site.close - 1))
+    if sj + 1 < len(sentences) and index.para_at(sentences[sj + 1].start) == index.para_at(site.close):
+        nxt = sentences[sj + 1]
+        if len(nxt.text) < 300 and not _ANY_MARK.search(nxt.text) and len(_words(nxt.text)) <= 12:
+            ent = from_after(nxt.text, nxt.start)
+            if ent is not None:
+                return ent
     return None
