@@ -9,7 +9,8 @@ run. ``--attribution RUN`` ranks speakers with a trained attribution run instead
     python bench/bench_quotes.py [--part dev] [--attribution RUN] [--errors errors.jsonl]
 
 Reads ``$NEWSCLF_CORPORA/polnear`` (default ``../shared/corpora``). Report dev figures; iterate
-on train (``--part train``), never select on dev.
+on the validation articles (``--part validation``: the train articles the importer holds out),
+never select on dev.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections import defaultdict
 from newsclf import settings
 from newsclf.data.actors import load_actors
 from newsclf.data.document import process_article
-from newsclf.data.importers.polnear import gold_quotes, read_part
+from newsclf.data.importers.polnear import gold_quotes, read_part, validation_articles
 from newsclf.data.readers import article_from_text
 from newsclf.evaluation.quotes import (
     PredictedQuote,
@@ -39,7 +40,9 @@ def _fmt(x) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", default="dev", choices=["train", "dev"])
+    ap.add_argument("--part", default="dev", choices=["train", "validation", "dev"],
+                    help="validation = the train articles the importer holds out (--seed, 10%%)")
+    ap.add_argument("--seed", type=int, default=settings.DEFAULT_SEED)
     ap.add_argument("--attribution", default=None, help="attribution run (folder or run id)")
     ap.add_argument("--errors", default=None, help="write every error as a JSON line here")
     args = ap.parse_args(argv)
@@ -57,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     anchor: dict[str, list] = defaultdict(list)
     errors = []
     seconds = 0.0
-    for art in read_part(root, args.part):
+    part = "train" if args.part == "validation" else args.part
+    held = validation_articles(root, 0.1, args.seed) if args.part == "validation" else None
+    for art in read_part(root, part):
+        if held is not None and art.id not in held:
+            continue
         gold = gold_quotes(art)
         t = time.process_time()
         processed = process_article(article_from_text(art.text, art.id), actors, attribution=model)

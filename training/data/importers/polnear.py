@@ -38,7 +38,7 @@ from typing import Any
 
 from newsclf.settings import DEFAULT_SEED
 
-from ._stance_common import carve_validation, label_counts
+from ._stance_common import label_counts
 from .base import Imported
 
 __all__ = [
@@ -52,6 +52,8 @@ __all__ = [
     "quoted_regions",
     "read_part",
     "source_head",
+    "source_head_span",
+    "validation_articles",
 ]
 
 PARTS: dict[str, str] = {"train": "train", "dev": "test"}
@@ -99,6 +101,8 @@ class GoldQuote:
         ``name``, ``pronoun``, ``nominal`` or ``none`` (no source).
     attribution : str
         The ``E`` id.
+    head : tuple of int or None
+        ``(start, end)`` of the head phrase in the text; ``end`` closes its head word.
     """
 
     start: int
@@ -107,6 +111,7 @@ class GoldQuote:
     speaker: str
     kind: str
     attribution: str
+    head: tuple[int, int] | None = None
 
     @property
     def named(self) -> bool:
@@ -327,45 +332,62 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 def source_head(source: str) -> tuple[str, str]:
     """``(head phrase, kind)`` of a ``Source`` span's text; kind ``name``/``pronoun``/``nominal``.
 
+    Parentheticals, appositions (after a comma or dash) and possessors ("Trump's") are dropped, and
+    a prepositional tail ("the head of the FBI") unless the phrase is a lone title ("Secretary of
+    State John Kerry"). The head word is the phrase's last word (suffixes such as ``Jr.`` skipped):
+    a pronoun makes a ``pronoun``, a capitalised word that is not a title a ``name`` ("Mr. King",
+    "Charlie King"), anything else a ``nominal``.
+
     >>> source_head("longtime Democratic pollster Pat Caddell")
     ('longtime Democratic pollster Pat Caddell', 'name')
     >>> source_head("Pat Caddell, a pollster")
     ('Pat Caddell', 'name')
-    >>> source_head("Trump’s campaign manager, Kellyanne Conway")
-    ('campaign manager', 'nominal')
     >>> source_head("the senator")
     ('the senator', 'nominal')
     >>> source_head("He")
     ('He', 'pronoun')
     """
-    phrase = " ".join(_PAREN.sub(" ", source).split())
-    phrase = re.split(r"\s*[,;:—–]\s*|\s+-\s+", phrase, maxsplit=1)[0].strip()
-    m = _POSSESSOR.match(phrase)
-    if m and m.end() < len(phrase) and not phrase[: m.end()].strip().lower().startswith(("it’", "it'")):
-        phrase = phrase[m.end() :]
-    cut = _HEAD_PREP.search(phrase)
+    hs, he, kind = source_head_span(source, 0, len(source))
+    return " ".join(source[hs:he].split()), kind
+
+
+def source_head_span(text: str, start: int, end: int) -> tuple[int, int, str]:
+    """``(start, end, kind)`` of the head phrase of the source span ``text[start:end]`` (see
+    :func:`source_head`); ``end`` is the end of the head word."""
+    src = _PAREN.sub(lambda m: " " * len(m.group()), text[start:end])
+    m = re.search(r"\s*[,;:—–]\s*|\s+-\s+", src)
+    lo, hi = 0, m.start() if m else len(src)
+    while lo < hi and src[lo].isspace():
+        lo += 1
+    while hi > lo and src[hi - 1].isspace():
+        hi -= 1
+    m = _POSSESSOR.match(src, lo, hi)
+    if m and m.end() < hi and not src[lo : m.end()].strip().lower().startswith(("it’", "it'")):
+        lo = m.end()
+    cut = _HEAD_PREP.search(src, lo, hi)
     if cut:
-        before = phrase[: cut.start()].split()
+        before = src[lo : cut.start()].split()
         # "the head of the FBI", "Mr. Morgan of the Sierra Club", but "Secretary of State John Kerry"
         if before and not (len(before) == 1 and before[0].lower().rstrip(".") in _TITLES):
-            phrase = phrase[: cut.start()]
-    tokens = _TOKEN.findall(phrase)
-    while tokens and tokens[-1].lower().rstrip(".") in _SUFFIXES and len(tokens) > 1:
+            hi = cut.start()
+    tokens = list(_TOKEN.finditer(src, lo, hi))
+    while len(tokens) > 1 and tokens[-1].group().lower().rstrip(".") in _SUFFIXES:
         tokens.pop()
     if not tokens:
-        return phrase, "nominal"
-    head = tokens[-1].strip(".’'-")
+        return start + lo, start + hi, "nominal"
+    head = tokens[-1].group().strip(".’'-")
+    head_end = start + tokens[-1].end()
     low = head.lower()
-    if len(tokens) == 1 and low in PRONOUNS or low in PRONOUNS and not head[:1].isupper():
-        return phrase, "pronoun"
+    if (len(tokens) == 1 and low in PRONOUNS) or (low in PRONOUNS and not head[:1].isupper()):
+        return start + lo, head_end, "pronoun"
     # "Mr. King", "Charlie King": a title word after a honorific or a first name is a surname
-    prev = tokens[-2] if len(tokens) > 1 else ""
+    prev = tokens[-2].group() if len(tokens) > 1 else ""
     surname = prev.lower().rstrip(".") in _HONORIFICS or (
         prev[:1].isupper() and prev.lower().rstrip(".") not in _TITLES
     )
     if head[:1].isupper() and low not in PRONOUNS and (low not in _TITLES or surname):
-        return phrase, "name"
-    return phrase, "nominal"
+        return start + lo, head_end, "name"
+    return start + lo, head_end, "nominal"
 
 
 def last_name(name: str) -> str:
@@ -398,15 +420,18 @@ def gold_quotes(article: PolnearArticle) -> ArticleGold:
     ignore: list[tuple[int, int]] = []
     counts = {"direct": 0, "mixed": 0, "embedded": 0, "indirect": 0}
     for att in article.attributions:
+        head: tuple[int, int] | None = None
         if att.source is not None:
-            speaker, kind = source_head(text[att.source[0] : att.source[1]])
+            hs, he, kind = source_head_span(text, *att.source)
+            speaker = " ".join(text[hs:he].split())
+            head = (hs, he)
         else:
             speaker, kind = "", "none"
         for piece in _pieces(text, att.content):
             what = classify_piece(text, piece, regions)
             counts[what] += 1
             if what == "direct":
-                quotes.append(GoldQuote(piece[0], piece[1], att.source, speaker, kind, att.id))
+                quotes.append(GoldQuote(piece[0], piece[1], att.source, speaker, kind, att.id, head))
             elif what in ("mixed", "embedded"):
                 ignore.append(piece)
     quotes.sort(key=lambda q: (q.start, q.end))
@@ -414,6 +439,21 @@ def gold_quotes(article: PolnearArticle) -> ArticleGold:
 
 
 # ----------------------------------------------------------------------------- rows
+
+
+def validation_articles(root: str | Path, fraction: float, seed: int = DEFAULT_SEED) -> set[str]:
+    """Ids of the train articles carved out as ``validation``: a seeded ``fraction`` of the sorted
+    train article ids (the same set for the importer and ``bench/bench_quotes.py --part
+    validation``)."""
+    import numpy as np
+
+    if not 0.0 <= fraction < 1.0:
+        raise ValueError(f"validation fraction must be in [0, 1), got {fraction}")
+    ids = _article_ids(Path(root), "train")
+    if not ids or fraction == 0.0:
+        return set()
+    order = np.random.default_rng(seed).permutation(len(ids))
+    return {ids[i] for i in order[: max(1, round(fraction * len(ids)))]}
 
 
 def load(
@@ -455,19 +495,19 @@ def load(
     stats: dict[str, Any] = {"corpus": "polnear", "articles": {}, "quotes": {}, "no_candidate": {}}
     for part in parts:
         n_art = n_q = n_miss = 0
+        held = validation_articles(root, validation, seed) if part == "train" else set()
         for article in read_part(root, part):
             n_art += 1
             gold = gold_quotes(article)
             group = f"polnear:{article.id}"
+            split = "validation" if article.id in held else PARTS[part]
             for row in candidate_rows(article.text, article.id, gold.quotes, actors, window=window):
-                row.update(group=group, split=PARTS[part], source="polnear",
-                           label_source="polnear")
+                row.update(group=group, split=split, source="polnear", label_source="polnear")
                 rows.append(row)
             n_q += len(gold.quotes)
             n_miss += sum(1 for q in gold.quotes if q.source is None)
         stats["articles"][part] = n_art
         stats["quotes"][part] = n_q
-    carve_validation(rows, validation, seed)
     stats["rows"] = len(rows)
     stats["labels"] = label_counts(rows)
     stats["queries"] = len({r["query"] for r in rows})
