@@ -38,6 +38,31 @@ def _fmt(x) -> str:
     return "  -  " if x is None else f"{x:.3f}"
 
 
+def score_part(part: str, model=None, seed: int = settings.DEFAULT_SEED, root=None):
+    """Score ``part`` (train, validation or dev); returns (per-publisher scores, anchor scores,
+    errors, CPU seconds of process_article)."""
+    root = root or settings.corpora_dir() / "polnear"
+    actors = load_actors()
+    ours: dict[str, list] = defaultdict(list)
+    anchor: dict[str, list] = defaultdict(list)
+    errors = []
+    seconds = 0.0
+    held = validation_articles(root, 0.1, seed) if part == "validation" else None
+    for art in read_part(root, "train" if part == "validation" else part):
+        if held is not None and art.id not in held:
+            continue
+        gold = gold_quotes(art)
+        t = time.process_time()
+        processed = process_article(article_from_text(art.text, art.id), actors, attribution=model)
+        seconds += time.process_time() - t
+        pred = [PredictedQuote(q.start, q.end, q.speaker) for q in processed.quotes]
+        s = score_article(art.text, pred, gold, art.id)
+        ours[art.publisher].append(s)
+        errors.extend(s.errors)
+        anchor[art.publisher].append(score_article(art.text, quote_mark_baseline(art.text), gold))
+    return ours, anchor, errors, seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", default="dev", choices=["train", "validation", "dev"],
@@ -50,30 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     if not root.is_dir():
         print(f"PolNeAR not found at {root}; set NEWSCLF_CORPORA", file=sys.stderr)
         return 2
-    actors = load_actors()
     model = None
     if args.attribution:
         from newsclf.data.attribution import load_attribution
 
         model = load_attribution(args.attribution)
-    ours: dict[str, list] = defaultdict(list)
-    anchor: dict[str, list] = defaultdict(list)
-    errors = []
-    seconds = 0.0
-    part = "train" if args.part == "validation" else args.part
-    held = validation_articles(root, 0.1, args.seed) if args.part == "validation" else None
-    for art in read_part(root, part):
-        if held is not None and art.id not in held:
-            continue
-        gold = gold_quotes(art)
-        t = time.process_time()
-        processed = process_article(article_from_text(art.text, art.id), actors, attribution=model)
-        seconds += time.process_time() - t
-        pred = [PredictedQuote(q.start, q.end, q.speaker) for q in processed.quotes]
-        s = score_article(art.text, pred, gold, art.id)
-        ours[art.publisher].append(s)
-        errors.extend(s.errors)
-        anchor[art.publisher].append(score_article(art.text, quote_mark_baseline(art.text), gold))
+    ours, anchor, errors, seconds = score_part(args.part, model, args.seed, root)
     rows = []
     for pub in [*sorted(ours), "overall"]:
         mine = [s for p in ours for s in ours[p]] if pub == "overall" else ours[pub]

@@ -28,23 +28,28 @@ attribute quotes; their choice is also one of the model's features.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from newsclf.data.actors import Actors
-from newsclf.data.mentions import Mention, MentionIndex, find_mentions
+from newsclf.data.mentions import _SPEECH_CS as _SPEECH
+from newsclf.data.mentions import (
+    Mention,
+    MentionContext,
+    MentionIndex,
+    find_mentions,
+    mention_context,
+)
 from newsclf.data.speakers import (
     _DASH_NAME,
     _PRONOUNS,
-    _VERB_CS,
     Speaker,
     SpeakerResolver,
     _resolve,
-    _words,
     transcript_speaker,
 )
 from newsclf.data.textindex import QuoteSite, TextIndex
@@ -59,16 +64,16 @@ __all__ = [
     "speaker_of_mention",
 ]
 
-MAX_BEFORE = 12
+MAX_BEFORE = 10
 """Candidates kept before a quote (nearest first)."""
-MAX_AFTER = 6
+MAX_AFTER = 3
 """Candidates kept after a quote (nearest first)."""
 WINDOW = 2
 """Paragraphs before the quote's paragraph searched for candidates (one after it)."""
 
 _LINK_WORDS = 6
-_GAP_CLIP = 300
-_SENT_END = re.compile(r"[.!?]['\"”’)]*\s+[A-Z“\"]")
+_GAP_CLIP = 80
+_WORD = re.compile(r"[\w’'-]+")
 _MARK = re.compile(r"''|[“”„«»\"]")
 
 
@@ -101,11 +106,10 @@ def _link_text(gap: str, before: bool) -> str:
     return f"CC {middle} QQ" if before else f"QQ {middle} CC"
 
 
-@dataclass
 class ArticleCandidates:
     """Everything the candidate features of one article need, built once (O(n log n)).
 
-    Attributes
+    Parameters
     ----------
     text : str
     index : TextIndex
@@ -114,36 +118,37 @@ class ArticleCandidates:
     actors : Actors or None
     rules : list of Speaker or None
         The rules' speaker of each site.
-    mentions : MentionIndex
     """
 
-    text: str
-    index: TextIndex
-    sites: Sequence[QuoteSite]
-    resolver: SpeakerResolver
-    actors: Actors | None
-    rules: Sequence[Speaker | None]
-    mentions: MentionIndex
-
-    @classmethod
-    def build(
-        cls,
+    def __init__(
+        self,
         text: str,
         index: TextIndex,
         sites: Sequence[QuoteSite],
         resolver: SpeakerResolver,
         actors: Actors | None,
         rules: Sequence[Speaker | None],
-    ) -> ArticleCandidates:
-        out = cls(text, index, sites, resolver, actors, rules,
-                  MentionIndex(find_mentions(text, index, actors)))
-        out._salience = {}
+    ) -> None:
+        self.text = text
+        self.index = index
+        self.sites = sites
+        self.resolver = resolver
+        self.actors = actors
+        self.rules = rules
+        self.mentions = MentionIndex(find_mentions(text, index, actors))
+        # offsets for O(log n) questions about the text between a candidate and its quote
+        self._word_starts = [m.start() for m in _WORD.finditer(text)]
+        self._verbs = [(m.start(), _lemma(m.group())) for m in _SPEECH.finditer(text)]
+        self._verb_starts = [v[0] for v in self._verbs]
+        self._marks = [m.start() for m in _MARK.finditer(text)]
+        self._salience: dict[int, int] = {}
         counts: dict[str, int] = {}
-        for m in out.mentions.mentions:
+        for m in self.mentions.mentions:
             if m.kind in ("name", "group"):
-                out._salience[m.start] = counts.get(m.head, 0)
+                self._salience[m.start] = counts.get(m.head, 0)
                 counts[m.head] = counts.get(m.head, 0) + 1
-        return out
+        self._speakers: dict[tuple[int, int], Speaker | None] = {}
+        self._contexts: dict[tuple[int, int], MentionContext] = {}
 
     # ------------------------------------------------------------------ candidates
 
@@ -154,22 +159,43 @@ class ArticleCandidates:
         p0 = max(0, site.para - WINDOW)
         p1 = min(len(paras) - 1, site.para + 1)
         lo, hi = paras[p0][0], paras[p1][1]
-        before = [m for m in self._last(lo, site.open, MAX_BEFORE)]
-        after = [m for m in self.mentions.between(site.close + site.close_len, hi)[:MAX_AFTER]]
+        starts = self.mentions.starts
+        j = bisect.bisect_left(starts, site.open)
+        i = max(bisect.bisect_left(starts, lo), j - MAX_BEFORE)
+        before = [m for m in self.mentions.mentions[i:j] if m.end <= site.open]
+        after = self.mentions.between(site.close + site.close_len, hi)[:MAX_AFTER]
         return before + after
-
-    def _last(self, lo: int, hi: int, n: int) -> list[Mention]:
-        import bisect
-
-        j = bisect.bisect_left(self.mentions.starts, hi)
-        i = max(bisect.bisect_left(self.mentions.starts, lo), j - n)
-        return [m for m in self.mentions.mentions[i:j] if m.end <= hi]
 
     # ------------------------------------------------------------------ features
 
-    def speaker_of(self, m: Mention, dynamic: list[tuple[int, Speaker]] | None = None) -> Speaker | None:
-        """The speaker a mention stands for (see :func:`speaker_of_mention`)."""
-        return speaker_of_mention(m, self.resolver, self.actors, dynamic or [])
+    def speaker_of(self, m: Mention) -> Speaker | None:
+        """The speaker a mention stands for (see :func:`speaker_of_mention`), cached."""
+        key = (m.start, m.end)
+        if key not in self._speakers:
+            self._speakers[key] = speaker_of_mention(m, self.resolver, self.actors, [])
+        return self._speakers[key]
+
+    def context(self, m: Mention) -> MentionContext:
+        """The :class:`~newsclf.data.mentions.MentionContext` of ``m``, cached."""
+        key = (m.start, m.end)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            ctx = self._contexts[key] = mention_context(self.text, m)
+        return ctx
+
+    def _n_words(self, a: int, b: int) -> int:
+        return bisect.bisect_left(self._word_starts, b) - bisect.bisect_left(self._word_starts, a)
+
+    def _verb_in(self, a: int, b: int, last: bool) -> str:
+        i = bisect.bisect_left(self._verb_starts, a)
+        j = bisect.bisect_left(self._verb_starts, b)
+        if i >= j:
+            return "none"
+        return self._verbs[j - 1 if last else i][1]
+
+    def _mark_in(self, a: int, b: int) -> bool:
+        i = bisect.bisect_left(self._marks, a)
+        return i < len(self._marks) and self._marks[i] < b
 
     def rows(self, k: int) -> tuple[list[Mention], list[dict[str, Any]]]:
         """``(candidates, rows)`` of site ``k`` (module docstring); rows lack ``query``/``group``."""
@@ -181,21 +207,21 @@ class ArticleCandidates:
         prev_rule = self.rules[k - 1] if k > 0 else None
         prev_gap = site.para - self.sites[k - 1].para if k > 0 else 99
         para_start, para_end = index.paragraphs[site.para]
-        q_starts_para = not _words(text[para_start : site.open][-200:])
-        q_ends_para = not _words(text[site.close + site.close_len : para_end][:200])
+        q_end = site.close + site.close_len
+        qsp = int(self._n_words(para_start, site.open) == 0)
+        qep = int(self._n_words(q_end, para_end) == 0)
         si_open = index.sentence_at(site.open)
         si_close = index.sentence_at(max(site.open, site.close - 1))
         label = transcript_speaker(text, para_start, site.open)
-        dash = _DASH_NAME.match(text, site.close + site.close_len, min(para_end, site.close + 80))
-        prev_para_colon = False
-        if site.para > 0 and q_starts_para:
+        dash = _DASH_NAME.match(text, q_end, min(para_end, q_end + 80))
+        ppc = False
+        if site.para > 0 and qsp:
             pe = index.paragraphs[site.para - 1][1]
-            prev_para_colon = text[pe - 1 : pe] == ":"
-        quote_feats = [
-            f"qsp={int(q_starts_para)}", f"qep={int(q_ends_para)}", f"frag={int(site.fragment)}",
-            f"cont={int(site.continues)}", f"prevgap={_bin(prev_gap, (0, 1, 2))}",
-            f"rule={'none' if rule is None else rule.kind}",
-        ]
+            ppc = text[pe - 1 : pe] == ":"
+        quote_feats = (
+            f"qsp={qsp} qep={qep} frag={int(site.fragment)} cont={int(site.continues)} "
+            f"prevgap={_bin(prev_gap, (0, 1, 2))} rule={'none' if rule is None else rule.kind}"
+        )
         n_before = sum(1 for m in cands if m.end <= site.open)
         kind_rank: dict[tuple[str, str], int] = {}
         rows = []
@@ -205,55 +231,49 @@ class ArticleCandidates:
             rank = (n_before - ci) if before else (ci - n_before + 1)
             kr = kind_rank.get((d, m.kind), 0) + 1
             kind_rank[(d, m.kind)] = kr
-            if before:
-                gap = text[m.end : site.open]
-                gap = gap if len(gap) <= 2 * _GAP_CLIP else gap[:_GAP_CLIP] + " … " + gap[-_GAP_CLIP:]
-                s_rel = index.sentence_at(m.start) - si_open
-            else:
-                gap = text[site.close + site.close_len : m.start]
-                gap = gap if len(gap) <= 2 * _GAP_CLIP else gap[:_GAP_CLIP] + " … " + gap[-_GAP_CLIP:]
-                s_rel = index.sentence_at(m.start) - si_close
+            a, b = (m.end, site.open) if before else (q_end, m.start)
+            s_rel = index.sentence_at(m.start) - (si_open if before else si_close)
             p_rel = index.para_at(m.start) - site.para
-            n_gap = len(_words(gap))
-            verbs = list(_VERB_CS.finditer(gap))
-            verb = _lemma(verbs[0].group() if not before else verbs[-1].group()) if verbs else "none"
-            punct_q = (gap.rstrip()[-1:] if before else gap.lstrip()[:1]) or "_"
+            n_gap = self._n_words(a, b)
+            verb = self._verb_in(a, b, last=before)
+            edge = text[max(a, b - 3) : b].rstrip() if before else text[a : a + 3].lstrip()
+            punct_q = (edge[-1:] if before else edge[:1]) or "_"
             if punct_q.isalnum():
                 punct_q = "w"
+            mc = self.context(m)
             ent = self.speaker_of(m)
-            rule_agree = rule is not None and ent is not None and ent.name == rule.name
-            prev_agree = prev_rule is not None and ent is not None and ent.name == prev_rule.name
+            rule_agree = int(rule is not None and ent is not None and ent.name == rule.name)
+            prev_agree = int(prev_rule is not None and ent is not None and ent.name == prev_rule.name)
             sal = self._salience.get(m.start, -1) if m.kind in ("name", "group") else -1
             head = m.head if m.kind in ("pronoun", "nominal") else m.kind
-            sig = [
-                f"k={m.kind}", f"d={d}", f"p={p_rel}", f"s={max(-3, min(3, s_rel))}",
-                f"r={min(rank, 6)}", f"kr={min(kr, 4)}", f"gw={_bin(n_gap, (0, 1, 2, 3, 5, 8, 12, 20))}",
-                f"v={verb}", f"pq={punct_q}", f"h={head}", f"va={int(m.verb_after)}",
-                f"vb={int(m.verb_before)}", f"ti={int(bool(m.title))}",
-                f"gq={int(bool(_MARK.search(gap)))}", f"gs={int(bool(_SENT_END.search(gap)))}",
-                f"ra={int(rule_agree)}", f"pa={int(prev_agree)}",
-                f"sal={_bin(sal, (-1, 0, 1, 3))}", f"res={int(ent is not None)}",
-                f"nt={min(3, len(m.text.split()))}",
-                f"lab={int(label is not None and label[0] <= m.start < label[1])}",
-                f"dash={int(dash is not None and dash.start('name') <= m.start < dash.end('name'))}",
-                f"ppc={int(prev_para_colon and p_rel == -1)}",
-                *quote_feats,
-            ]
-            kd = f"{m.kind}{d}"
-            sig += [
-                f"x:kd={kd}", f"x:kds={kd}{max(-2, min(2, s_rel))}", f"x:kdr={kd}{min(rank, 4)}",
-                f"x:kdv={kd}{verb}", f"x:kdva={kd}{int(m.verb_after)}{int(m.verb_before)}",
-                f"x:kdg={kd}{_bin(n_gap, (0, 2, 5, 12))}", f"x:kdra={kd}{int(rule_agree)}",
-                f"x:kdpa={kd}{int(prev_agree)}{_bin(prev_gap, (0, 1))}", f"x:hd={head}{d}",
-                f"x:kdq={kd}{int(q_starts_para)}{int(q_ends_para)}", f"x:kdpq={kd}{punct_q}",
-                f"x:vva={verb}{int(m.verb_after)}{d}",
-            ]
+            kd = m.kind + d
+            sb = max(-2, min(2, s_rel))
+            gw = _bin(n_gap, (0, 1, 2, 3, 5, 8, 12, 20))
+            va, vb = int(mc.verb_after), int(mc.verb_before)
+            in_label = int(label is not None and label[0] <= m.start < label[1])
+            in_dash = int(dash is not None and dash.start("name") <= m.start < dash.end("name"))
+            sig = (
+                f"k={m.kind} d={d} p={p_rel} s={max(-3, min(3, s_rel))} r={min(rank, 6)} "
+                f"kr={min(kr, 4)} gw={gw} v={verb} pq={punct_q} h={head} va={va} vb={vb} "
+                f"ti={int(bool(mc.title))} gq={int(self._mark_in(a, b))} gs={int(s_rel != 0)} "
+                f"ra={rule_agree} pa={prev_agree} sal={_bin(sal, (-1, 0, 1, 3))} "
+                f"res={int(ent is not None)} nt={min(3, m.text.count(' ') + 1)} lab={in_label} "
+                f"dash={in_dash} ppc={int(ppc and p_rel == -1)} pv={mc.prev} nx={mc.next} "
+                f"ap={int(mc.appositive)} {quote_feats} "
+                f"x:kd={kd} x:kds={kd}{sb} x:kdr={kd}{min(rank, 4)} x:kdv={kd}{verb} "
+                f"x:kdva={kd}{va}{vb} x:kdg={kd}{_bin(n_gap, (0, 2, 5, 12))} x:kdra={kd}{rule_agree} "
+                f"x:kdpa={kd}{prev_agree}{_bin(prev_gap, (0, 1))} x:hd={head}{d} "
+                f"x:kdq={kd}{qsp}{qep} x:kdpq={kd}{punct_q} x:vva={verb}{va}{d} "
+                f"x:kdpv={kd}{mc.prev} x:kdnx={kd}{mc.next} x:kdpn={kd}{mc.prev}{mc.next} "
+                f"x:kdap={kd}{int(mc.appositive)}"
+            )
+            gap = text[a:b] if b - a <= 2 * _GAP_CLIP else text[a : a + _GAP_CLIP] + " … " + text[b - _GAP_CLIP : b]
             rows.append({
                 "text": _link_text(gap, before),
                 "candidate": m.text,
                 "kind": m.kind,
-                "signals": " ".join(sig),
-                "distance": math.log1p(len(gap)),
+                "signals": sig,
+                "distance": math.log1p(b - a),
             })
         return cands, rows
 
@@ -271,7 +291,7 @@ def speaker_of_mention(
         if m.kind == "name" and words:
             name = " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
             side = actors.side_of(name) if actors is not None else None
-            return Speaker(name, "person", side, m.title)
+            return Speaker(name, "person", side)
         return None
     if m.kind == "pronoun":
         return resolver.recent(m.start, _PRONOUNS.get(m.head, "person"), dynamic)
@@ -313,7 +333,7 @@ def candidate_rows(
         return []
     resolver = SpeakerResolver(text, actors, index)
     rules = attribute_sites(text, sites, index, resolver, actors)
-    ctx = ArticleCandidates.build(text, index, sites, resolver, actors, rules)
+    ctx = ArticleCandidates(text, index, sites, resolver, actors, rules)
     gold = [g for g in gold if g.head is not None]
     pairs = match_spans([trim_span(text, s.start, s.end) for s in sites],
                         [trim_span(text, g.start, g.end) for g in gold])
@@ -350,11 +370,13 @@ def rank_speakers(
 
     Sites without candidates keep the rules' speaker. One ``predict_proba`` call per article.
     """
+    import pandas as pd
+
     from newsclf.pipeline.predict import predict_frame
-    from newsclf.tasks import get_task, to_frame
+    from newsclf.tasks import get_task
 
     task = get_task("attribution")
-    ctx = ArticleCandidates.build(text, index, sites, resolver, actors, rules)
+    ctx = ArticleCandidates(text, index, sites, resolver, actors, rules)
     per_site: list[list[Mention]] = []
     records: list[dict[str, Any]] = []
     for k in range(len(sites)):
@@ -365,7 +387,9 @@ def rank_speakers(
             records.append(row)
     if not records:
         return list(rules)
-    _, scores = predict_frame(model, to_frame(task, records), task.labels)
+    # the rows are built here with the task's exact columns and types: no per-record checks
+    frame = pd.DataFrame({c: [r.get(c, d) for r in records] for c, d in task.inputs.items()})
+    _, scores = predict_frame(model, frame, task.labels)
     col = task.labels.index("speaker")
     out: list[Speaker | None] = []
     dynamic: list[tuple[int, Speaker]] = []

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 
 from newsclf.data.actors import Actors
-from newsclf.data.speakers import _FUNCTION_WORDS, _NOT_PERSON, _VERB_CS, REPORTING_VERBS
+from newsclf.data.speakers import _FUNCTION_WORDS, _NOT_PERSON, REPORTING_VERBS
 from newsclf.data.textindex import TextIndex
 
-__all__ = ["PERSON_NOUNS", "Mention", "find_mentions"]
+__all__ = ["PERSON_NOUNS", "Mention", "MentionContext", "MentionIndex", "find_mentions", "mention_context"]
 
 PERSON_NOUNS = frozenset(
     """
@@ -60,12 +60,8 @@ _NAME_RUN = re.compile(
     r"(?<![\w’'-])[A-Z][\w’'.-]*(?:[ \t\u00a0]+(?:(?:al|bin|ibn|de|van|von|el|ul|da|di|du|der|la|le)[- ]+)?"
     r"[A-Z][\w’'-]*\.?)*"
 )
-_NOMINAL = re.compile(
-    r"(?<![\w’'-])(?:the|a|an|one|another|this|that|his|her|their|its|our|my|[A-Z][\w’'-]*[’']s)"
-    r"\s+(?:[\w’'-]+\s+){0,3}?(?P<noun>" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True))
-    + r")(?![\w’'-])",
-    re.IGNORECASE,
-)
+_DETERMINERS = frozenset("the a an one another this that his her their its our my".split())
+_TOKEN = re.compile(r"[\w’'-]+")
 # any noun phrase right before a reporting verb ("the filing said", "a senior Taliban commander told")
 _NP_VERB = re.compile(
     r"(?<![\w’'-])(?:the|a|an|one|another|his|her|their|its)\s+(?:[\w’'-]+\s+){0,4}?"
@@ -88,6 +84,12 @@ _TITLE_WORDS = frozenset(
 )
 
 
+_SPEECH_VERBS = REPORTING_VERBS + "|continued|continues|went\\s+on|shot\\s+back|wrote|writes"
+_SPEECH_CS = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
+_LEAD_VERBS = re.compile(rf"^(?:{REPORTING_VERBS}|continued|continues)$", re.IGNORECASE)
+_ABBREV = frozenset("jr sr st mr mrs ms dr gen sen rep gov lt col sgt capt maj adm prof rev".split())
+
+
 @dataclass(frozen=True)
 class Mention:
     """A possible speaker mention.
@@ -102,12 +104,6 @@ class Mention:
         ``name``, ``group``, ``nominal`` or ``pronoun``.
     head : str
         Lower-cased head word: the last name, the description's noun, the pronoun.
-    verb_after : bool
-        A reporting verb follows it directly ("Massoud said").
-    verb_before : bool
-        A reporting verb precedes it directly ("said Massoud", "according to Massoud").
-    title : str
-        Title words written before a name ("Taliban spokesman"), lower-cased.
     """
 
     start: int
@@ -115,9 +111,40 @@ class Mention:
     text: str
     kind: str
     head: str
-    verb_after: bool = False
-    verb_before: bool = False
-    title: str = ""
+
+
+@dataclass(frozen=True)
+class MentionContext:
+    """What surrounds a mention (computed for candidates only, see :func:`mention_context`).
+
+    Attributes
+    ----------
+    verb_after : bool
+        A reporting verb follows it directly ("Massoud said").
+    verb_before : bool
+        A reporting verb precedes it directly ("said Massoud", "according to Massoud").
+    title : str
+        Title words written before a name ("Taliban spokesman"), lower-cased.
+    prev, next : str
+        Class of the token before and after the mention: ``verb`` (a reporting verb), ``det``,
+        ``lower``, ``cap``, ``comma``, ``stop``, ``colon``, ``of``, ``quote``, ``eol`` ...
+    appositive : bool
+        A description follows it after a comma ("Massoud, the NRF leader,").
+    """
+
+    verb_after: bool
+    verb_before: bool
+    title: str
+    prev: str
+    next: str
+    appositive: bool
+
+
+def mention_context(text: str, m: Mention) -> MentionContext:
+    """The :class:`MentionContext` of ``m`` (a bounded look at its neighbours)."""
+    prev, nxt, app = _neighbours(text, m.start, m.end)
+    title = _title_before(text, m.start) if m.kind in ("name", "group") else ""
+    return MentionContext(_verb_after(text, m.end), _verb_before(text, m.start), title, prev, nxt, app)
 
 
 _VERB_AFTER = re.compile(r"[ \t\u00a0,]*(?:(?:also|then|later|earlier|had|has|have|was|were|would|will|"
@@ -127,7 +154,49 @@ _VERB_BEFORE = re.compile(rf"\b(?:{REPORTING_VERBS})\s*,?\s*(?:by\s+)?$")
 
 def _verb_after(text: str, end: int) -> bool:
     m = _VERB_AFTER.match(text, end, min(len(text), end + 60))
-    return bool(m and _VERB_CS.match(text, m.end()))
+    return bool(m and _SPEECH_CS.match(text, m.end()))
+
+
+_NEXT_TOKEN = re.compile(r"[ \t\u00a0]*(\n|[\w’'-]+|\S)")
+_PREV_TOKEN = re.compile(r"(\n|[\w’'-]+|\S)[ \t\u00a0]*$")
+_DETS = frozenset("the a an his her their its our my this that one another former".split())
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the|who|his|her|their|its|whose|now|then|also)\b")
+
+
+def _token_class(tok: str) -> str:
+    if not tok:
+        return "eol"
+    if tok == "\n":
+        return "eol"
+    if tok in ",;":
+        return "comma"
+    if tok in ".!?":
+        return "stop"
+    if tok == ":":
+        return "colon"
+    if tok in "“”\"«»„":
+        return "quote"
+    if tok in "—–-―(":
+        return "dash"
+    low = tok.lower()
+    if _SPEECH_CS.fullmatch(low):
+        return "verb"
+    if low in ("of", "at", "for", "from"):
+        return "of"
+    if low in _DETS:
+        return "det"
+    if tok[:1].isupper():
+        return "cap"
+    if tok[:1].isdigit():
+        return "num"
+    return "lower" if tok[:1].isalpha() else "other"
+
+
+def _neighbours(text: str, start: int, end: int) -> tuple[str, str, bool]:
+    m = _PREV_TOKEN.search(text, max(0, start - 40), start)
+    n = _NEXT_TOKEN.match(text, end, min(len(text), end + 40))
+    app = bool(_APPOSITIVE.match(text, end, min(len(text), end + 20)))
+    return _token_class(m.group(1) if m else ""), _token_class(n.group(1) if n else ""), app
 
 
 def _verb_before(text: str, start: int) -> bool:
@@ -146,6 +215,17 @@ def _title_before(text: str, start: int) -> str:
     return " ".join(reversed(out))
 
 
+def _cut_run(run: str) -> str:
+    """The run up to a sentence end inside it ("Paul. Another" -> "Paul"); a final point dropped
+    unless it closes an abbreviation ("Jr.")."""
+    for m in re.finditer(r"([\w’'-]+)\.(?=\s)", run):
+        if len(m.group(1)) > 1 and m.group(1).lower() not in _ABBREV:
+            return run[: m.start(1) + len(m.group(1))]
+    if run.endswith(".") and run.rsplit(" ", 1)[-1].lower().rstrip(".") not in _ABBREV | {"jr", "sr"}:
+        return run[:-1]
+    return run
+
+
 def _clean_run(run: str) -> tuple[int, str]:
     """(offset of the name inside ``run``, name): honorifics, titles and function words dropped."""
     offset = 0
@@ -154,7 +234,9 @@ def _clean_run(run: str) -> tuple[int, str]:
         offset = m.end()
     tokens = run[offset:].split(" ")
     while len(tokens) > 1 and (
-        tokens[0].lower().rstrip(".,") in _FUNCTION_WORDS or tokens[0].lower().rstrip(".") in _TITLE_WORDS
+        tokens[0].lower().rstrip(".,") in _FUNCTION_WORDS
+        or tokens[0].lower().rstrip(".") in _TITLE_WORDS
+        or _LEAD_VERBS.match(tokens[0])
     ):
         offset += len(tokens[0]) + 1
         tokens.pop(0)
@@ -162,12 +244,32 @@ def _clean_run(run: str) -> tuple[int, str]:
     return offset, name
 
 
+def _nominals(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, noun)`` of "determiner (or a name's possessive) + up to 3 words + person or
+    organisation noun" phrases, in one pass over the words."""
+    out = []
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    for i, (_s, e, w) in enumerate(toks):
+        low = w.lower()
+        if low not in PERSON_NOUNS:
+            continue
+        for j in range(i - 1, max(-1, i - 5), -1):
+            ws, _we, wj = toks[j]
+            if "\n" in text[toks[j][1] : toks[j + 1][0]] or text[toks[j][1] : toks[j + 1][0]].strip():
+                break  # a line break or punctuation ends the phrase
+            lw = wj.lower()
+            if lw in _DETERMINERS or (wj[:1].isupper() and lw.endswith(("’s", "'s"))):
+                out.append((ws, e, low))
+                break
+    return out
+
+
 def find_mentions(text: str, index: TextIndex, actors: Actors | None = None) -> list[Mention]:
     """Every possible speaker mention outside quotes, in text order (module docstring)."""
     out: list[Mention] = []
     in_quote = index.in_quote
     for m in _NAME_RUN.finditer(text):
-        run = m.group().rstrip(".") if not m.group().endswith((" Jr.", " Sr.")) else m.group()
+        run = _cut_run(m.group())
         start = m.start()
         if in_quote(start):
             continue
@@ -189,36 +291,30 @@ def find_mentions(text: str, index: TextIndex, actors: Actors | None = None) -> 
         if actors is not None and actors.alias_key(name) is not None:
             kind = "group"
         words = name.split()
-        out.append(Mention(s, e, name, kind, words[-1].lower().strip(".,"), _verb_after(text, e),
-                           _verb_before(text, s), _title_before(text, s)))
-    for m in _NOMINAL.finditer(text):
-        if in_quote(m.start()):
+        out.append(Mention(s, e, name, kind, words[-1].lower().strip(".,")))
+    for start, end, noun in _nominals(text):
+        if in_quote(start):
             continue
-        noun = m.group("noun").lower()
-        kind = "group" if actors is not None and actors.alias_key(m.group()) is not None else "nominal"
-        out.append(Mention(m.start(), m.end(), m.group(), kind, noun, _verb_after(text, m.end()),
-                           _verb_before(text, m.start())))
+        phrase = text[start:end]
+        kind = "group" if actors is not None and actors.alias_key(phrase) is not None else "nominal"
+        out.append(Mention(start, end, phrase, kind, noun))
     for m in _NP_VERB.finditer(text):
         if in_quote(m.start()) or m.group("noun").lower() in PERSON_NOUNS:
             continue
-        out.append(Mention(m.start(), m.end(), m.group(), "nominal", m.group("noun").lower(), True,
-                           _verb_before(text, m.start())))
+        out.append(Mention(m.start(), m.end(), m.group(), "nominal", m.group("noun").lower()))
     for m in _BARE_PLURAL.finditer(text):
         if in_quote(m.start()) or text[max(0, m.start() - 8) : m.start()].rstrip().lower().endswith(
             ("the", "a", "an", "its", "his", "her", "their", "our")
         ):
             continue
-        out.append(Mention(m.start(), m.end(), m.group(), "nominal", m.group(1).lower(),
-                           _verb_after(text, m.end()), _verb_before(text, m.start())))
+        out.append(Mention(m.start(), m.end(), m.group(), "nominal", m.group(1).lower()))
     for m in _PRONOUN.finditer(text):
         if in_quote(m.start()):
             continue
         low = m.group(1).lower()
-        after = _verb_after(text, m.end())
-        if low == "it" and not after:
+        if low == "it" and not _verb_after(text, m.end()):
             continue
-        out.append(Mention(m.start(), m.end(), m.group(1), "pronoun", _PRONOUN_KIND[low], after,
-                           _verb_before(text, m.start())))
+        out.append(Mention(m.start(), m.end(), m.group(1), "pronoun", _PRONOUN_KIND[low]))
     out.sort(key=lambda x: (x.start, -x.end))
     # a nominal that contains a name ("the Taliban spokesman") keeps both; drop exact duplicates
     dedup: list[Mention] = []

@@ -66,7 +66,7 @@ _DATELINE = re.compile(
 )
 _REPORTING_END = re.compile(rf"\b(?:{REPORTING_VERBS})(?:\s+that)?\s*[,:]?\s*$")
 _MAX_CONTEXT = 400
-_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]{0,500})?/?>")
+_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]{0,500})?/?>")
 _NAMES_TITLE = re.compile(r"(?:[’']s|\b(?:on|in|of|from|the|titled|entitled|named|called|dubbed))\s*$")
 _TITLE_SMALL = frozenset(
     "a an the and or but nor of in on at to for from with by as vs not is are be no".split()

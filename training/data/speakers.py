@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsclf.data.actors import Actors
@@ -35,6 +34,9 @@ REPORTING_VERBS = (
     "denies|admitted|admits|acknowledged|acknowledges|reiterated|reiterates|demanded|demands|"
     "threatened|threatens|called|calls|described|describes|dubbed|branded|labelled|labeled|termed|"
     "remarked|recalled|boasted|boasts|predicted|predicts|blamed|blames|condemned|condemns|"
+    "joked|jokes|quipped|quips|answered|answers|snapped|retorted|exclaimed|conceded|concedes|"
+    "countered|counters|asserted|asserts|cautioned|cautions|lamented|laments|complained|complains|"
+    "recounted|shouted|yelled|chanted|emphasized|emphasises|emphasised|emphasizes|"
     "according\\s+to"
 )
 _VERB = re.compile(rf"\b(?:{REPORTING_VERBS})\b", re.IGNORECASE)

@@ -164,7 +164,7 @@ def score_article(
     out.tp = len(pairs)
     out.fp = len(preds) - len(pairs)
     out.fn = len(gold.quotes) - len(pairs)
-    for i, (span, p) in enumerate(preds):
+    for i, (span, _p) in enumerate(preds):
         if i not in matched_p:
             out.errors.append({"article": article, "error": "false_quote", "start": span[0],
                                "end": span[1], "text": text[span[0]:span[1]][:200]})

@@ -151,23 +151,23 @@ def parse_ann(raw: str, text: str, where: str = "<ann>") -> list[PolnearAttribut
                     raise ValueError(f"{where}:{lineno}: malformed role {item!r} in {m.group(1)}")
                 roles[role] = ref
             events.append((m.group(1), roles, lineno))
+    def get(eid: str, roles: dict[str, str], lineno: int, role: str) -> tuple[tuple[int, int], ...]:
+        ref = roles.get(role)
+        if ref is None:
+            return ()
+        if ref not in spans:
+            raise ValueError(f"{where}:{lineno}: {eid} refers to {ref}, which is not defined")
+        return spans[ref][1]
+
     out = []
     for eid, roles, lineno in events:
-        def get(role: str) -> tuple[tuple[int, int], ...]:
-            ref = roles.get(role)
-            if ref is None:
-                return ()
-            if ref not in spans:
-                raise ValueError(f"{where}:{lineno}: {eid} refers to {ref}, which is not defined")
-            return spans[ref][1]
-
-        source = get("Source")
-        content = tuple(sorted(get("Content") + get("Content2")))
+        source = get(eid, roles, lineno, "Source")
+        content = tuple(sorted(get(eid, roles, lineno, "Content") + get(eid, roles, lineno, "Content2")))
         out.append(
             PolnearAttribution(
                 id=eid,
                 source=(source[0][0], source[-1][1]) if source else None,
-                cue=get("Cue"),
+                cue=get(eid, roles, lineno, "Cue"),
                 content=content,
             )
         )

@@ -4,8 +4,8 @@
                          column (direction, distances, reporting verb, kind, rule agreement and
                          their crosses; see :mod:`newsclf.data.attribution`), plus the numeric
                          ``distance`` column scaled to about [0, 1]
-``attribution_link``     word n-gram TF-IDF of the linking words (``text``: ``QQ , said CC``);
-                         an alias of ``word_tfidf`` with n-grams up to 3
+``attribution_link``     binary word n-grams (up to 3) of the linking words (``text``:
+                         ``QQ COMMA said CC``, already tokenised by spaces), l2-normalised
 
 Both follow the scikit-learn contract and keep only plain data (a vocabulary dict, arrays) in
 their fitted state.
@@ -21,10 +21,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from newsclf.pipeline.features.text import TextTfidf
 from newsclf.pipeline.registry import featurizers
 
-__all__ = ["SignalVectorizer", "attribution_link", "attribution_signals"]
+__all__ = ["LinkNgrams", "SignalVectorizer", "attribution_link", "attribution_signals"]
 
 
 def _column(X, name: str, default):
@@ -65,16 +64,7 @@ class SignalVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "vocabulary_")
-        vocab = self.vocabulary_
-        indptr, indices = [0], []
-        for s in _column(X, self.column, ""):
-            cols = sorted({vocab[t] for t in str(s).split() if t in vocab})
-            indices.extend(cols)
-            indptr.append(len(indices))
-        n = len(indptr) - 1
-        data = np.ones(len(indices), dtype=np.float64)
-        out = sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-                            shape=(n, len(vocab)))
+        out = _binary_rows([str(s).split() for s in _column(X, self.column, "")], self.vocabulary_)
         numeric = tuple(self.numeric)
         if numeric:
             extra = np.column_stack([np.asarray(_column(X, c, 0.0), dtype=float) for c in numeric])
@@ -85,6 +75,72 @@ class SignalVectorizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "vocabulary_")
         names = sorted(self.vocabulary_, key=self.vocabulary_.get)
         return np.asarray([*names, *tuple(self.numeric)], dtype=object)
+
+
+def _binary_rows(token_lists: list[list[str]], vocab: dict[str, int], norm: bool = False):
+    """CSR matrix (n_rows, len(vocab)) with 1 where a row has a known token (l2-normalised rows
+    with ``norm``)."""
+    get = vocab.get
+    indptr, indices = [0], []
+    for toks in token_lists:
+        cols = dict.fromkeys(i for i in map(get, toks) if i is not None)
+        indices.extend(cols)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    if norm:
+        counts = np.diff(indptr)
+        data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
+    out = sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+                        shape=(len(token_lists), len(vocab)))
+    out.sort_indices()
+    return out
+
+
+def _ngrams(text: str, lo: int, hi: int) -> list[str]:
+    toks = text.lower().split()
+    out = []
+    for n in range(lo, hi + 1):
+        out.extend(" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
+    return out
+
+
+class LinkNgrams(TransformerMixin, BaseEstimator):
+    """Binary word n-grams of an already tokenised text column (tokens split by spaces).
+
+    Parameters
+    ----------
+    column : str, default "text"
+    ngram_range : tuple (lo, hi), default (1, 3)
+    min_df : int, default 2
+    norm : bool, default True
+        l2-normalise each row.
+    """
+
+    def __init__(self, column="text", ngram_range=(1, 3), min_df=2, norm=True):
+        self.column = column
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.norm = norm
+
+    def fit(self, X, y=None):
+        lo, hi = (int(x) for x in self.ngram_range)
+        counts: Counter[str] = Counter()
+        for s in _column(X, self.column, ""):
+            counts.update(set(_ngrams(str(s), lo, hi)))
+        kept = sorted(t for t, n in counts.items() if n >= int(self.min_df))
+        self.vocabulary_ = {t: i for i, t in enumerate(kept)}
+        self.n_features_out_ = len(kept)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "vocabulary_")
+        lo, hi = (int(x) for x in self.ngram_range)
+        rows = [_ngrams(str(s), lo, hi) for s in _column(X, self.column, "")]
+        return _binary_rows(rows, self.vocabulary_, norm=bool(self.norm))
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vocabulary_")
+        return np.asarray(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
 
 
 @featurizers.register("attribution_signals")
@@ -100,10 +156,7 @@ def attribution_signals(
 
 @featurizers.register("attribution_link")
 def attribution_link(
-    ngram_range: tuple[int, int] = (1, 3),
-    min_df: int = 2,
-    sublinear_tf: bool = True,
-) -> TextTfidf:
-    """Word n-grams of the words linking candidate and quote (``text``)."""
-    return TextTfidf(column="text", analyzer="word", ngram_range=tuple(ngram_range), min_df=min_df,
-                     sublinear_tf=sublinear_tf)
+    ngram_range: tuple[int, int] = (1, 3), min_df: int = 2, norm: bool = True
+) -> LinkNgrams:
+    """Binary n-grams of the words linking candidate and quote (see :class:`LinkNgrams`)."""
+    return LinkNgrams(column="text", ngram_range=tuple(ngram_range), min_df=min_df, norm=norm)
