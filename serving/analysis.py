@@ -101,6 +101,7 @@ def analyze_article(
     actors: Any,
     targets: Sequence[str] | None = None,
     explain: bool = False,
+    attribution: Any = None,
 ) -> dict[str, Any]:
     """Analyse ``article`` into the ``/analyze`` response shape.
 
@@ -114,6 +115,8 @@ def analyze_article(
         Targets to classify every quote toward; default: every target of ``actors``.
     explain : bool
         Add the top features behind each sentence label and each stance (``"features"``).
+    attribution : LoadedModel or fitted Pipeline, optional
+        Attribution model ranking the quotes' speakers; the rules without it.
 
     Returns
     -------
@@ -123,7 +126,8 @@ def analyze_article(
     """
     from newsclf.data.document import process_article
 
-    processed = process_article(article, actors)
+    ranker = _pipeline(attribution) if attribution is not None else None
+    processed = process_article(article, actors, attribution=ranker)
     sentences = list(processed.sentences)
     records = boilerplate_records(processed)
     labelled = predict(boilerplate_model, "boilerplate", records)
@@ -208,6 +212,7 @@ def analyze_page(
     actors: Any,
     targets: Sequence[str] | None = None,
     explain: bool = False,
+    attribution: Any = None,
 ) -> dict[str, Any]:
     """Analyse an HTML page already read into an Article with DOM blocks (``read_html``).
 
@@ -220,7 +225,9 @@ def analyze_page(
     if not text.strip():
         return {"text": text, "sentences": [], "quotes": []}
     article = article_from_text(text, id=page.id, source=page.source, meta=dict(page.meta))
-    result = analyze_article(article, boilerplate_model, stance_model, actors, targets, explain)
+    result = analyze_article(
+        article, boilerplate_model, stance_model, actors, targets, explain, attribution
+    )
     return {"text": text, **result}
 
 
@@ -234,9 +241,10 @@ def analyze_html(
     source: str = "",
     targets: Sequence[str] | None = None,
     explain: bool = False,
+    attribution: Any = None,
 ) -> dict[str, Any]:
     """Read ``html`` (markup or bytes) and :func:`analyze_page` it."""
     from newsclf.data.html import read_html
 
     page = read_html(html, id=id, source=source)
-    return analyze_page(page, boilerplate_model, stance_model, actors, targets, explain)
+    return analyze_page(page, boilerplate_model, stance_model, actors, targets, explain, attribution)

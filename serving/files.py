@@ -26,10 +26,21 @@ def default_output_dir() -> Path:
 
 
 def load_models(
-    boilerplate: str | os.PathLike | None = None, stance: str | os.PathLike | None = None
+    boilerplate: str | os.PathLike | None = None,
+    stance: str | os.PathLike | None = None,
+    attribution: str | None = None,
 ) -> dict[str, LoadedModel]:
-    """Models by task: the given run directories, else the promoted models in the BentoML store."""
+    """Models by task: the given run directories, else the promoted models in the BentoML store.
+
+    ``attribution`` (a run, ``"rules"`` for none) is optional: without it the promoted attribution
+    model is used when there is one (:func:`newsclf.data.attribution.resolve_attribution`).
+    """
+    from newsclf.data.attribution import resolve_attribution
+
     out = {}
+    ranker = resolve_attribution(str(attribution) if attribution is not None else None)
+    if ranker is not None:
+        out["attribution"] = ranker
     for task, run in (("boilerplate", boilerplate), ("stance", stance)):
         loaded = load_run_dir(run) if run is not None else load_stored(model_ref(task))
         if loaded.task != task:
@@ -72,13 +83,14 @@ def analyze_files(
     written: list[Path] = []
     used: set[str] = set()
     for article in read_articles([Path(p) for p in paths]):
+        ranker = models.get("attribution")
         if is_page(article):
             result = analyze_page(
-                article, models["boilerplate"], models["stance"], actors, targets, explain
+                article, models["boilerplate"], models["stance"], actors, targets, explain, ranker
             )
         else:
             result = analyze_article(
-                article, models["boilerplate"], models["stance"], actors, targets, explain
+                article, models["boilerplate"], models["stance"], actors, targets, explain, ranker
             )
         name = _safe_name(article.id)
         stem, k = name, 2

@@ -26,15 +26,28 @@ __all__ = [
     "load_stored_model",
     "model_ref",
     "model_store",
+    "stored_or_none",
 ]
 
-DEFAULT_NAMES = {"boilerplate": "newsclf-boilerplate", "stance": "newsclf-stance"}
+DEFAULT_NAMES = {
+    "boilerplate": "newsclf-boilerplate",
+    "stance": "newsclf-stance",
+    "attribution": "newsclf-attribution",
+}
 """Model-store name of each task's promoted model."""
 
-ENV_MODEL = {"boilerplate": "NEWSCLF_BOILERPLATE_MODEL", "stance": "NEWSCLF_STANCE_MODEL"}
+ENV_MODEL = {
+    "boilerplate": "NEWSCLF_BOILERPLATE_MODEL",
+    "stance": "NEWSCLF_STANCE_MODEL",
+    "attribution": "NEWSCLF_ATTRIBUTION_MODEL",
+}
 """Environment variables that choose the store tag the service serves (default ``<name>:latest``)."""
 
-ENV_RUN = {"boilerplate": "NEWSCLF_BOILERPLATE_RUN", "stance": "NEWSCLF_STANCE_RUN"}
+ENV_RUN = {
+    "boilerplate": "NEWSCLF_BOILERPLATE_RUN",
+    "stance": "NEWSCLF_STANCE_RUN",
+    "attribution": "NEWSCLF_ATTRIBUTION_RUN",
+}
 """Environment variables that make the service load a run directory instead of the store."""
 
 
@@ -122,7 +135,7 @@ def load_run_dir(path: str | os.PathLike, *, tag: str | None = None) -> LoadedMo
     task = manifest.get("task")
     if task not in DEFAULT_NAMES:
         raise NewsclfError(
-            f"{path}: unknown task {task!r} in manifest.json (expected boilerplate or stance)"
+            f"{path}: unknown task {task!r} in manifest.json (expected {', '.join(DEFAULT_NAMES)})"
         )
     labels = [str(x) for x in manifest.get("labels") or []]
     if not labels:
@@ -159,6 +172,17 @@ def model_store(store: Any) -> Any:
         Path(store).mkdir(parents=True, exist_ok=True)
         return ModelStore(str(store))
     return store
+
+
+def stored_or_none(tag: str) -> Any:
+    """The ``bentoml.Model`` of ``tag`` in the store, or None when it is not there."""
+    import bentoml
+    from bentoml.exceptions import NotFound
+
+    try:
+        return bentoml.models.get(tag)
+    except NotFound:
+        return None
 
 
 def load_stored(tag: str, store: Any = None) -> LoadedModel:

@@ -7,6 +7,9 @@ BentoML model store, referenced at class scope so that ``bentoml build`` packs t
     store tags (default ``newsclf-boilerplate:latest`` / ``newsclf-stance:latest``).
 ``NEWSCLF_BOILERPLATE_RUN`` / ``NEWSCLF_STANCE_RUN``
     load a run directory instead of the store (development and tests).
+``NEWSCLF_ATTRIBUTION_RUN`` / ``NEWSCLF_ATTRIBUTION_MODEL``
+    the attribution model ranking quote speakers in ``/analyze`` (optional: a run directory, or
+    a store tag, default ``newsclf-attribution:latest`` when promoted); the rules without one.
 ``NEWSCLF_WORKERS`` (default 1), ``NEWSCLF_THREADS`` (default 1)
     worker processes and request threads per worker.
 ``NEWSCLF_ACCESS_LOG=1``
@@ -40,7 +43,7 @@ from .analysis import analyze_article, analyze_html, extract_text, predict
 from .batching import Batcher
 from .http import RequestGuard, install_log_filter
 from .limits import AnalyzeRequest, BoilerplateRequest, ExtractRequest, ModelsRequest, StanceRequest
-from .models import ENV_RUN, LoadedModel, load_run_dir, load_stored_model, model_ref
+from .models import ENV_RUN, LoadedModel, load_run_dir, load_stored_model, model_ref, stored_or_none
 
 __all__ = ["Newsclf"]
 
@@ -128,6 +131,9 @@ class Newsclf:
         boilerplate_ref = bentoml.models.BentoModel(model_ref("boilerplate"))
     if not os.environ.get(ENV_RUN["stance"]):
         stance_ref = bentoml.models.BentoModel(model_ref("stance"))
+    # optional: packed only when promoted; /analyze uses the rules without it
+    if not os.environ.get(ENV_RUN["attribution"]) and stored_or_none(model_ref("attribution")):
+        attribution_ref = bentoml.models.BentoModel(model_ref("attribution"))
 
     def __init__(self) -> None:
         install_log_filter()
@@ -138,6 +144,11 @@ class Newsclf:
         self.boilerplate_model = load_task_model("boilerplate", cls.__dict__.get("boilerplate_ref"))
         self.stance_model = load_task_model("stance", cls.__dict__.get("stance_ref"))
         self.actors = load_actors()
+        self.attribution_model = (
+            load_task_model("attribution", cls.__dict__.get("attribution_ref"))
+            if os.environ.get(ENV_RUN["attribution"]) or "attribution_ref" in cls.__dict__
+            else None
+        )
         self._boilerplate_batcher = Batcher(
             functools.partial(predict, self.boilerplate_model, "boilerplate")
         )
@@ -195,12 +206,14 @@ class Newsclf:
                     self.actors,
                     id="page",
                     targets=targets,
+                    attribution=self.attribution_model,
                 )
             from newsclf.data.readers import article_from_text
 
             article = article_from_text(text or "", id="article")
             return analyze_article(
-                article, self.boilerplate_model, self.stance_model, self.actors, targets
+                article, self.boilerplate_model, self.stance_model, self.actors, targets,
+                attribution=self.attribution_model,
             )
         except (NewsclfError, ValueError) as exc:
             raise _client_error(exc) from None
@@ -220,7 +233,9 @@ class Newsclf:
     @bentoml.api(input_spec=ModelsRequest)
     def models(self) -> dict[str, Any]:
         """Tag, run id, task, labels, metrics and data fingerprint of each loaded model."""
-        return {"boilerplate": self.boilerplate_model.info(), "stance": self.stance_model.info()}
+        out = {"boilerplate": self.boilerplate_model.info(), "stance": self.stance_model.info()}
+        out["attribution"] = self.attribution_model.info() if self.attribution_model else None
+        return out
 
 
 def _tune_api_methods(service: Any) -> None:

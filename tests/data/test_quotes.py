@@ -137,7 +137,7 @@ def test_quotes_seed_each_quote(seed, index, speaker, side, fragment, starts) ->
         ),
         (
             "Abdul Rahman, a farmer, fled. “We lost everything,” he told reporters.",
-            [("We lost everything,", "Abdul Rahman", None, False)],
+            [("We lost everything,", "Abdul Rahman", "other", False)],
         ),
         # scare quotes and titles are not quotes
         ("The talks were “illegal” and the group left.", []),
@@ -263,7 +263,7 @@ def test_quotes_cli_bad_file_exit_1_and_skip_bad(seed_path: Path, tmp_path: Path
         (
             "Rahim Khan, a local elder, said the fighting was “worse than anything we have seen.”",
             "Rahim Khan",
-            None,
+            "other",
         ),
         # pronouns prefer the subject / the previous speaker over a person merely mentioned
         (

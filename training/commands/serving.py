@@ -49,6 +49,10 @@ def serve_cmd(
         Path | None,
         typer.Option(help="Serve this stance run directory instead of the promoted model."),
     ] = None,
+    attribution: Annotated[
+        Path | None,
+        typer.Option(help="Attribution run ranking speakers in /analyze (default: the promoted one, if any; else the rules)."),
+    ] = None,
     access_log: Annotated[
         bool, typer.Option(help="Log every request (costs ~30% throughput).")
     ] = False,
@@ -60,7 +64,11 @@ def serve_cmd(
     )
     if access_log:
         env["NEWSCLF_ACCESS_LOG"] = "1"
-    for key, run in (("NEWSCLF_BOILERPLATE_RUN", boilerplate), ("NEWSCLF_STANCE_RUN", stance)):
+    for key, run in (
+        ("NEWSCLF_BOILERPLATE_RUN", boilerplate),
+        ("NEWSCLF_STANCE_RUN", stance),
+        ("NEWSCLF_ATTRIBUTION_RUN", attribution),
+    ):
         if run is not None:
             if not run.is_dir():
                 raise NewsclfError(f"{run}: not a run directory")
@@ -106,12 +114,16 @@ def analyze_cmd(
         typer.Option("--target", help="Stance target (repeatable; default: every actor)."),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add the top features behind each label.")] = False,
+    attribution: Annotated[
+        str | None,
+        typer.Option(help="Attribution run ranking speakers ('rules' for none; default: the promoted one, if any)."),
+    ] = None,
 ) -> None:
     """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
     from newsclf.data.actors import load_actors
     from newsclf.serving.files import analyze_files, load_models
 
-    models = load_models(boilerplate, stance)
+    models = load_models(boilerplate, stance, attribution)
     actors = load_actors()
 
     def report(path: Path, result: dict) -> None:

@@ -150,14 +150,26 @@ class Actors:
             if variants
             else None
         )
-        counts: dict[str, int] = {}
+        # a surname names one person when every member carrying it is a spelling of the same name
+        # ("Ali Nazary" / "Ali Maisam Nazary": the fullest is kept); shared by different people
+        # ("Anas Haqqani", "Khalil Haqqani") it names no one alone, but still gives the side when
+        # they all belong to one actor
+        carriers: dict[str, list[tuple[str, str]]] = {}
         for a in actors:
-            for s in a.surnames:
-                counts[s] = counts.get(s, 0) + 1
-        # surnames shared by members of several actors are ambiguous: not used alone
-        self._surnames = {
-            s: (a.key, full) for a in actors for s, full in a.surnames.items() if counts[s] == 1
-        }
+            for m in a.members:
+                parts = m.split()
+                if len(parts) > 1 and len(parts[-1]) >= 3:
+                    carriers.setdefault(parts[-1].lower(), []).append((a.key, m))
+        self._surnames = {}
+        self._surname_sides = {}
+        for surname, hits in carriers.items():
+            keys = {k for k, _ in hits}
+            if len(keys) == 1:
+                self._surname_sides[surname] = next(iter(keys))
+            fullest = max((m for _, m in hits), key=lambda m: (len(m.split()), len(m)))
+            words = {w.lower() for w in fullest.split()}
+            if len(keys) == 1 and all({w.lower() for w in m.split()} <= words for _, m in hits):
+                self._surnames[surname] = (next(iter(keys)), fullest)
 
     @classmethod
     def from_dict(cls, data: dict, path: Path | None = None) -> Actors:
@@ -272,6 +284,12 @@ class Actors:
                 return hit
         return None
 
+    def surname_side(self, name: str) -> str | None:
+        """The actor whose members all carry the last word of ``name`` as surname ("Haqqani" ->
+        ``taliban``), or None."""
+        words = _WORDS.findall(name)
+        return self._surname_sides.get(words[-1].lower()) if words else None
+
     def alias_side(self, phrase: str) -> str | None:
         """The actor whose name or alias occurs first in ``phrase`` (e.g. "the Islamist militia")."""
         best: tuple[int, str] | None = None
@@ -293,7 +311,10 @@ class Actors:
         hit = self.member(speaker)
         if hit:
             return hit[0]
-        return self.alias_side(speaker)
+        side = self.alias_side(speaker)
+        if side is None and len(speaker.split()) == 1:  # a lone surname: "Haqqani"
+            side = self.surname_side(speaker)
+        return side
 
     def is_media(self, phrase: str) -> bool:
         """Whether ``phrase`` names a news outlet from the ``media`` list."""

@@ -61,6 +61,7 @@ __all__ = [
     "candidate_rows",
     "load_attribution",
     "rank_speakers",
+    "resolve_attribution",
     "speaker_of_mention",
 ]
 
@@ -295,7 +296,25 @@ def speaker_of_mention(
         return None
     if m.kind == "pronoun":
         return resolver.recent(m.start, _PRONOUNS.get(m.head, "person"), dynamic)
-    return _resolve("description", m.text, "", m.start, resolver, actors, dynamic)
+    text = resolver.text
+    # "A UN spokesman, Stephane Dujarric, said": the name in apposition is the speaker
+    app = _APPOSED_NAME.match(text, m.end, min(len(text), m.end + 80))
+    if app is not None:
+        ent = resolver.entity_for_name(app.group("name"), pos=app.start("name"))
+        if ent is not None:
+            return ent
+    # "an analyst at a Kabul think tank": the description with its prepositional tail
+    phrase = m.text
+    tail = _PP_TAIL.match(text, m.end, min(len(text), m.end + 80))
+    if tail is not None and phrase.split()[0].lower() in ("a", "an", "one", "another"):
+        phrase = phrase + tail.group()
+    return _resolve("description", phrase, "", m.start, resolver, actors, dynamic)
+
+
+_APPOSED_NAME = re.compile(
+    r",\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})(?=\s*,|\s+(?:said|told|says)\b)"
+)
+_PP_TAIL = re.compile(r"\s+(?:at|of|for|in|from|with|on)\s+[^,;:.“”\"\n]{1,60}?(?=,|\s+(?:said|told|says)\b)")
 
 
 # ----------------------------------------------------------------------------- training rows
@@ -307,15 +326,18 @@ def candidate_rows(
     gold: Sequence[Any],
     actors: Actors | None,
     window: int = WINDOW,
+    mixed: Sequence[Any] = (),
 ) -> list[dict[str, Any]]:
     """Labelled rows for the gold quotes of one article (the PolNeAR importer's rows).
 
-    Every gold quote (``start``, ``end``, ``head`` = the source head's span) is matched to a quote
-    the finder sees in ``text``; its candidates get label ``speaker`` when they cover the last
-    character of the gold head word, ``other`` otherwise. Quotes the finder does not see, and those
-    without a source, give no rows; quotes whose source is not among the candidates give rows that
-    are all ``other`` (they count as errors when scored). Bookkeeping columns: ``query``,
-    ``gold_kind`` (name/pronoun/nominal), ``quote_start``/``quote_end``.
+    Every gold direct quote (``start``, ``end``, ``head`` = the source head's span) is matched to a
+    quote the finder sees in ``text`` (span overlap, as the quote scorer matches); a ``mixed`` piece
+    (indirect speech with a quoted phrase) to the finder's quotes lying inside it. The candidates of
+    a matched quote get label ``speaker`` when they cover the last character of the gold head word,
+    ``other`` otherwise. Quotes the finder does not see, and those without a source, give no rows;
+    quotes whose source is not among the candidates give rows that are all ``other`` (they count as
+    errors when scored). Bookkeeping columns: ``query``, ``gold_kind`` (name/pronoun/nominal),
+    ``quote_type`` (direct/mixed), ``quote_start``/``quote_end``.
     """
     from newsclf.data.quotes import attribute_sites, find_quote_sites
     from newsclf.data.readers import article_from_text
@@ -334,12 +356,21 @@ def candidate_rows(
     resolver = SpeakerResolver(text, actors, index)
     rules = attribute_sites(text, sites, index, resolver, actors)
     ctx = ArticleCandidates(text, index, sites, resolver, actors, rules)
+    spans = [trim_span(text, s.start, s.end) for s in sites]
     gold = [g for g in gold if g.head is not None]
-    pairs = match_spans([trim_span(text, s.start, s.end) for s in sites],
-                        [trim_span(text, g.start, g.end) for g in gold])
+    targets: dict[int, tuple[Any, str]] = {
+        k: (gold[j], "direct")
+        for k, j in match_spans(spans, [trim_span(text, g.start, g.end) for g in gold])
+    }
+    for g in mixed:
+        if g.head is None:
+            continue
+        for k, (a, b) in enumerate(spans):
+            if k not in targets and b > a and g.start <= a and b <= g.end:
+                targets[k] = (g, "mixed")
     out: list[dict[str, Any]] = []
-    for k, j in pairs:
-        g = gold[j]
+    for k in sorted(targets):
+        g, quote_type = targets[k]
         cands, rows = ctx.rows(k)
         target = g.head[1] - 1
         for m, row in zip(cands, rows, strict=True):
@@ -347,6 +378,7 @@ def candidate_rows(
                 query=f"{article_id}#{k}",
                 label="speaker" if m.start <= target < m.end else "other",
                 gold_kind=g.kind,
+                quote_type=quote_type,
                 quote_start=sites[k].start,
                 quote_end=sites[k].end,
             )
@@ -407,6 +439,37 @@ def rank_speakers(
         if ent is not None:
             dynamic.append((sites[k].start, dataclasses.replace(ent, subject=True)))
     return out
+
+
+ENV_RUN = "NEWSCLF_ATTRIBUTION_RUN"
+"""Environment variable naming an attribution run to use when no ``--attribution`` is given."""
+STORE_TAG = "newsclf-attribution:latest"
+"""The promoted attribution model in the BentoML model store."""
+
+
+def resolve_attribution(ref: str | None = None) -> Any:
+    """The attribution model to use, or None for the rules.
+
+    ``ref`` names a run (folder or run id); ``"rules"`` means no model. Without ``ref``:
+    ``$NEWSCLF_ATTRIBUTION_RUN`` when set, else the promoted model (``newsclf-attribution:latest``
+    in the BentoML store) when there is one, else None.
+    """
+    import os
+    from pathlib import Path
+
+    if ref == "rules":
+        return None
+    if ref:
+        return load_attribution(ref)
+    env = os.environ.get(ENV_RUN)
+    if env:
+        return load_attribution(env)
+    home = Path(os.environ.get("BENTOML_HOME") or Path.home() / "bentoml")
+    if not (home / "models" / STORE_TAG.split(":")[0]).is_dir():  # no store entry: skip bentoml
+        return None
+    from newsclf.serving.models import load_stored
+
+    return load_stored(STORE_TAG).model
 
 
 def load_attribution(ref: str) -> Any:

@@ -220,7 +220,19 @@ def _is_full(text: str, site: QuoteSite, sent_start: int, para_start: int) -> bo
     first = text[site.start : site.start + 2].lstrip("[(")[:1]
     if before.endswith(","):  # "X said, “We..." / "According to X, “The..."
         return first.isupper() or bool(_VERB_CS.search(before))
-    return bool(first.isupper() and _REPORTING_END.search(before))
+    if not _REPORTING_END.search(before):
+        return False
+    if first.isupper():  # Mujahid said "We will...
+        return True
+    # Mujahid said "the doors of negotiation are open." (a whole statement, not a few words)
+    after = text[site.close + site.close_len : min(site.after_end, site.close + site.close_len + 200)]
+    inner = text[site.start : site.end].rstrip()
+    return (
+        not before.endswith("that")
+        and len(_words(inner)) >= 4
+        and (inner[-1:] in ".!?" or after.lstrip()[:1] in (".", "!", "?", ""))
+        and not _words(after.split(".", 1)[0])
+    )
 
 
 def _is_title(text: str, site: QuoteSite) -> bool:
@@ -343,7 +355,7 @@ def find_quotes(
             end=s.end,
             text=text[s.start : s.end],
             speaker=sp.name if sp else None,
-            side=sp.side if sp else None,
+            side=resolver.side_for(sp),
             fragment=s.fragment,
         )
         for s, sp in zip(sites, speakers, strict=True)

@@ -16,6 +16,12 @@ import re
 from dataclasses import dataclass
 
 from newsclf.data.actors import Actors
+from newsclf.data.sides import (
+    description_after,
+    description_before,
+    is_organisation,
+    side_from_descriptions,
+)
 from newsclf.data.textindex import QuoteSite, TextIndex
 
 __all__ = ["RECENT_LIMIT", "REPORTING_VERBS", "Speaker", "SpeakerResolver", "attribute_quote"]
@@ -57,26 +63,23 @@ _AUX_TAIL = re.compile(
     r"expects?|plans?|wants?|hopes?|intends?|expected|planned|wanted|seeks?|sought|went\s+on|"
     r"(?!family|ally|rally|assembly|supply|anomaly|july)[a-z]+ly)\s*$"
 )
+_GROUP_NOUNS = frozenset(
+    """group militia movement ministry government fighters forces insurgents militants resistance
+    front administration authorities organisation organization agency department office council
+    committee commission party army police embassy mission coalition alliance""".split()
+)
+_PERSON_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson official commander leader minister president chief envoy
+    source officials sources resident residents shopkeeper farmer analyst expert elder cleric
+    doctor witness witnesses diplomat diplomats negotiator member fighter militant soldier
+    officer deputy adviser advisor aide governor villager teacher student activist journalist
+    researcher worker engineer driver trader businessman woman man mother father""".split()
+)
 _DESCRIPTION = re.compile(
-    r"\b(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}?"
-    r"(?P<noun>spokes(?:man|woman|person)|group|militia|movement|official|officials|commander|"
-    r"leader|minister|ministry|government|president|chief|fighters|forces|insurgents|militants|"
-    r"resistance|front|administration|envoy|source|sources|authorities|organi[sz]ation)\s*$",
+    r"\b(?:the|a|an|its|their|his|her|one|another)\s+(?:[\w’'-]+\s+){0,3}?"
+    rf"(?P<noun>{'|'.join(sorted(_GROUP_NOUNS | _PERSON_NOUNS, key=len, reverse=True))})\s*$",
     re.IGNORECASE,
 )
-_PERSON_NOUNS = {
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "official",
-    "commander",
-    "leader",
-    "minister",
-    "president",
-    "chief",
-    "envoy",
-    "source",
-}
 _NAME_RUN = re.compile(
     r"\b[A-Z][\w’'-]*(?:[ \t\u00a0]+(?:(?:al|bin|ibn|de|van|von|el|ul)[- ]+)?[A-Z][\w’'-]*)*"
 )
@@ -106,7 +109,14 @@ _FUNCTION_WORDS = frozenset(
     under over about into ceo cfo coo cto chairman chairwoman director secretary senator
     congressman congresswoman mayor coach professor prof judge officer manager founder analyst
     executive premier chancellor king queen prince princess ambassador captain capt sgt maj
+    mullah mawlawi maulvi qari haji hajji
     """.split()
+)
+_AFGHAN_HONORIFICS = frozenset("mullah mawlawi maulvi molvi qari haji hajji sheikh hafiz".split())
+# leading words of a title that is capitalised like a name ("Secretary of State Antony Blinken")
+_TITLE_LEAD = _FUNCTION_WORDS | frozenset(
+    """state affairs information culture justice finance homeland security staff nations
+    minister ministers department us u.s. uk un""".split()
 )
 _NOT_PERSON = frozenset(
     """
@@ -127,6 +137,8 @@ _APPOSITIVE = re.compile(
     r"(?:^|[^\w’'-])(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}),\s+"
     r"(?P<desc>(?:the|a|an|his|her|its|their)\s+[^,]{1,60}?),?\s*$"
 )
+_APPOSED_SUBJECT = re.compile(rf"\s*,\s*(?:{REPORTING_VERBS})\b")
+_RELATIVE = re.compile(r"\s*,\s+(?:who|whose|which)\b[^“”\"]{0,160}?,?\s*$")
 _PRONOUN_AT_END = re.compile(r"(?<![\w’'-])(he|she|they|we|i|it)\s*$", re.IGNORECASE)
 _PRONOUN_AT_START = re.compile(r"(he|she|they|we|it)\b", re.IGNORECASE)
 _INTRO_END = re.compile(r"[:,]\s*$")
@@ -174,6 +186,7 @@ def _clean_name(run: str) -> tuple[str, str]:
     while len(tokens) > 1 and (
         tokens[0].lower().rstrip(".") in _FUNCTION_WORDS
         or (tokens[0].isupper() and len(tokens[0]) > 1)
+        or (len(tokens) > 2 and tokens[0].lower().rstrip(".") in _TITLE_LEAD)
     ):
         head.append(tokens.pop(0))
     if len(tokens) > 4:  # a headline or a title in capitals, not a name
@@ -203,6 +216,8 @@ class SpeakerResolver:
         self.by_surname: dict[str, str] = {}  # lower-cased last name -> first full name with it
         self.sides: dict[str, str | None] = {}
         self.descriptors: dict[str, str] = {}
+        self.descriptions: dict[str, list[str]] = {}  # name or surname -> what the article says
+        self._side_cache: dict[tuple[str, str, str], str | None] = {}
         self.mentions: list[tuple[int, Speaker]] = []
         in_quote = index.in_quote
 
@@ -221,7 +236,11 @@ class SpeakerResolver:
                     if not in_quote(start):
                         self.mentions.append((start, Speaker(actors.get(key).name, "group", key)))
                     continue
-                if not (low in self.by_surname or (actors is not None and actors.is_surname(low))):
+                if not (
+                    low in self.by_surname
+                    or (actors is not None and actors.is_surname(low))
+                    or (low not in _NOT_PERSON and self._described_after(m.end()))
+                ):
                     continue
             if in_quote(start):
                 continue
@@ -240,12 +259,21 @@ class SpeakerResolver:
         """A mention in the sentence's leading noun phrase, or right before a reporting verb."""
         if _VERB_CS.match(self.text, end + 1) and self.text[end : end + 1] == " ":
             return True
+        if _APPOSED_SUBJECT.match(self.text, end, end + 40):  # "A Taliban commander, NAME, said"
+            return True
         si = self.index.sentence_at(start)
         s_start = self.index.sent_starts[si] if si >= 0 else 0
         if start - s_start > 120:  # more than four words before it, whatever they are
             return False
         lead = self.text[s_start:start]
         return "," not in lead and len(lead.split()) <= 4
+
+    def _described_after(self, end: int) -> bool:
+        """A comma and a description of a person right after ``end`` ("Ahmad, a resident of")."""
+        if self.text[end : end + 2] != ", ":
+            return False
+        desc = description_after(self.text, end)
+        return bool(desc) and any(w.lower() in _PERSON_NOUNS for w in _words(desc)[:6])
 
     def _descriptor_before(self, pos: int) -> str:
         chunk = self.text[max(0, pos - 60) : pos]
@@ -282,7 +310,16 @@ class SpeakerResolver:
         if len(words) == 1:
             full = self.full_name(name)
             if full == name:
-                return None  # a lone capitalised word: not known as a person
+                honorific = head.split()[-1] if head else ""
+                if honorific.lower().rstrip(".") in _AFGHAN_HONORIFICS and name.lower() not in _NOT_PERSON:
+                    full = f"{honorific} {name}"  # "Mawlawi Fasihuddin": the name as given
+                    words = full.split()
+                elif pos is not None and name.lower() not in _NOT_PERSON and self._described_after(
+                    pos + max(0, run.find(name)) + len(name)
+                ):
+                    pass  # "Ahmad, a resident of Kabul": a person known by one name
+                else:
+                    return None  # a lone capitalised word: not known as a person
         else:
             low = [w.lower().rstrip(".") for w in words]
             if any(w in _NOT_PERSON or w in _HEADLINE_WORDS for w in low):
@@ -295,9 +332,20 @@ class SpeakerResolver:
         if descriptor is None:
             descriptor = self._descriptor_before(pos) if pos is not None else ""
         descriptor = " ".join(x for x in (descriptor, head) if x)
+        if register and pos is not None:
+            at = pos + max(0, run.find(name))
+            before = " ".join(x for x in (description_before(self.text, pos), head) if x)
+            said = [before, description_after(self.text, at + len(name))]
+            for key in {full, words[-1].lower()}:
+                bucket = self.descriptions.setdefault(key, [])
+                if len(bucket) < 12:
+                    bucket.extend(d for d in said if d)
         if register and len(words) > 1 and full not in self.sides:
             self.persons.append(full)
             self.by_surname.setdefault(words[-1].lower(), full)
+        elif register and len(words) == 1 and full not in self.sides:
+            self.persons.append(full)
+            self.by_surname.setdefault(full.lower(), full)
         side = None
         if actors is not None:
             side = actors.side_of(full) or (actors.alias_side(descriptor) if descriptor else None)
@@ -309,6 +357,23 @@ class SpeakerResolver:
         elif register and self.sides.get(full) is None and side is not None:
             self.sides[full] = side
         return Speaker(full, "person", side, descriptor)
+
+    def side_for(self, entity: Speaker | None) -> str | None:
+        """The side of a speaker as the article describes it (:mod:`newsclf.data.sides`): an actor
+        key, ``"other"`` or None."""
+        if entity is None:
+            return None
+        if entity.kind == "group" and entity.side:
+            return entity.side
+        last = entity.name.split()[-1].lower() if entity.name.split() else ""
+        key = (entity.name, entity.kind, entity.descriptor)
+        if key not in self._side_cache:
+            said = [*self.descriptions.get(entity.name, ()), *self.descriptions.get(last, ()),
+                    entity.descriptor]
+            self._side_cache[key] = side_from_descriptions(
+                entity.name, said, self.actors, organisation=entity.kind in ("group", "org")
+            )
+        return self._side_cache[key]
 
     def recent(
         self,
@@ -366,9 +431,19 @@ class SpeakerResolver:
 
 def _subject_phrase(pre: str) -> tuple[str, str] | None:
     """The subject at the end of ``pre`` (text before a reporting verb): (kind, phrase)."""
-    pre = _strip_aux(pre[-160:])
+    pre = _strip_aux(pre[-200:])
     if not pre.strip():
         return None
+    # "Amrullah Saleh, who has declared himself caretaker president, said" -> the name
+    m = _RELATIVE.search(pre)
+    if m:
+        pre = pre[: m.start()].rstrip()
+        if not pre.strip():
+            return None
+    # "An analyst at a Kabul think tank said" -> a description with its prepositional tail
+    m = _DESC_PP.search(pre)
+    if m and not _NAME_AT_END.search(pre):
+        return "description", m.group().strip()
     # "Massoud, the NRF leader," -> the name before an appositive
     m = _APPOSITIVE.search(pre)
     if m:
@@ -439,20 +514,47 @@ def _resolve(
         if ent is not None:
             return ent
         head, name = _clean_name(run)
-        return Speaker(name, "person", actors.side_of(name) if actors else None) if name else None
-    # a description: "the spokesman", "the Taliban spokesman", "the group"
+        if not name:
+            return None
+        kind_of = "org" if is_organisation(name) else "person"
+        return Speaker(name, kind_of, actors.side_of(name) if actors else None, descriptor)
+    # a description: "the spokesman", "the Taliban spokesman", "the group", "an analyst at X"
     m = _DESCRIPTION.search(phrase)
+    pp = None if m else _DESC_PP.search(phrase)
+    if pp is not None:
+        noun_m = re.search(rf"\b({'|'.join(_PERSON_NOUNS)})\b", phrase, re.IGNORECASE)
+        side = actors.alias_side(phrase) if actors is not None else None
+        if noun_m is not None:
+            return Speaker(_bare_description(phrase), "description", side, phrase)
     if m:
         noun = m.group("noun").lower()
         side = actors.alias_side(phrase) if actors is not None else None
+        indefinite = phrase.split()[0].lower() in ("a", "an", "one", "another")
         if noun in _PERSON_NOUNS:
-            ent = resolver.recent(pos, "person", dynamic, noun=noun, side=side)
+            # "a Taliban commander" introduces someone new; "the spokesman" refers back
+            ent = None if indefinite else resolver.recent(pos, "person", dynamic, noun=noun, side=side)
             if ent is not None:
                 return ent
-            return None
+            return Speaker(_bare_description(phrase), "description", side, phrase)
         ent = resolver.recent(pos, "group", dynamic, side=side)
         return ent
     return None
+
+
+_DESC_PP = re.compile(
+    r"(?:^|(?<=[,;]\s)|(?<=^\s))(?:the|a|an|one|another)\s+(?:[\w’'-]+\s+){0,3}?"
+    rf"(?:{'|'.join(sorted(_PERSON_NOUNS, key=len, reverse=True))})"
+    r"\s+(?:at|of|for|in|from|with|on)\s+[^,;“”\"]{1,60}$",
+    re.IGNORECASE,
+)
+
+
+def _bare_description(phrase: str) -> str:
+    """"a senior Taliban commander" -> "senior Taliban commander" (the speaker as described)."""
+    words = phrase.split()
+    if words and words[0].lower() in ("a", "an", "one", "another", "the"):
+        words = words[1:]
+    return " ".join(words)
 
 
 _TRANSCRIPT = re.compile(r"([A-Z][A-Za-z.’'-]+(?:[ \t]+[A-Z][A-Za-z.’'-]+){0,3})[ \t]*:\s")
@@ -554,9 +656,13 @@ def attribute_quote(
                 return ent
         return None
 
+    para_end = index.paragraphs[site.para][1] if index.paragraphs else len(text)
+
     def from_dash() -> Speaker | None:
-        m = _DASH_NAME.match(after)
-        if m is None or _words(after[m.end() :].split("\n", 1)[0].strip(" .")):
+        tail = text[site.close + site.close_len : min(para_end, site.close + site.close_len + 120)]
+        m = _DASH_NAME.match(tail)
+        rest = tail[m.end() :].strip(" .") if m else ""
+        if m is None or (_words(rest) and not rest.startswith((",", "(", "—", "–"))):
             return None
         return resolver.entity_for_name(m.group("name")) or _transcript_entity(resolver, m.group("name"))
 

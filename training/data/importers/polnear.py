@@ -21,7 +21,8 @@ scoring (:mod:`newsclf.evaluation.quotes`):
    appositions and possessors dropped; it is *named* when its head word is capitalised and not a
    pronoun, title or common noun.
 
-Rows (:func:`load`, task ``attribution``): one row per (quote, candidate speaker) pair from
+Rows (:func:`load`, task ``attribution``): one row per (quote, candidate speaker) pair (direct
+quotes, and the quoted phrases of mixed pieces) from
 :func:`newsclf.data.attribution.candidate_rows`, label ``speaker`` for the candidate that overlaps
 the gold ``Source`` span, ``other`` for the rest. ``train`` gives ``train`` and a seeded, grouped
 ``validation`` carve; ``dev`` gives ``test`` (the corpus's test part is kept aside). Rows are grouped
@@ -410,6 +411,7 @@ class ArticleGold:
     quotes: list[GoldQuote]
     ignore: list[tuple[int, int]]
     counts: dict[str, int]
+    mixed: list[GoldQuote] = field(default_factory=list)
 
 
 def gold_quotes(article: PolnearArticle) -> ArticleGold:
@@ -417,6 +419,7 @@ def gold_quotes(article: PolnearArticle) -> ArticleGold:
     text = article.text
     regions = quoted_regions(text)
     quotes: list[GoldQuote] = []
+    mixed: list[GoldQuote] = []
     ignore: list[tuple[int, int]] = []
     counts = {"direct": 0, "mixed": 0, "embedded": 0, "indirect": 0}
     for att in article.attributions:
@@ -434,8 +437,10 @@ def gold_quotes(article: PolnearArticle) -> ArticleGold:
                 quotes.append(GoldQuote(piece[0], piece[1], att.source, speaker, kind, att.id, head))
             elif what in ("mixed", "embedded"):
                 ignore.append(piece)
+                mixed.append(GoldQuote(piece[0], piece[1], att.source, speaker, kind, att.id, head))
     quotes.sort(key=lambda q: (q.start, q.end))
-    return ArticleGold(quotes=quotes, ignore=sorted(ignore), counts=counts)
+    mixed.sort(key=lambda q: (q.start, q.end))
+    return ArticleGold(quotes=quotes, ignore=sorted(ignore), counts=counts, mixed=mixed)
 
 
 # ----------------------------------------------------------------------------- rows
@@ -462,6 +467,7 @@ def load(
     validation: float = 0.1,
     parts: list[str] | None = None,
     window: int = 2,
+    mixed: bool = True,
     **options: Any,
 ) -> Imported:
     """Read PolNeAR from ``root`` into ``attribution`` rows (see the module docstring).
@@ -478,10 +484,14 @@ def load(
         Corpus parts to read (default: ``train`` and ``dev``).
     window : int, default 2
         Paragraphs before the quote's paragraph searched for candidates (and one after).
+    mixed : bool, default True
+        Also give rows for quoted phrases inside indirect speech (mixed pieces: the finder's
+        fragments), so the ranker learns their speakers too; they are marked ``quote_type: mixed``.
     """
     if options:
         raise ValueError(
-            f"polnear importer: unknown options {sorted(options)}; known: seed, validation, parts, window"
+            f"polnear importer: unknown options {sorted(options)}; known: seed, validation, parts, "
+            "window, mixed"
         )
     from newsclf.data.actors import load_actors
     from newsclf.data.attribution import candidate_rows
@@ -501,7 +511,8 @@ def load(
             gold = gold_quotes(article)
             group = f"polnear:{article.id}"
             split = "validation" if article.id in held else PARTS[part]
-            for row in candidate_rows(article.text, article.id, gold.quotes, actors, window=window):
+            for row in candidate_rows(article.text, article.id, gold.quotes, actors, window=window,
+                                      mixed=gold.mixed if mixed else ()):
                 row.update(group=group, split=split, source="polnear", label_source="polnear")
                 rows.append(row)
             n_q += len(gold.quotes)
