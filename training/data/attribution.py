@@ -164,7 +164,7 @@ class ArticleCandidates:
         j = bisect.bisect_left(starts, site.open)
         i = max(bisect.bisect_left(starts, lo), j - MAX_BEFORE)
         before = [m for m in self.mentions.mentions[i:j] if m.end <= site.open]
-        after = self.mentions.between(site.close + site.close_len, hi)[:MAX_AFTER]
+        after = self.mentions.between(site.close + site.close_len, hi, MAX_AFTER)
         return before + after
 
     # ------------------------------------------------------------------ features

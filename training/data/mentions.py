@@ -332,8 +332,10 @@ class MentionIndex:
         self.mentions = mentions
         self.starts = [m.start for m in mentions]
 
-    def between(self, start: int, end: int) -> list[Mention]:
-        """Mentions starting in ``[start, end)``."""
+    def between(self, start: int, end: int, limit: int | None = None) -> list[Mention]:
+        """Mentions starting in ``[start, end)``, the first ``limit`` of them (O(log n + limit))."""
         i = bisect.bisect_left(self.starts, start)
         j = bisect.bisect_left(self.starts, end)
+        if limit is not None:
+            j = min(j, i + limit)
         return self.mentions[i:j]

@@ -308,13 +308,17 @@ class SpeakerResolver:
                 return Speaker(actors.get(key).name, "group", key)
         words = name.split()
         if len(words) == 1:
-            full = self.full_name(name)
+            honorific = head.split()[-1] if head else ""
+            full = self.by_surname.get(name.lower()) or name
+            if full == name and honorific.lower().rstrip(".") in _AFGHAN_HONORIFICS and (
+                name.lower() not in _NOT_PERSON
+            ):
+                full = f"{honorific} {name}"  # "Mawlawi Fasihuddin": the name as the article gives it
+                words = full.split()
+            elif full == name:
+                full = self.full_name(name)
             if full == name:
-                honorific = head.split()[-1] if head else ""
-                if honorific.lower().rstrip(".") in _AFGHAN_HONORIFICS and name.lower() not in _NOT_PERSON:
-                    full = f"{honorific} {name}"  # "Mawlawi Fasihuddin": the name as given
-                    words = full.split()
-                elif pos is not None and name.lower() not in _NOT_PERSON and self._described_after(
+                if pos is not None and name.lower() not in _NOT_PERSON and self._described_after(
                     pos + max(0, run.find(name)) + len(name)
                 ):
                     pass  # "Ahmad, a resident of Kabul": a person known by one name
@@ -692,7 +696,7 @@ def attribute_quote(
         opens_para = index.para_at(prev.start) == site.para - 1 and not _words(
             text[para_start : site.open][-400:]
         )
-        if prev.text.rstrip().endswith(":") and (same_para or opens_para):
+        if text[prev.end - 1 : prev.end] == ":" and (same_para or opens_para):
             ent = from_before(prev.text[-400:])
             if ent is not None:
                 return ent
