@@ -121,7 +121,7 @@ def description_before(text: str, start: int) -> str:
 
 
 _APPOSITION = re.compile(
-    r",\s+(?:who\s+(?:is|was|serves\s+as|served\s+as|has\s+been)\s+)?"
+    r",\s+(?:\d{1,3},\s+)?(?:who\s+(?:is|was|serves\s+as|served\s+as|has\s+been)\s+)?"
     r"(?P<desc>(?:a|an|the|his|her|its|their|[A-Z][\w’'-]*[’']s|[A-Za-z][\w-]*)\b[^,.;:()\n“”\"]{0,100}?)"
     r"(?=,|\.|;|\s+(?:said|says|told|added|wrote|tweeted|warned|stated)\b|$)"
 )

@@ -43,6 +43,8 @@ REPORTING_VERBS = (
     "joked|jokes|quipped|quips|answered|answers|snapped|retorted|exclaimed|conceded|concedes|"
     "countered|counters|asserted|asserts|cautioned|cautions|lamented|laments|complained|complains|"
     "recounted|shouted|yelled|chanted|emphasized|emphasises|emphasised|emphasizes|"
+    "questioned|wondered|scoffed|interjected|protested|concluded|continued|remembered|"
+    "pointed\\s+out|went\\s+on|barked|pressed|reported|reports|"
     "according\\s+to"
 )
 _VERB = re.compile(rf"\b(?:{REPORTING_VERBS})\b", re.IGNORECASE)
@@ -112,6 +114,10 @@ _FUNCTION_WORDS = frozenset(
     mullah mawlawi maulvi qari haji hajji
     """.split()
 )
+_RUN_TITLES = frozenset(
+    """advocate delegate attorney chairman chairwoman commissioner representative councilman
+    councilwoman treasurer comptroller speaker whip""".split()
+)
 _AFGHAN_HONORIFICS = frozenset("mullah mawlawi maulvi molvi qari haji hajji sheikh hafiz".split())
 # leading words of a title that is capitalised like a name ("Secretary of State Antony Blinken")
 _TITLE_LEAD = _FUNCTION_WORDS | frozenset(
@@ -134,19 +140,37 @@ _NOT_PERSON = frozenset(
 )
 
 _APPOSITIVE = re.compile(
-    r"(?:^|[^\w’'-])(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}),\s+"
-    r"(?P<desc>(?:the|a|an|his|her|its|their)\s+[^,]{1,60}?),?\s*$"
+    r"(?:^|[^\w’'-])(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,3}),\s+(?:\d{1,3},\s+)?"
+    r"(?P<desc>(?:(?:the|a|an|his|her|its|their)\s+|[a-z][\w-]*\s+|(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+)"
+    r"[^,]{1,70}?),?\s*$"
 )
 _APPOSED_SUBJECT = re.compile(rf"\s*,\s*(?:{REPORTING_VERBS})\b")
-_RELATIVE = re.compile(r"\s*,\s+(?:who|whose|which)\b[^“”\"]{0,160}?,?\s*$")
+_RELATIVE = re.compile(
+    r"\s*,\s+(?:who|whose|which|according|[a-z]+ing)\b[^“”\"]{0,160}?,?\s*$"
+)
+_NAME_COLON = re.compile(
+    r"(?:^|[.!?”\"]\s+)(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*:\s*$"
+)
+_SENTENCE_SUBJECT = re.compile(
+    r"^\s*(?:(?:As|But|And|Then|Later|Meanwhile|However|So),?\s+)?"
+    r"(?P<subject>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'.-]*){0,4}|he|she|they|He|She|They)\b"
+)
+_TRAILING_DETAIL = re.compile(
+    r",\s*(?:\d{1,3}|[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?|of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*|"
+    r"[A-Z][a-z]?\.[A-Z]\.|[A-Z][a-z]{1,3}\.)\s*,?\s*$"
+)
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][^,;:“”\"]{0,60}$")
 _PRONOUN_AT_END = re.compile(r"(?<![\w’'-])(he|she|they|we|i|it)\s*$", re.IGNORECASE)
 _PRONOUN_AT_START = re.compile(r"(he|she|they|we|it)\b", re.IGNORECASE)
 _INTRO_END = re.compile(r"[:,]\s*$")
 _PERSON_DESC = re.compile(r"spokes|official|commander|leader", re.IGNORECASE)
 _TRAILING_CAPS = re.compile(r"^(.*?)((?:[A-Z][\w’'-]*\s*)+)$")
-_FRAME_BREAK = re.compile(r"[;:“”\"«»]|\.\s")
+# a point ends a clause unless it closes an abbreviation or an initial ("Mr. Obama", "Roger C. Altman")
+_POINT = r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)" \
+    r"(?<!\bLt)(?<!\bCol)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bCapt)(?<!\bSgt)(?<!\bProf)(?<!\bRev)\."
+_FRAME_BREAK = re.compile(rf"[;:“”\"«»]|''|{_POINT}\s")
 _AFTER_VERB_END = re.compile(
-    r"[,.;:!?()“”\"«»\n]|\s(?:in|on|at|during|after|before|while|when|who|from)\s"
+    rf"[,;:!?()“”\"«»\n]|''|{_POINT}(?=\s|$)|\s(?:in|on|at|during|after|before|while|when|who|from|of)\s"
 )
 _DESCRIPTOR_SPLIT = re.compile(r"[.,;:!?()“”\"«»\n]")
 _ANY_MARK = re.compile(r"[“”„«»\"]")
@@ -187,8 +211,18 @@ def _clean_name(run: str) -> tuple[str, str]:
         tokens[0].lower().rstrip(".") in _FUNCTION_WORDS
         or (tokens[0].isupper() and len(tokens[0]) > 1)
         or (len(tokens) > 2 and tokens[0].lower().rstrip(".") in _TITLE_LEAD)
+        or tokens[0].endswith(("’s", "'s"))  # "Pakistan's Prime Minister Imran Khan"
     ):
         head.append(tokens.pop(0))
+    poss = [i for i, t in enumerate(tokens[:-1]) if t.endswith(("’s", "'s"))]
+    if poss:  # "American Action Forum’s Douglas Holtz-Eakin"
+        head.extend(tokens[: poss[-1] + 1])
+        tokens = tokens[poss[-1] + 1 :]
+    if len(tokens) > 3:  # "New York City Public Advocate Trish James": keep what follows a title
+        titles = [i for i, t in enumerate(tokens[:-1]) if t.lower().rstrip(".") in _TITLE_LEAD | _RUN_TITLES]
+        if titles and len(tokens) - titles[-1] - 1 in (2, 3):
+            head.extend(tokens[: titles[-1] + 1])
+            tokens = tokens[titles[-1] + 1 :]
     if len(tokens) > 4:  # a headline or a title in capitals, not a name
         return " ".join(head), ""
     name = " ".join(tokens)
@@ -248,6 +282,13 @@ class SpeakerResolver:
             if ent is not None:
                 ent.subject = self._is_subject(start, m.end())
                 self.mentions.append((start, ent))
+        for m in _NEW_PERSON.finditer(text):  # "A spokesman for the NRF, who ..., said"
+            if in_quote(m.start()):
+                continue
+            phrase = m.group().strip()
+            self.mentions.append(
+                (m.start(), Speaker(_bare_description(phrase), "person", None, phrase, subject=True))
+            )
         if actors is not None:  # lower-case descriptions of actors ("the militant group")
             for start, _end, key in actors.find_descriptions(text):
                 if not in_quote(start):
@@ -403,12 +444,21 @@ class SpeakerResolver:
                 continue
             if side is not None and e.side != side:
                 continue
-            if noun and noun not in self.descriptors.get(e.name, e.descriptor).lower():
+            if noun and noun not in self._described_as(e):
                 continue
             return e
         if noun:  # no one described that way: the most recent person of that side
             return self.recent(pos, kind, dynamic, side=side)
         return None
+
+    def _described_as(self, e: Speaker) -> str:
+        """What a noun is matched against: a person's descriptor, a group's name and aliases."""
+        if e.kind == "group":
+            if self.actors is not None and e.side in self.actors:
+                a = self.actors.get(e.side)
+                return " ".join([a.name, *a.aliases]).lower()
+            return e.name.lower()
+        return self.descriptors.get(e.name, e.descriptor).lower()
 
     def _recent_window(self, pos: int, dynamic: list[tuple[int, Speaker]]) -> list[Speaker]:
         """Up to ``RECENT_LIMIT`` static mentions and speakers before ``pos``, newest first."""
@@ -444,14 +494,26 @@ def _subject_phrase(pre: str) -> tuple[str, str] | None:
         pre = pre[: m.start()].rstrip()
         if not pre.strip():
             return None
-    # "An analyst at a Kabul think tank said" -> a description with its prepositional tail
-    m = _DESC_PP.search(pre)
-    if m and not _NAME_AT_END.search(pre):
-        return "description", m.group().strip()
+    # "Chancellor Angela Merkel of Germany condemned" -> the name, not the place
+    m = _OF_PLACE.search(pre)
+    if m and _NAME_AT_END.search(pre, 0, m.start()):
+        pre = pre[: m.start()]
+    # "Ramos, 58,", "Sen. Ron Johnson, R-Wis.,", "Harry Bond, 30, of Raleigh, N.C.," -> the name
+    for _ in range(4):
+        m = _TRAILING_DETAIL.search(pre)
+        if m is None or not _NAME_AT_END.search(pre, 0, m.start()):
+            break
+        pre = pre[: m.start()]
     # "Massoud, the NRF leader," -> the name before an appositive
     m = _APPOSITIVE.search(pre)
     if m:
         return "appositive", f"{m.group('name')}\t{m.group('desc')}"
+    # "An analyst at a Kabul think tank said" -> a description with its prepositional tail
+    m = _DESC_PP.search(pre)
+    if m:
+        name = _NAME_AT_END.search(pre)
+        if name is None or _PREP_END.search(pre, 0, name.start()):  # "an officer in Kabul"
+            return "description", m.group().strip()
     m = _PRONOUN_AT_END.search(pre)
     if m:
         return "pronoun", m.group(1).lower()
@@ -540,13 +602,25 @@ def _resolve(
             if ent is not None:
                 return ent
             return Speaker(_bare_description(phrase), "description", side, phrase)
-        ent = resolver.recent(pos, "group", dynamic, side=side)
-        return ent
+        generic = noun in ("group", "organisation", "organization", "administration", "authorities",
+                           "government", "statement")
+        return resolver.recent(pos, "group", dynamic, noun="" if generic else noun, side=side)
+    # "added a South Carolina Democrat": someone new, named by the description itself
+    words = phrase.split()
+    if kind == "description" and 1 < len(words) <= 6 and words[0].lower() in ("a", "an", "one", "another"):
+        return Speaker(_bare_description(phrase), "description", None, phrase)
     return None
 
 
+_NEW_PERSON = re.compile(
+    r"(?<![\w’'-])(?:A|An|One|Another)\s+(?:[\w’'-]+\s+){0,3}?"
+    rf"(?:{'|'.join(sorted(_PERSON_NOUNS, key=len, reverse=True))})"
+    r"(?:\s+(?:for|of|at|with|from|in)\s+[^,.;:“”\"\n]{1,60}?)?"
+    rf"(?=\s*,|\s+(?:{REPORTING_VERBS})\b)"
+)
+_PREP_END = re.compile(r"\b(?:in|at|of|from|for|with|on)\s+(?:the\s+)?$")
 _DESC_PP = re.compile(
-    r"(?:^|(?<=[,;]\s)|(?<=^\s))(?:the|a|an|one|another)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?<![\w’'-])(?:the|a|an|one|another)\s+(?:[\w’'-]+\s+){0,3}?"
     rf"(?:{'|'.join(sorted(_PERSON_NOUNS, key=len, reverse=True))})"
     r"\s+(?:at|of|for|in|from|with|on)\s+[^,;“”\"]{1,60}$",
     re.IGNORECASE,
@@ -635,7 +709,7 @@ def attribute_quote(
             descriptor = _descriptor_of(pre[: max(0, pre.rfind(phrase))]) if kind == "name" else ""
         return _resolve(kind, phrase, descriptor, chunk_start, resolver, actors, dynamic)
 
-    def from_before(chunk: str) -> Speaker | None:
+    def from_before(chunk: str, chunk_start: int) -> Speaker | None:
         verbs = list(_VERB_CS.finditer(chunk))
         for m in reversed(verbs[-4:]):
             if m.group().lower().startswith("according"):
@@ -655,7 +729,9 @@ def attribute_quote(
                 kind, phrase = sub
                 idx = pre.rfind(phrase)
                 descriptor = _descriptor_of(pre[:idx]) if kind == "name" and idx >= 0 else ""
-            ent = _resolve(kind, phrase, descriptor, pos, resolver, actors, dynamic)
+            # pronouns and descriptions refer to what comes before the reporting verb
+            at = min(pos, chunk_start + m.start())
+            ent = _resolve(kind, phrase, descriptor, at, resolver, actors, dynamic)
             if ent is not None:
                 return ent
         return None
@@ -675,15 +751,38 @@ def attribute_quote(
         ent = _transcript_entity(resolver, text[label[0] : label[1]])
         if ent is not None:
             return ent
+    m = _NAME_COLON.search(before)  # ... Bush: "The mission is to destroy ISIS."
+    if m is not None:
+        ent = resolver.entity_for_name(m.group("name")) or _transcript_entity(resolver, m.group("name"))
+        if ent is not None:
+            return ent
     order = (
-        (lambda: from_before(before), lambda: from_after(after, site.close))
+        (lambda: from_before(before, site.open - len(before)), lambda: from_after(after, site.close))
         if site.fragment
-        else (lambda: from_after(after, site.close), from_dash, lambda: from_before(before))
+        else (
+            lambda: from_after(after, site.close),
+            from_dash,
+            lambda: from_before(before, site.open - len(before)),
+        )
     )
     for attempt in order:
         ent = attempt()
         if ent is not None:
             return ent
+    # a quote after a colon with no reporting verb: the sentence's subject ("Trump leaned in and
+    # boomed: “...”", "As John Cornyn put it: “...”")
+    if not site.fragment and (before.rstrip().endswith((":", ",")) or _VERB_CS.search(before)):
+        s_start = index.sentence_span(site.open)[0]
+        lead = text[s_start : min(site.open, s_start + 200)]
+        m = _SENTENCE_SUBJECT.match(lead)
+        if m is not None and m.end() < len(lead):
+            subject = m.group("subject")
+            if subject.lower() in ("he", "she", "they"):
+                ent = resolver.recent(s_start + m.start("subject"), _PRONOUNS[subject.lower()], dynamic)
+            else:
+                ent = _resolve("name", subject, "", s_start, resolver, actors, dynamic)
+            if ent is not None:
+                return ent
     # neighbouring sentences: "X said:" before (in this paragraph, or ending the previous one when
     # the quote opens its paragraph), or a following "X said." with no quote in it
     sentences = index.sentences
@@ -697,7 +796,7 @@ def attribute_quote(
             text[para_start : site.open][-400:]
         )
         if text[prev.end - 1 : prev.end] == ":" and (same_para or opens_para):
-            ent = from_before(prev.text[-400:])
+            ent = from_before(prev.text[-400:], prev.end - len(prev.text[-400:]))
             if ent is not None:
                 return ent
     sj = index.sentence_at(max(site.open, site.close - 1))
