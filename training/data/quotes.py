@@ -294,7 +294,9 @@ def find_quote_sites(
         if n_words == 0:
             continue
         full = _is_full(text, site, sent_start, index.paragraphs[pi][0])
-        if n_words <= 2 and not continues and not continued:
+        # a one- or two-word sentence of its own ("It's anti-reform.") is speech, not a scare quote
+        own_sentence = full and text[qs : qs + 1].isupper() and text[qe - 1 : qe] in ".!?"
+        if n_words <= 2 and not continues and not continued and not own_sentence:
             near_verb = _VERB_CS.search(text, max(site.before_start, a - _MAX_CONTEXT), a) or _VERB_CS.search(
                 text[b + bl : min(site.after_end, b + bl + 80)]
             )

@@ -52,6 +52,11 @@ ROLES = frozenset(
     friend neighbour neighbor woman man source sources aide aides strategist agency ministry
     department office government administration council committee commission organisation
     organization group movement party force forces army militia police embassy mission
+    economist economists scientist pollster consultant commentator columnist editor fellow ceo
+    lecturer physician surgeon pastor priest rabbi voter voters citizen citizens shopkeepers
+    farmers merchant merchants owner partner employee employees contractor interpreter
+    translator veteran veterans protester protesters demonstrator demonstrators delegate
+    delegates candidate nominee ally allies critic critics opponent opponents observer observers
     """.split()
 )
 _ROLE_RE = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + ")"
@@ -85,6 +90,10 @@ _TITLE_ADJ = frozenset(
     """.split()
 )
 _FUNCTION = frozenset("of for and to in on at from with".split())
+_NOT_DESCRIPTION = frozenset(
+    """and but or which while as so then he she they it we i in on at after before when where
+    however meanwhile also too though although because if since""".split()
+)
 
 
 def _cap(word: str) -> bool:
@@ -108,6 +117,8 @@ def description_before(text: str, start: int) -> str:
         base = re.sub(r"[’']s$", "", low)
         if low in _LEAD_DET:
             out.append(w)
+            break
+        if low in _NOT_DESCRIPTION:
             break
         if _cap(w) or base in ROLES or base in _TITLE_ADJ or base in COUNTRIES or (
             low in _FUNCTION and out and (_cap(out[-1]) or out[-1].lower() in ROLES)
@@ -133,9 +144,11 @@ def description_after(text: str, end: int) -> str:
     m = _APPOSITION.match(text, end, min(len(text), end + 140))
     if not m:
         return ""
+    from newsclf.data.speakers import _VERB
+
     desc = m.group("desc").strip()
     first = desc.split()[0].lower() if desc else ""
-    if first in ("and", "but", "or", "which", "while", "as", "so", "then", "he", "she", "they", "it"):
+    if first in _NOT_DESCRIPTION or _VERB.fullmatch(first):
         return ""
     return desc
 

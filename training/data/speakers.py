@@ -148,6 +148,9 @@ _APPOSED_SUBJECT = re.compile(rf"\s*,\s*(?:{REPORTING_VERBS})\b")
 _RELATIVE = re.compile(
     r"\s*,\s+(?:who|whose|which|according|[a-z]+ing)\b[^“”\"]{0,160}?,?\s*$"
 )
+_REPORTS_END = re.compile(
+    rf"\b(?:said|says|told|added|wrote|tweeted|stated|declared|announced)\b[^.!?]{{0,60}}[.!?]$"
+)
 _NAME_COLON = re.compile(
     r"(?:^|[.!?”\"]\s+)(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*:\s*$"
 )
@@ -250,7 +253,8 @@ class SpeakerResolver:
         self.by_surname: dict[str, str] = {}  # lower-cased last name -> first full name with it
         self.sides: dict[str, str | None] = {}
         self.descriptors: dict[str, str] = {}
-        self.descriptions: dict[str, list[str]] = {}  # name or surname -> what the article says
+        # name or surname -> (run start, title words in the run, name end) of its mentions
+        self._described_at: dict[str, list[tuple[int, str, int]]] = {}
         self._side_cache: dict[tuple[str, str, str], str | None] = {}
         self.mentions: list[tuple[int, Speaker]] = []
         in_quote = index.in_quote
@@ -377,14 +381,12 @@ class SpeakerResolver:
         if descriptor is None:
             descriptor = self._descriptor_before(pos) if pos is not None else ""
         descriptor = " ".join(x for x in (descriptor, head) if x)
-        if register and pos is not None:
+        if register and pos is not None:  # where the article describes them, read when needed
             at = pos + max(0, run.find(name))
-            before = " ".join(x for x in (description_before(self.text, pos), head) if x)
-            said = [before, description_after(self.text, at + len(name))]
             for key in {full, words[-1].lower()}:
-                bucket = self.descriptions.setdefault(key, [])
-                if len(bucket) < 12:
-                    bucket.extend(d for d in said if d)
+                bucket = self._described_at.setdefault(key, [])
+                if len(bucket) < 6:
+                    bucket.append((pos, head, at + len(name)))
         if register and len(words) > 1 and full not in self.sides:
             self.persons.append(full)
             self.by_surname.setdefault(words[-1].lower(), full)
@@ -403,6 +405,15 @@ class SpeakerResolver:
             self.sides[full] = side
         return Speaker(full, "person", side, descriptor)
 
+    def descriptions_of(self, key: str) -> list[str]:
+        """What the article says about the person ``key`` (full name or lower-cased surname):
+        the titles before and the appositions after each of their mentions."""
+        out = []
+        for pos, head, end in self._described_at.get(key, ()):
+            before = " ".join(x for x in (description_before(self.text, pos), head) if x)
+            out.extend(d for d in (before, description_after(self.text, end)) if d)
+        return out
+
     def side_for(self, entity: Speaker | None) -> str | None:
         """The side of a speaker as the article describes it (:mod:`newsclf.data.sides`): an actor
         key, ``"other"`` or None."""
@@ -413,8 +424,7 @@ class SpeakerResolver:
         last = entity.name.split()[-1].lower() if entity.name.split() else ""
         key = (entity.name, entity.kind, entity.descriptor)
         if key not in self._side_cache:
-            said = [*self.descriptions.get(entity.name, ()), *self.descriptions.get(last, ()),
-                    entity.descriptor]
+            said = [*self.descriptions_of(entity.name), *self.descriptions_of(last), entity.descriptor]
             self._side_cache[key] = side_from_descriptions(
                 entity.name, said, self.actors, organisation=entity.kind in ("group", "org")
             )
@@ -797,6 +807,14 @@ def attribute_quote(
         )
         if text[prev.end - 1 : prev.end] == ":" and (same_para or opens_para):
             ent = from_before(prev.text[-400:], prev.end - len(prev.text[-400:]))
+            if ent is not None:
+                return ent
+        # "Massoud said in a statement on Monday.\n\n“We will...”": a paragraph of quotes after a
+        # paragraph that ends by reporting someone's words without quoting them
+        if opens_para and site.continued is False and len(prev.text) < 300 and not _ANY_MARK.search(
+            prev.text
+        ) and _REPORTS_END.search(prev.text):
+            ent = from_before(prev.text, prev.start)
             if ent is not None:
                 return ent
     sj = index.sentence_at(max(site.open, site.close - 1))
