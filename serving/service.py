@@ -234,7 +234,8 @@ class Newsclf:
     def models(self) -> dict[str, Any]:
         """Tag, run id, task, labels, metrics and data fingerprint of each loaded model."""
         out = {"boilerplate": self.boilerplate_model.info(), "stance": self.stance_model.info()}
-        out["attribution"] = self.attribution_model.info() if self.attribution_model else None
+        if self.attribution_model is not None:
+            out["attribution"] = self.attribution_model.info()
         return out
 
 

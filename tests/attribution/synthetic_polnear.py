@@ -154,3 +154,47 @@ def write_corpus(root: Path, n_train: int = 24, n_dev: int = 8, seed: int = 3) -
             rows.append(f"{part}\t{name}\t{publisher}")
     (base / "metadata.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return base
+
+
+ATTRIBUTION_CONFIG = """task: attribution
+data_config: polnear.yaml
+seed: 13
+features:
+  - {{name: attribution_signals, params: {{min_df: 1}}}}
+  - {{name: attribution_link, params: {{ngram_range: [1, 2], min_df: 1}}}}
+model: {{name: logreg, params: {{C: {C}, max_iter: 500}}}}
+"""
+ATTRIBUTION_DATA = """name: polnear-mini
+tasks: [attribution]
+seed: 13
+sources:
+  - {kind: polnear, options: {validation: 0.25}}
+split: {train: 0.75, validation: 0.25, test: 0.0}
+"""
+
+
+def train_tiny_attribution(root: Path, c_values: tuple[float, ...] = (1.0,)) -> list[Path]:
+    """Generate a corpus under ``root`` and train one attribution run per C with ``newsclf train``
+    (the real CLI); returns the run directories."""
+    import pytest
+    from typer.testing import CliRunner
+
+    from newsclf.cli import app
+
+    root = Path(root)
+    write_corpus(root / "corpora")
+    runs = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        mp.setenv("NEWSCLF_CORPORA", str(root / "corpora"))
+        mp.setenv("NEWSCLF_DATA", str(root / "data"))
+        mp.setenv("NEWSCLF_MODELS", str(root / "models"))
+        mp.delenv("NEWSCLF_ATTRIBUTION_RUN", raising=False)
+        (root / "polnear.yaml").write_text(ATTRIBUTION_DATA, encoding="utf-8")
+        for c in c_values:
+            cfg = root / f"attr-c{c}.yaml"
+            cfg.write_text(ATTRIBUTION_CONFIG.format(C=c), encoding="utf-8")
+            result = CliRunner().invoke(app, ["train", str(cfg)])
+            assert result.exit_code == 0, result.output
+            runs.append((root / result.stdout.strip().splitlines()[-1]).resolve())
+    return runs

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from attribution.synthetic_polnear import write_corpus
 
 from newsclf.data.importers import get_importer
 from newsclf.data.importers.polnear import (
@@ -21,7 +22,6 @@ from newsclf.data.importers.polnear import (
     source_head,
     validation_articles,
 )
-from attribution.synthetic_polnear import write_corpus
 from support import corpus_or_skip
 
 
@@ -113,10 +113,10 @@ def test_polnear_last_name(name: str, last: str) -> None:
 def test_polnear_gold_quotes_direct_mixed_and_speakers() -> None:
     text = "“We will win,” said Pat Caddell, a pollster. He called it “a big deal” later."
     ann = (
-        f"T1\tContent 0 14\tx\nT2\tSource 20 31\tx\nT3\tCue 15 19\tsaid\nT4\tAttribution 15 19\tsaid\n"
-        f"E1\tAttribution:T4 Source:T2 Cue:T3 Content:T1\n"
-        f"T5\tSource 45 47\tHe\nT6\tCue 48 54\tcalled\nT7\tContent 55 71\tx\nT8\tAttribution 48 54\tx\n"
-        f"E2\tAttribution:T8 Source:T5 Cue:T6 Content:T7\n"
+        "T1\tContent 0 14\tx\nT2\tSource 20 31\tx\nT3\tCue 15 19\tsaid\nT4\tAttribution 15 19\tsaid\n"
+        "E1\tAttribution:T4 Source:T2 Cue:T3 Content:T1\n"
+        "T5\tSource 45 47\tHe\nT6\tCue 48 54\tcalled\nT7\tContent 55 71\tx\nT8\tAttribution 48 54\tx\n"
+        "E2\tAttribution:T8 Source:T5 Cue:T6 Content:T7\n"
     )
     article = PolnearArticle("a", "dev", "nyt", text, "4b22", parse_ann(ann, text))
     gold = gold_quotes(article)

@@ -149,7 +149,7 @@ _RELATIVE = re.compile(
     r"\s*,\s+(?:who|whose|which|according|[a-z]+ing)\b[^“”\"]{0,160}?,?\s*$"
 )
 _REPORTS_END = re.compile(
-    rf"\b(?:said|says|told|added|wrote|tweeted|stated|declared|announced)\b[^.!?]{{0,60}}[.!?]$"
+    r"\b(?:said|says|told|added|wrote|tweeted|stated|declared|announced)\b[^.!?]{0,60}[.!?]$"
 )
 _NAME_COLON = re.compile(
     r"(?:^|[.!?”\"]\s+)(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*:\s*$"
