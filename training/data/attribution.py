@@ -451,8 +451,8 @@ def resolve_attribution(ref: str | None = None) -> Any:
     """The attribution model to use, or None for the rules.
 
     ``ref`` names a run (folder or run id); ``"rules"`` means no model. Without ``ref``:
-    ``$NEWSCLF_ATTRIBUTION_RUN`` when set, else the promoted model (``newsclf-attribution:latest``
-    in the BentoML store) when there is one, else None.
+    ``$NEWSCLF_ATTRIBUTION_RUN`` when set, else the promoted model (``$NEWSCLF_ATTRIBUTION_MODEL``,
+    default ``newsclf-attribution:latest``, in the BentoML store) when there is one, else None.
     """
     import os
     from pathlib import Path
@@ -464,12 +464,13 @@ def resolve_attribution(ref: str | None = None) -> Any:
     env = os.environ.get(ENV_RUN)
     if env:
         return load_attribution(env)
+    tag = os.environ.get("NEWSCLF_ATTRIBUTION_MODEL") or STORE_TAG
     home = Path(os.environ.get("BENTOML_HOME") or Path.home() / "bentoml")
-    if not (home / "models" / STORE_TAG.split(":")[0]).is_dir():  # no store entry: skip bentoml
+    if not (home / "models" / tag.split(":")[0]).is_dir():  # no store entry: no need for bentoml
         return None
     from newsclf.serving.models import load_stored
 
-    return load_stored(STORE_TAG).model
+    return load_stored(tag).model
 
 
 def load_attribution(ref: str) -> Any:
