@@ -432,3 +432,23 @@ def test_quotes_fullest_name_in_the_article(actors) -> None:
             "Zabihullah Mujahid is the group's chief spokesman.")
     got, _ = _quotes(text, actors)
     assert got[0][1:3] == ("Zabihullah Mujahid", "taliban")
+
+
+def test_quotes_quoted_transcript_lines_name_their_speakers(actors) -> None:
+    text = (
+        "Mike Pence spoke to Chris Wallace on Sunday.\n\nPartial transcript as follows:\n\n"
+        '"WALLACE: Will Gennifer Flowers be there?\n\n'
+        '"PENCE: Gennifer Flowers will not be attending the debate.\n\n'
+        '"But the truth is that Donald Trump has a unique way of communicating.\n\n'
+        '"WALLACE: Governor, I want to try to get to the debate."\n\n'
+        'VIDEO: "Watch the full interview here."'
+    )
+    got, _ = _quotes(text, actors)
+    # the label is left out of the quote; an unlabelled paragraph continues the one before
+    assert [(g[0][:12], g[1]) for g in got] == [
+        ("Will Gennife", "Chris Wallace"),
+        ("Gennifer Flo", "Mike Pence"),
+        ("But the trut", "Mike Pence"),
+        ("Governor, I ", "Chris Wallace"),
+        ("Watch the fu", None),  # "VIDEO:" is a label, not a speaker
+    ]

@@ -427,7 +427,8 @@ def rank_speakers(
     dynamic: list[tuple[int, Speaker]] = []
     pos = 0
     for k, cands in enumerate(per_site):
-        if not cands:
+        if not cands or sites[k].label is not None:  # a transcript label names the speaker
+            pos += len(cands)
             ent = rules[k]
         else:
             best = max(range(len(cands)), key=lambda i: scores[pos + i, col])

@@ -40,6 +40,7 @@ from typing import Any
 
 from newsclf.data.actors import Actors
 from newsclf.data.speakers import (
+    _NOT_LABELS,
     _VERB_CS,
     REPORTING_VERBS,
     Speaker,
@@ -67,6 +68,7 @@ _DATELINE = re.compile(
 _REPORTING_END = re.compile(rf"\b(?:{REPORTING_VERBS})(?:\s+that)?\s*[,:]?\s*$")
 _MAX_CONTEXT = 400
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]{0,500})?/?>")
+_QUOTE_LABEL = re.compile(r"([A-Z][A-Z’'.-]+(?:[ \t]+[A-Z][A-Z’'.-]+){0,2}):[ \t]+(?=\S)")
 _NAMES_TITLE = re.compile(r"(?:[’']s|\b(?:on|in|of|from|the|titled|entitled|named|called|dubbed))\s*$")
 _TITLE_SMALL = frozenset(
     "a an the and or but nor of in on at to for from with by as vs not is are be no".split()
@@ -276,6 +278,11 @@ def find_quote_sites(
             qs += 1
         while qe > qs and text[qe - 1].isspace():
             qe -= 1
+        label = None
+        m = _QUOTE_LABEL.match(text, qs, qe)  # a quoted transcript line: "PENCE: Well, look...
+        if m is not None and m.group(1).split()[0] not in _NOT_LABELS:
+            label = m.span(1)
+            qs = m.end()
         sent_start, _ = index.sentence_span(a)
         _, sent_end = index.sentence_span(max(a, b - 1) if bl == 0 else b)
         prev_close = pairs[k - 1][2] + pairs[k - 1][3] if k > 0 else -1
@@ -283,7 +290,7 @@ def find_quote_sites(
         site = QuoteSite(
             open=a, close=b, open_len=al, close_len=bl, start=qs, end=qe, para=pi,
             before_start=max(sent_start, prev_close), after_end=max(b + bl, min(sent_end, next_open)),
-            continues=continues, continued=continued,
+            continues=continues, continued=continued, label=label,
         )
         last = sites[-1] if sites else None
         joins = continues and last is not None and last.continued and last.para == pi - 1
@@ -378,7 +385,8 @@ def attribute_sites(
     for k, site in enumerate(sites):
         entity = attribute_quote(site, index, resolver, actors, dynamic)
         if entity is None and site.group != k:
-            entity = out[site.group]  # a later paragraph of a multi-paragraph quote
+            # a later paragraph of a multi-paragraph quote: the speaker of the paragraph before
+            entity = next((out[j] for j in range(k - 1, site.group - 1, -1) if out[j] is not None), None)
         if entity is None and prev is not None and prev[2] is not None:
             starts_para = not _words(text[index.paragraphs[site.para][0] : site.open][-_MAX_CONTEXT:])
             if prev[1] == site.para or (prev[1] == site.para - 1 and starts_para):

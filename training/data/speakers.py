@@ -118,6 +118,10 @@ _RUN_TITLES = frozenset(
     """advocate delegate attorney chairman chairwoman commissioner representative councilman
     councilwoman treasurer comptroller speaker whip""".split()
 )
+_NOT_LABELS = frozenset(
+    "VIDEO UPDATE NOTE EDITOR CORRECTION BREAKING WATCH READ PHOTO AUDIO TRANSCRIPT EXCLUSIVE "
+    "WARNING ALERT SOURCE SOURCES NEWS LIVE PS P.S. EDITOR'S EDITOR’S PARTIAL".split()
+)
 _AFGHAN_HONORIFICS = frozenset("mullah mawlawi maulvi molvi qari haji hajji sheikh hafiz".split())
 # leading words of a title that is capitalised like a name ("Secretary of State Antony Blinken")
 _TITLE_LEAD = _FUNCTION_WORDS | frozenset(
@@ -663,7 +667,7 @@ def transcript_speaker(text: str, para_start: int, pos: int) -> tuple[int, int] 
         w[:1].isupper() and w[1:2].islower() for w in words
     ):
         return None
-    if words[0].lower() in _FUNCTION_WORDS | _HEADLINE_WORDS:
+    if words[0].lower() in _FUNCTION_WORDS | _HEADLINE_WORDS or words[0].upper() in _NOT_LABELS:
         return None
     return m.start(1), m.end(1)
 
@@ -756,13 +760,17 @@ def attribute_quote(
             return None
         return resolver.entity_for_name(m.group("name")) or _transcript_entity(resolver, m.group("name"))
 
+    if site.label is not None:  # "PENCE: Well, look..." inside the marks
+        ent = _transcript_entity(resolver, text[site.label[0] : site.label[1]])
+        if ent is not None:
+            return ent
     label = transcript_speaker(text, para_start, pos)
     if label is not None and not _VERB_CS.search(text, label[1], pos):
         ent = _transcript_entity(resolver, text[label[0] : label[1]])
         if ent is not None:
             return ent
     m = _NAME_COLON.search(before)  # ... Bush: "The mission is to destroy ISIS."
-    if m is not None:
+    if m is not None and m.group("name").split()[0].upper() not in _NOT_LABELS:
         ent = resolver.entity_for_name(m.group("name")) or _transcript_entity(resolver, m.group("name"))
         if ent is not None:
             return ent
@@ -785,7 +793,7 @@ def attribute_quote(
         s_start = index.sentence_span(site.open)[0]
         lead = text[s_start : min(site.open, s_start + 200)]
         m = _SENTENCE_SUBJECT.match(lead)
-        if m is not None and m.end() < len(lead):
+        if m is not None and m.end() < len(lead) and m.group("subject").split()[0].upper() not in _NOT_LABELS:
             subject = m.group("subject")
             if subject.lower() in ("he", "she", "they"):
                 ent = resolver.recent(s_start + m.start("subject"), _PRONOUNS[subject.lower()], dynamic)

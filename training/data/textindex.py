@@ -170,6 +170,9 @@ class QuoteSite:
     group : int
         Index (in the site list) of the first paragraph of a multi-paragraph quote; its own index
         otherwise.
+    label : tuple of int or None
+        A quoted transcript line's speaker label (``"PENCE: Well, ...``): its span, left out of
+        ``start``/``end``.
     """
 
     open: int
@@ -185,6 +188,7 @@ class QuoteSite:
     continues: bool = False
     continued: bool = False
     group: int = 0
+    label: tuple[int, int] | None = None
 
     def before(self, text: str) -> str:
         return text[self.before_start : self.open]

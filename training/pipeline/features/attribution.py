@@ -79,28 +79,32 @@ class SignalVectorizer(TransformerMixin, BaseEstimator):
 
 def _binary_rows(token_lists: list[list[str]], vocab: dict[str, int], norm: bool = False):
     """CSR matrix (n_rows, len(vocab)) with 1 where a row has a known token (l2-normalised rows
-    with ``norm``)."""
+    with ``norm``); one dictionary lookup per token, the rest in numpy."""
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
     get = vocab.get
-    indptr, indices = [0], []
-    for toks in token_lists:
-        cols = dict.fromkeys(i for i in map(get, toks) if i is not None)
-        indices.extend(cols)
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    if norm:
-        counts = np.diff(indptr)
-        data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
-    out = sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+    cols = np.fromiter((get(t, -1) for toks in token_lists for t in toks), dtype=np.int64,
+                       count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(token_lists)), lengths)
+    known = cols >= 0
+    out = sp.csr_matrix((np.ones(int(known.sum())), (rows[known], cols[known])),
                         shape=(len(token_lists), len(vocab)))
-    out.sort_indices()
+    out.sum_duplicates()
+    out.data[:] = 1.0
+    if norm:
+        counts = np.diff(out.indptr)
+        out.data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
     return out
 
 
 def _ngrams(text: str, lo: int, hi: int) -> list[str]:
     toks = text.lower().split()
-    out = []
-    for n in range(lo, hi + 1):
-        out.extend(" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
+    out = toks[:] if lo <= 1 else []
+    if hi >= 2 and lo <= 2:
+        out += [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    if hi >= 3 and lo <= 3:
+        out += [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
+    for n in range(max(lo, 4), hi + 1):
+        out += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
     return out
 
 
