@@ -24,7 +24,7 @@ SHAPES = {
     "scare quotes": ('"a" ', 2500),
     "one sentence of attributed quotes": ("Mr. Ahmad Massoud said “we will fight” ", 1000),
     "attributed quotes": ("“We will,” Ahmad Massoud said. ", 1200),
-    "unclosed marks": ("He said “", 4000),
+    "unclosed marks": ("He said “", 20000),
     "NYT marks": ("''a said'' ", 2000),
 }
 
