@@ -127,7 +127,8 @@ def runs_cmd(
 def compare_cmd(
     runs: Annotated[list[Path] | None, typer.Argument(help="Run directories.")] = None,
     task: Annotated[str | None, typer.Option(help="Compare all runs of this task.")] = None,
-    metric: Annotated[str, typer.Option(help="macro_f1, accuracy, f_avg or f1:<label>.")] = "macro_f1",
+    metric: Annotated[str | None, typer.Option(
+        help="macro_f1, accuracy, f_avg or f1:<label> (default: the task's headline metric).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | md | json | html")] = "table",
     force: Annotated[bool, typer.Option(help="List runs even when their test data differ.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write md/json/html to this file.")] = None,
@@ -152,6 +153,11 @@ def compare_cmd(
         paths += [Path(r["path"]) for r in found]
     if not paths:
         raise NewsclfError("give run directories or --task TASK (see `newsclf runs`)")
+    if metric is None:  # the task's headline: macro_f1, accuracy for attribution (per quote)
+        from newsclf.pipeline.runs import load_run
+        from newsclf.tasks import get_task
+
+        metric = get_task(load_run(paths[0], load_model=False).task).headline
     result = compare_runs(paths, metric=metric, force=force)
     if fmt == "table":
         import shutil
