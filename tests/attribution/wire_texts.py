@@ -129,10 +129,76 @@ TOLO_QUOTES = [
     ("positive relations", "Suhail Shaheen", "taliban", True),
 ]
 
+# a second batch, written after the first was passing (what its misses taught is in the rules)
+AP2 = """Taliban seize Panjshir governor's compound, resistance says fight goes on
+
+BAZARAK, Afghanistan (AP) — Taliban fighters raised their white flag over the governor's compound in Panjshir on Monday, according to videos posted online, a day after the resistance leader called for talks.
+
+"Our mujahideen are now in control of all of Panjshir," said Bilal Karimi, a deputy spokesman for the Taliban. "The people of the province should not worry."
+
+Ahmad Massoud, who leads the National Resistance Front, said in a post on Facebook that his forces were still in the valley. He vowed to fight "until the last drop of our blood."
+
+The Pentagon said it was aware of the reports. "We are watching closely," Pentagon press secretary John Kirby told reporters.
+
+Local residents described a tense calm. "Nobody goes out," said Hamid, 34, a teacher who fled to Kabul last week. "We are afraid of what comes next."
+
+Taliban officials have promised an amnesty for those who fought against them. But a former army officer in Kabul, speaking on condition of anonymity, said he did not trust the promise: "They said the same thing in 1996."
+"""
+AP2_QUOTES = [("Our mujahideen are now","Bilal Karimi","taliban",False),("The people of the province","Bilal Karimi","taliban",False),
+      ("until the last drop","Ahmad Massoud","nrf",True),("We are watching closely","John Kirby","other",False),
+      ("Nobody goes out","Hamid","other",False),("We are afraid","Hamid","other",False),
+      ("They said the same thing","former army officer in Kabul","other",False)]
+REUTERS2 = """ISLAMABAD (Reuters) - Pakistan's Prime Minister Imran Khan said on Tuesday that the world should engage with the Taliban.
+
+"There is no other option," Khan told a news conference. "If the world abandons Afghanistan, it will be a humanitarian disaster."
+
+In Kabul, the Taliban's chief spokesman told reporters that the new government would include "all Afghans". Zabihullah Mujahid did not say when it would be announced.
+
+A spokesman for the National Resistance Front, who declined to be identified, said the group had lost contact with several commanders. "Communications are cut," the spokesman said.
+
+The United Nations warned of a looming food crisis. "Millions of Afghans could run out of food by the end of the month," said Ramiz Alakbarov, the UN's deputy special representative for Afghanistan.
+"""
+REUTERS2_QUOTES = [("There is no other option","Imran Khan","other",False),("If the world abandons","Imran Khan","other",False),
+      ("all Afghans","Taliban's chief spokesman","taliban",True),("Communications are cut","spokesman for the National Resistance Front","nrf",False),
+      ("Millions of Afghans","Ramiz Alakbarov","other",False)]
+TOLO2 = """KABUL: The Islamic Emirate on Wednesday announced the formation of its cabinet, naming Mullah Mohammad Hassan Akhund as acting prime minister.
+
+Speaking at a press conference in Kabul, Zabihullah Mujahid said: "The cabinet is not complete. We will try to include people from other parts of the country."
+
+Mujahid added that the Islamic Emirate wants good relations with its neighbors.
+
+"We will not allow anyone to use our soil against any country," he said.
+
+Meanwhile, Amrullah Saleh, the former first vice president, said in a video message from Panjshir that he was still in the country. "I am here with my people," Saleh said.
+
+A resident of Kabul, Mohammad Rahim, told TOLOnews: "We want peace and jobs, nothing else."
+"""
+TOLO2_QUOTES = [("The cabinet is not complete","Zabihullah Mujahid","taliban",False),
+      ("We will not allow anyone","Zabihullah Mujahid","taliban",False),("I am here with my people","Amrullah Saleh","nrf",False),
+      ("We want peace and jobs","Mohammad Rahim","other",False)]
+AFP2 = """DOHA, Qatar (AFP) - Taliban negotiator Suhail Shaheen said the movement would respect the rights of women under Islamic law.
+
+"Women can work and study, but they must wear the hijab," Shaheen told AFP in an interview.
+
+Asked about the resistance in Panjshir, he said: "We prefer negotiations. But if they choose war, we are ready."
+
+The NRF rejected the offer. In a statement, the front said the Taliban "do not want a political solution".
+
+US State Department spokesman Ned Price said Washington would watch the Taliban's actions, not their words.
+
+"Legitimacy will have to be earned," Price said.
+"""
+AFP2_QUOTES = [("Women can work and study","Suhail Shaheen","taliban",False),("We prefer negotiations","Suhail Shaheen","taliban",False),
+      ("do not want a political solution","National Resistance Front","nrf",True),("Legitimacy will have to be earned","Ned Price","other",False)]
+
 ARTICLES = {
     "ap": (AP, AP_QUOTES),
     "reuters": (REUTERS, REUTERS_QUOTES),
     "afp": (AFP, AFP_QUOTES),
     "aljazeera": (ALJAZEERA, ALJAZEERA_QUOTES),
     "tolo": (TOLO, TOLO_QUOTES),
+    "ap2": (AP2, AP2_QUOTES),
+    "reuters2": (REUTERS2, REUTERS2_QUOTES),
+    "tolo2": (TOLO2, TOLO2_QUOTES),
+    "afp2": (AFP2, AFP2_QUOTES),
 }
