@@ -297,15 +297,17 @@ def speaker_of_mention(
     if m.kind == "pronoun":
         return resolver.recent(m.start, _PRONOUNS.get(m.head, "person"), dynamic)
     text = resolver.text
-    # "A UN spokesman, Stephane Dujarric, said": the name in apposition is the speaker
-    app = _APPOSED_NAME.match(text, m.end, min(len(text), m.end + 80))
+    tail = _PP_TAIL.match(text, m.end, min(len(text), m.end + 80))
+    # "A UN spokesman, Stephane Dujarric, said", "A resident of Kabul, Mohammad Rahim, told":
+    # the name in apposition is the speaker
+    after = tail.end() if tail is not None else m.end
+    app = _APPOSED_NAME.match(text, after, min(len(text), after + 80))
     if app is not None:
         ent = resolver.entity_for_name(app.group("name"), pos=app.start("name"))
         if ent is not None:
             return ent
     # "an analyst at a Kabul think tank": the description with its prepositional tail
     phrase = m.text
-    tail = _PP_TAIL.match(text, m.end, min(len(text), m.end + 80))
     if tail is not None and phrase.split()[0].lower() in ("a", "an", "one", "another"):
         phrase = phrase + tail.group()
     return _resolve("description", phrase, "", m.start, resolver, actors, dynamic)
