@@ -6,7 +6,11 @@ and attribution and, when available, the weak sentence labels, over N copies of 
 share. The issue's target is >= 200 articles/s per core. Then the same path on the AEB pages
 (HTML, gzip) when the corpora are present (``NEWSCLF_CORPORA``): pages per second per core.
 
-    python bench/bench_data.py [--articles 300] [--runs 5] [--no-pages]
+    python bench/bench_data.py [--articles 300] [--runs 5] [--no-pages] [--attribution RUN]
+
+Adversarial rows (issue 15): quote-path CPU time of hostile shapes at n and 4n repetitions, and
+their ratio (about 4 for linear work; 16 would be quadratic). ``--attribution RUN`` also times the
+quote path with that attribution model ranking the speakers.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-pages", action="store_true", help="skip the AEB HTML pages")
+    ap.add_argument("--attribution", default=None, help="attribution run: also time the model path")
     args = ap.parse_args()
     actors = load_actors()
     try:
@@ -110,8 +115,59 @@ def main() -> None:
     for s in stages:
         ms = statistics.median(r[s] / r["n"] * 1000 for r in runs)
         print(f"  {s:<12} {ms:6.2f} ms/article")
+    if args.attribution:
+        _attribution(actors, args.attribution, args.runs)
+    _adversarial(actors)
     if not args.no_pages:
         _pages(actors, weak, args.runs)
+
+
+ADVERSARIAL = {
+    "scare quotes": '"a" ',
+    "attributed quotes": '“We will,” Ahmad Massoud said. ',
+    "one sentence of quotes": "Mr. Ahmad Massoud said “we will fight” ",
+    "unclosed marks": "He said “",
+    "NYT marks": "''a said'' ",
+}
+"""Hostile shapes, repeated n times into one text (``'"a" ' * 24000`` took 47 s before)."""
+
+
+def _quote_path_seconds(text: str, actors, model=None) -> float:
+    from newsclf.data.document import process_article
+    from newsclf.data.readers import article_from_text
+
+    article = article_from_text(text, "adversarial")
+    t = time.process_time()
+    process_article(article, actors, attribution=model)
+    return time.process_time() - t
+
+
+def _adversarial(actors, n: int = 6000) -> None:
+    """CPU seconds of segmentation + quotes + speakers for each shape at n and 4n repetitions."""
+    print(f"adversarial shapes (segmentation, quotes, speakers; n = {n} repetitions, min of 2):")
+    for name, shape in ADVERSARIAL.items():
+        small = min(_quote_path_seconds(shape * n, actors) for _ in range(2))
+        large = min(_quote_path_seconds(shape * 4 * n, actors) for _ in range(2))
+        print(f"  {name:<24} {len(shape) * n / 1000:6.0f} KB {small:6.2f} s   "
+              f"{len(shape) * 4 * n / 1000:6.0f} KB {large:6.2f} s   ratio {large / max(small, 1e-9):4.1f}")
+
+
+def _attribution(actors, run: str, n_runs: int) -> None:
+    """Seed-sized articles per CPU-second through the quote path with an attribution model."""
+    from newsclf.data.attribution import load_attribution
+
+    model = load_attribution(run)
+    seed = settings.seed_article_path().read_text(encoding="utf-8")
+    texts = [seed.replace("134", str(100 + i)) for i in range(100)]
+    rates = []
+    for _ in range(n_runs):
+        t = sum(_quote_path_seconds(x, actors, model) for x in texts)
+        rates.append(len(texts) / t)
+    rules = [len(texts) / sum(_quote_path_seconds(x, actors) for x in texts) for _ in range(n_runs)]
+    print(f"quote path with attribution run {run}: median {statistics.median(rates):.0f} seed-sized "
+          f"articles/s per core (rules, same run: {statistics.median(rules):.0f}; "
+          f"ratio {statistics.median(rates) / statistics.median(rules):.2f})")
+
 
 
 def _pages(actors, weak, n_runs: int) -> None:

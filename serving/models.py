@@ -32,15 +32,28 @@ __all__ = [
     "load_stored",
     "load_stored_model",
     "model_ref",
+    "stored_or_none",
 ]
 
-DEFAULT_NAMES = {"boilerplate": "newsclf-boilerplate", "stance": "newsclf-stance"}
+DEFAULT_NAMES = {
+    "boilerplate": "newsclf-boilerplate",
+    "stance": "newsclf-stance",
+    "attribution": "newsclf-attribution",
+}
 """Model-store name of each task's promoted model."""
 
-ENV_MODEL = {"boilerplate": "NEWSCLF_BOILERPLATE_MODEL", "stance": "NEWSCLF_STANCE_MODEL"}
+ENV_MODEL = {
+    "boilerplate": "NEWSCLF_BOILERPLATE_MODEL",
+    "stance": "NEWSCLF_STANCE_MODEL",
+    "attribution": "NEWSCLF_ATTRIBUTION_MODEL",
+}
 """Environment variables that choose the store tag the service serves (default ``<name>:latest``)."""
 
-ENV_RUN = {"boilerplate": "NEWSCLF_BOILERPLATE_RUN", "stance": "NEWSCLF_STANCE_RUN"}
+ENV_RUN = {
+    "boilerplate": "NEWSCLF_BOILERPLATE_RUN",
+    "stance": "NEWSCLF_STANCE_RUN",
+    "attribution": "NEWSCLF_ATTRIBUTION_RUN",
+}
 """Environment variables that make the service load a run directory instead of the store."""
 
 
@@ -140,12 +153,23 @@ def load_run_dir(path: str | os.PathLike[str], *, tag: str | None = None) -> Loa
     """
     run = load_run(Path(path))
     if run.task not in DEFAULT_NAMES:
-        raise NewsclfError(f"{path}: unknown task {run.task!r} in manifest.json (expected boilerplate or stance)")
+        raise NewsclfError(f"{path}: unknown task {run.task!r} in manifest.json (expected {', '.join(DEFAULT_NAMES)})")
     metrics = headline_metrics(run.metrics)
     head = run.manifest.get("headline")
     if isinstance(head, dict) and isinstance(head.get("value"), int | float) and head.get("metric"):
         metrics.setdefault(str(head["metric"]), float(head["value"]))
     return LoadedModel(run=run, tag=tag, metrics=metrics)
+
+
+def stored_or_none(tag: str) -> bentoml.Model | None:
+    """The ``bentoml.Model`` of ``tag`` in BentoML's model store, or None when it is not there."""
+    import bentoml
+    from bentoml.exceptions import NotFound
+
+    try:
+        return bentoml.models.get(tag)
+    except NotFound:
+        return None
 
 
 def load_stored(tag: str, store: str | os.PathLike[str] | None = None) -> LoadedModel:

@@ -7,6 +7,9 @@ BentoML model store, referenced at class scope so that ``bentoml build`` packs t
     store tags (default ``newsclf-boilerplate:latest`` / ``newsclf-stance:latest``).
 ``NEWSCLF_BOILERPLATE_RUN`` / ``NEWSCLF_STANCE_RUN``
     load a run directory instead of the store (development and tests).
+``NEWSCLF_ATTRIBUTION_RUN`` / ``NEWSCLF_ATTRIBUTION_MODEL``
+    the attribution model ranking quote speakers in ``/analyze`` (optional: a run directory, or
+    a store tag, default ``newsclf-attribution:latest`` when promoted); the rules without one.
 ``NEWSCLF_WORKERS`` (default 1), ``NEWSCLF_THREADS`` (default 1)
     worker processes and request threads per worker.
 ``NEWSCLF_SERVE_ACTORS``
@@ -45,7 +48,7 @@ from . import bento_internals
 from .batching import Batcher
 from .http import RequestGuard, install_log_filter
 from .limits import AnalyzeRequest, BoilerplateRequest, ExtractRequest, ModelsRequest, StanceRequest
-from .models import ENV_RUN, LoadedModel, load_run_dir, load_stored_model, model_ref
+from .models import ENV_RUN, LoadedModel, load_run_dir, load_stored_model, model_ref, stored_or_none
 
 __all__ = ["Newsclf"]
 
@@ -134,6 +137,9 @@ class Newsclf:
         boilerplate_ref = bentoml.models.BentoModel(model_ref("boilerplate"))
     if not os.environ.get(ENV_RUN["stance"]):
         stance_ref = bentoml.models.BentoModel(model_ref("stance"))
+    # optional: packed only when promoted; /analyze uses the rules without it
+    if not os.environ.get(ENV_RUN["attribution"]) and stored_or_none(model_ref("attribution")):
+        attribution_ref = bentoml.models.BentoModel(model_ref("attribution"))
 
     def __init__(self) -> None:
         install_log_filter()
@@ -148,7 +154,15 @@ class Newsclf:
             actors = choose_actors(self.stance_model.run, os.environ.get(ENV_ACTORS) or None)
         for w in caught:
             log.warning("newsclf: %s", w.message)
-        self.analyzer = Analyzer(self.boilerplate_model.model, self.stance_model.model, actors)
+        self.attribution_model = (
+            load_task_model("attribution", cls.__dict__.get("attribution_ref"))
+            if os.environ.get(ENV_RUN["attribution"]) or "attribution_ref" in cls.__dict__
+            else None
+        )
+        self.analyzer = Analyzer(
+            self.boilerplate_model.model, self.stance_model.model, actors,
+            self.attribution_model.model if self.attribution_model is not None else None,
+        )
         self._boilerplate_batcher = Batcher(
             functools.partial(predict, self.boilerplate_model.model, "boilerplate")
         )
@@ -226,7 +240,10 @@ class Newsclf:
     @bentoml.api(input_spec=ModelsRequest)
     def models(self) -> dict[str, Any]:
         """Tag, run id, task, labels, metrics and data fingerprint of each loaded model."""
-        return {"boilerplate": self.boilerplate_model.info(), "stance": self.stance_model.info()}
+        out = {"boilerplate": self.boilerplate_model.info(), "stance": self.stance_model.info()}
+        if self.attribution_model is not None:
+            out["attribution"] = self.attribution_model.info()
+        return out
 
 
 if not bento_internals.tune_api_methods(Newsclf):

@@ -126,29 +126,37 @@ class Analyzer:
         Fitted pipelines of the two tasks.
     actors : Actors
         Speaker sides and the default stance targets (:func:`choose_actors`).
+    attribution : sklearn.pipeline.Pipeline or None
+        A fitted attribution model ranking each quote's candidate speakers; None: the rules
+        (:mod:`newsclf.data.attribution`).
     """
 
     boilerplate: Pipeline
     stance: Pipeline
     actors: Actors
+    attribution: Pipeline | None = None
 
     @classmethod
     def load(cls, boilerplate: str | Path | None = None, stance: str | Path | None = None,
-             actors: str | Path | Actors | None = None) -> Analyzer:
+             actors: str | Path | Actors | None = None, attribution: str | None = None) -> Analyzer:
         """An analyzer over two run directories (or run ids); a task left out uses its promoted
-        model (:func:`analysis_run`)."""
+        model (:func:`analysis_run`). ``attribution``: an attribution run, ``"rules"`` for none,
+        default the promoted one if any (:func:`newsclf.data.attribution.resolve_attribution`)."""
+        from newsclf.data.attribution import resolve_attribution
+
         return cls.from_runs(analysis_run("boilerplate", boilerplate), analysis_run("stance", stance),
-                             actors)
+                             actors, resolve_attribution(attribution))
 
     @classmethod
-    def from_runs(cls, boilerplate: Run, stance: Run, actors: str | Path | Actors | None = None) -> Analyzer:
+    def from_runs(cls, boilerplate: Run, stance: Run, actors: str | Path | Actors | None = None,
+                  attribution: Pipeline | None = None) -> Analyzer:
         """An analyzer over two loaded runs (actors: :func:`choose_actors`)."""
         from newsclf.errors import NewsclfError
 
         for run, task in ((boilerplate, "boilerplate"), (stance, "stance")):
             if run.task != task:
                 raise NewsclfError(f"{run.path}: is a {run.task} run; a {task} run is needed here")
-        return cls(boilerplate.model, stance.model, choose_actors(stance, actors))
+        return cls(boilerplate.model, stance.model, choose_actors(stance, actors), attribution)
 
     def targets(self, targets: Sequence[str] | None = None) -> list[str]:
         """``targets`` without duplicates, or every actor key."""
@@ -161,7 +169,7 @@ class Analyzer:
         {target: {"label", "scores"}}}]}``."""
         from newsclf.data.document import boilerplate_records, process_article
 
-        processed = process_article(article, self.actors)
+        processed = process_article(article, self.actors, attribution=self.attribution)
         records = boilerplate_records(processed)
         labelled = predict(self.boilerplate, "boilerplate", records)
         why = explain_rows(self.boilerplate, "boilerplate", records) if explain else [None] * len(records)

@@ -20,7 +20,7 @@ def test_config_valid_roundtrip(write_config):
         ("task: boilerplate\ndataset: syn\nfeatures: [{name: word_tfidf}]\nmodel: {name: logreg, parms: {}}\n",
          ["model.parms", "unknown key", "name, params"]),
         ("task: sentiment\ndataset: syn\nfeatures: [{name: word_tfidf}]\nmodel: {name: logreg}\n",
-         ["line 1", "task", "'boilerplate' or 'stance'"]),
+         ["line 1", "task", "'boilerplate', 'stance' or 'attribution'"]),
         ("task: boilerplate\ndataset: syn\nfeatures: [{name: bag_of_words}]\nmodel: {name: logreg}\n",
          ["features.0.name", "unknown featurizer 'bag_of_words'", "word_tfidf", "char_tfidf", "hashing"]),
         ("task: boilerplate\ndataset: syn\nfeatures: [{name: word_tfidf}]\nmodel: {name: xgboost}\n",

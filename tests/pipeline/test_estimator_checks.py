@@ -92,7 +92,8 @@ def test_estimator_checks_featurizer_classes_default_constructible(name):
 
 
 def _frame(name: str):
-    task = "stance" if name.startswith(("stance", "target")) else "boilerplate"
+    task = ("stance" if name.startswith(("stance", "target")) else
+            "attribution" if name.startswith("attribution") else "boilerplate")
     from newsclf.pipeline.data import split_data
 
     data = split_data(make_dataset(task, 120, seed=5)["train"], task, "train")

@@ -35,7 +35,7 @@ def no_data(monkeypatch):
 
 # (dotted key in the README example, wrong value, words the error must hold)
 WRONG = [
-    ("task", "sentiment", ["task", "'boilerplate' or 'stance'"]),
+    ("task", "sentiment", ["task", "'boilerplate', 'stance' or 'attribution'"]),
     ("seed", "abc", ["seed", "integer"]),
     ("features.0.name", "word_tfidff", ["features.0.name", "registered:", "word_tfidf"]),
     ("features.0.params.ngram_range", [2, 1], ["features.0.params.ngram_range", "min_n 2 is larger than max_n 1"]),

@@ -259,7 +259,8 @@ def compare_cmd(
     task: Annotated[str | None, typer.Option(help="Compare the runs of this task.")] = None,
     dataset: Annotated[str | None, typer.Option(help="With --task: only runs on this dataset.")] = None,
     config: Annotated[str | None, typer.Option(help="With --task: only runs of this config.")] = None,
-    metric: Annotated[str, typer.Option(help="macro_f1, accuracy, f_avg or f1:<label>.")] = "macro_f1",
+    metric: Annotated[str | None, typer.Option(
+        help="macro_f1, accuracy, f_avg or f1:<label> (default: the task's headline metric).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | md | json | html")] = "table",
     force: Annotated[bool, typer.Option(help="List runs even when their test data differ.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (any format; table as plain text).")] = None,
@@ -289,6 +290,11 @@ def compare_cmd(
         raise NewsclfError("--dataset and --config filter the runs of --task TASK; give --task too")
     if not paths:
         raise NewsclfError("give run directories or --task TASK (see `newsclf runs`)")
+    if metric is None:  # the task's headline: macro_f1, accuracy for attribution (per quote)
+        from newsclf.pipeline.runs import load_run
+        from newsclf.tasks import get_task
+
+        metric = get_task(load_run(paths[0], load_model=False).task).headline
     result = compare_runs(paths, metric=metric, force=force)
     console = Console()
     if fmt == "table" and output is None:

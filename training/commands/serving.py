@@ -50,6 +50,10 @@ def serve_cmd(
         Path | None,
         typer.Option(help="Serve this stance run directory instead of the promoted model."),
     ] = None,
+    attribution: Annotated[
+        Path | None,
+        typer.Option(help="Attribution run ranking speakers in /analyze (default: the promoted one, if any; else the rules)."),
+    ] = None,
     access_log: Annotated[
         bool, typer.Option(help="Log every request (costs ~30% throughput).")
     ] = False,
@@ -74,7 +78,11 @@ def serve_cmd(
             resolve_path(actors, "actors file").resolve())
     if "BENTOML_HOME" in env:
         env["BENTOML_HOME"] = str(Path(env["BENTOML_HOME"]).expanduser().resolve())
-    for key, run in (("NEWSCLF_BOILERPLATE_RUN", boilerplate), ("NEWSCLF_STANCE_RUN", stance)):
+    for key, run in (
+        ("NEWSCLF_BOILERPLATE_RUN", boilerplate),
+        ("NEWSCLF_STANCE_RUN", stance),
+        ("NEWSCLF_ATTRIBUTION_RUN", attribution),
+    ):
         if run is not None:
             if not run.is_dir():
                 raise NewsclfError(f"{run}: not a run directory")
@@ -129,6 +137,10 @@ def analyze_cmd(
         typer.Option(help="Actors file (default: the actors the stance model was trained with)."),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add the top features behind each label.")] = False,
+    attribution: Annotated[
+        str | None,
+        typer.Option(help="Attribution run ranking speakers ('rules' for none; default: the promoted one, if any)."),
+    ] = None,
 ) -> None:
     """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
     import warnings
@@ -138,7 +150,7 @@ def analyze_cmd(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        analyzer = Analyzer.load(boilerplate, stance, actors)
+        analyzer = Analyzer.load(boilerplate, stance, actors, attribution)
     for w in caught:
         typer.echo(f"warning: {w.message}", err=True)
 

@@ -269,7 +269,9 @@ class _Build:
             )
         for rel, f in _input_files(paths):
             self.inputs.append({"source": si, "file": rel, "sha256": sha256_file(f)})
-        collectors = {t: Collector(t, actors=self.actors, unit=source.unit) for t in self.cfg.tasks}
+        # tasks whose rows only come from corpus importers (attribution) take nothing from files
+        collectors = {t: Collector(t, actors=self.actors, unit=source.unit) for t in self.cfg.tasks
+                      if not get_task(t).importer_only}
         report = BadInputReport()
         articles = read_articles(paths, skip_bad=self.skip_bad, report=report)
         for article in self.progress(articles, f"source {si + 1}: articles", None):

@@ -25,7 +25,7 @@ __all__ = [
     "resolve_path",
 ]
 
-SOURCE_KINDS = ("files", "rows", "aeb", "trafilatura", "newsmtsc", "dse")
+SOURCE_KINDS = ("files", "rows", "aeb", "trafilatura", "newsmtsc", "dse", "polnear")
 """``files``: articles; ``rows``: labelled rows (:mod:`newsclf.data.rows`); the rest: corpus importers."""
 SEED_CONFIG = "newsclf:configs/data/seed.yaml"
 
@@ -142,7 +142,7 @@ class DataConfig(_Strict):
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
-    tasks: list[str] = Field(default_factory=lambda: list(TASKS))
+    tasks: list[str] = Field(default_factory=lambda: [t for t in TASKS if not TASKS[t].importer_only])
     seed: int = settings.DEFAULT_SEED
     sources: list[SourceConfig] = Field(min_length=1)
     split: SplitConfig = Field(default_factory=SplitConfig)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsclf.data.actors import Actors, load_actors
 from newsclf.data.quotes import find_quotes
@@ -53,13 +54,19 @@ class ProcessedArticle:
         return [q for q in self.quotes if q.start < sentence.end and q.end > sentence.start]
 
 
-def process_article(article: Article, actors: Actors | None = None) -> ProcessedArticle:
-    """Segment ``article`` and find its quotes (actors from ``configs/actors.yaml`` by default)."""
+def process_article(
+    article: Article, actors: Actors | None = None, attribution: Any = None
+) -> ProcessedArticle:
+    """Segment ``article`` and find its quotes (actors from ``configs/actors.yaml`` by default).
+
+    ``attribution`` is a fitted attribution model (:func:`newsclf.data.attribution.load_attribution`)
+    that ranks the candidate speakers of each quote; without it the rules attribute them.
+    """
     if actors is None:
         actors = load_actors()
     sentences = split_sentences(article.text, article.blocks or None)
     warnings: list[str] = []
-    quotes = find_quotes(article, sentences, actors, warnings=warnings)
+    quotes = find_quotes(article, sentences, actors, warnings=warnings, attribution=attribution)
     return ProcessedArticle(article=article, sentences=sentences, quotes=quotes, warnings=warnings)
 
 

@@ -41,6 +41,8 @@ BOOKKEEPING: dict[str, dict[str, Any]] = {
     "boilerplate": {"label_source": "", "article": "", "block": -1, "start": -1, "end": -1},
     "stance": {"label_source": "", "article": "", "block": -1, "quote_start": -1, "quote_end": -1,
                "target_start": -1, "target_end": -1, "speaker_start": -1, "speaker_end": -1},
+    "attribution": {"label_source": "", "article": "", "quote_start": -1, "quote_end": -1,
+                    "gold_kind": "", "quote_type": ""},
 }
 """Non-input columns of each task's datasets and their defaults (importer rows use them).
 

@@ -36,7 +36,7 @@ sign test cannot reach p < 0.05 (2 * 0.5**5 = 0.0625)."""
 
 
 def split_adequacy(gold: Sequence[str], labels: Sequence[str], groups: Sequence[Any] | None = None,
-                   split: str = "test") -> dict[str, Any]:
+                   split: str = "test", per_class: bool = True) -> dict[str, Any]:
     """Say whether the split with gold labels ``gold`` can rank runs, and why not.
 
     Parameters
@@ -45,6 +45,8 @@ def split_adequacy(gold: Sequence[str], labels: Sequence[str], groups: Sequence[
     labels : every label of the task
     groups : the rows' groups (the bootstrap unit), length n, or None (rows are the units)
     split : the split's name, used in the messages
+    per_class : False when the headline is not per class (a ranking task's accuracy per query,
+        whose gold is "the best candidate is the speaker"): only the number of units counts
 
     Returns
     -------
@@ -59,7 +61,7 @@ def split_adequacy(gold: Sequence[str], labels: Sequence[str], groups: Sequence[
     unit = "groups" if has_groups else "rows"
     missing = [lab for lab in labels if not counts.get(lab)]
     present = [lab for lab in labels if counts.get(lab)]
-    single = len(present) < 2
+    single = per_class and len(present) < 2
     too_small = units < MIN_UNITS
     warnings = []
     if n == 0:
@@ -73,7 +75,7 @@ def split_adequacy(gold: Sequence[str], labels: Sequence[str], groups: Sequence[
             f"{split} split has {units} independent {unit} (< {MIN_UNITS}): no paired test can reach "
             f"p < {ALPHA} on it (an exact sign test needs {MIN_UNITS} units all favouring one run), "
             "so it cannot rank runs")
-    if n and missing and not single:
+    if n and missing and per_class and not single:
         warnings.append(
             f"{split} split has no rows of {', '.join(missing)}: their F1 is 0 by definition and "
             "macro-F1 averages it in; it measures only " + ", ".join(present))

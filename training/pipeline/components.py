@@ -15,6 +15,7 @@ _MODULES = (
     "newsclf.pipeline.estimators",
     "newsclf.pipeline.features.blocks",
     "newsclf.pipeline.features.stance",
+    "newsclf.pipeline.features.attribution",
 )
 
 _loaded = False

@@ -86,7 +86,7 @@ class SearchConfig(_Strict):
 class ExperimentConfig(_Strict):
     """A whole experiment; see the module docstring for the YAML form."""
 
-    task: Literal["boilerplate", "stance"]
+    task: Literal["boilerplate", "stance", "attribution"]
     dataset: str | None = None
     data_config: str | None = None
     seed: int = settings.DEFAULT_SEED

@@ -72,6 +72,8 @@ def evaluate_split(model, task: Task, data: SplitData, seed: int, n_boot: int = 
     """
     with progress.step(f"evaluate {name} ({data.n_labelled} rows, {n_boot} bootstrap replicates)"):
         pred, scores = predict_frame(model, data.X, task.labels)
+        if task.query:
+            return _evaluate_queries(task, data, pred, scores, seed, n_boot, name)
         keep = np.flatnonzero(data.labelled)
         gold = [data.y[i] for i in keep]
         pred = [pred[i] for i in keep]
@@ -89,6 +91,31 @@ def evaluate_split(model, task: Task, data: SplitData, seed: int, n_boot: int = 
         "groups": groups,
         "scores": np.round(scores, 5).tolist(),
     }
+    return metrics, predictions
+
+
+def _evaluate_queries(task: Task, data: SplitData, pred, scores, seed: int, n_boot: int,
+                      name: str = "test") -> tuple[dict, dict]:
+    """A ranking task: metrics per query (its best row right or not), rows' metrics beside them;
+    intervals resample the queries' groups (articles)."""
+    from newsclf.evaluation.ranking import query_outcomes
+
+    keep = np.flatnonzero(data.labelled)
+    queries = data.X[task.query].astype(str).tolist()
+    q = query_outcomes([queries[i] for i in keep], [data.y[i] for i in keep],
+                       np.asarray(scores)[keep], task.labels,
+                       [data.groups[i] for i in keep] if data.groups else None)
+    metrics = classification_metrics(q["gold"], q["pred"], task.labels)
+    metrics["intervals"] = bootstrap_intervals(q["gold"], q["pred"], task.labels, groups=q["groups"],
+                                               n_boot=n_boot, seed=seed)
+    metrics["adequacy"] = split_adequacy(q["gold"], task.labels, q["groups"], name, per_class=False)
+    metrics["unit"] = "query"
+    metrics["answerable"] = int(sum(q["answerable"]))
+    rows = classification_metrics([data.y[i] for i in keep], [pred[i] for i in keep], task.labels)
+    metrics["rows"] = {k: rows[k] for k in ("n", "accuracy", "macro_f1", "per_class")}
+    metrics["fingerprint"] = data.fingerprint
+    predictions = {k: q[k] for k in ("ids", "gold", "pred", "groups")}
+    predictions["scores"] = np.round(np.asarray(q["scores"]), 5).tolist()
     return metrics, predictions
 
 

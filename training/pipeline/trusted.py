@@ -25,6 +25,8 @@ NEWSCLF_TYPES = frozenset({
     "newsclf.pipeline.features.blocks.BlockProba",
     "newsclf.pipeline.features.blocks.DomTokens",
     "newsclf.pipeline.features.blocks.TextProba",
+    "newsclf.pipeline.features.attribution.LinkNgrams",
+    "newsclf.pipeline.features.attribution.SignalVectorizer",
     "newsclf.pipeline.features.stance._blend.ProbaBlend",
     "newsclf.pipeline.features.stance._cues.StanceCues",
     "newsclf.pipeline.features.stance._cues.StanceRelation",
