@@ -56,14 +56,25 @@ from ._actors import DEFAULT_ACTORS, load_actor_aliases, relation
 from ._blend import ProbaBlend
 from ._cues import CUE_NAMES, StanceCues, StanceRelation
 from ._dense import StanceDense
+from ._compose import StanceCompose, decide, explain_pipeline
 from ._gate import RelationGate
 from ._marking import SPK, TGT, mark_frame, mark_text
+from ._parts import PART_COLUMNS, StanceConflictCues, StanceParts, StanceSideRelation, StanceTargetMention, analyse_row
 from ._polarity import StancePolarity
 from ._rules import NEGATIONS, negated_attribute_cue, vow_cue
 from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  # noqa: F401  (tests)
 
 __all__ = [
     "CUE_NAMES",
+    "PART_COLUMNS",
+    "StanceCompose",
+    "StanceConflictCues",
+    "StanceParts",
+    "StanceSideRelation",
+    "StanceTargetMention",
+    "analyse_row",
+    "decide",
+    "explain_pipeline",
     "DEFAULT_ACTORS",
     "NEGATIONS",
     "ProbaBlend",
@@ -139,3 +150,48 @@ def stance_polarity(**params) -> StancePolarity:
 def blend(**params) -> ProbaBlend:
     """Weighted mean of several estimators' probabilities (see :class:`ProbaBlend`)."""
     return ProbaBlend(**params)
+
+
+# --------------------------------------------------------------------------- the composition (issue 13)
+
+
+@featurizers.register("stance_side")
+def stance_side(actors: dict | None = None) -> StanceSideRelation:
+    """The speaker's relation to the target: same / opposing / other / unknown (one-hot)."""
+    return StanceSideRelation(actors=actors)
+
+
+@featurizers.register("stance_mention")
+def stance_mention(actors: dict | None = None) -> StanceTargetMention:
+    """How the target appears in the quote: named / self ("we") / enemy ("they") / none."""
+    return StanceTargetMention(actors=actors)
+
+
+@featurizers.register("stance_conflict")
+def stance_conflict(actors: dict | None = None) -> StanceConflictCues:
+    """Conflict-discourse cues of the guide's categories (victory, vow, join, promise, labels...)."""
+    return StanceConflictCues(actors=actors)
+
+
+@featurizers.register("stance_parts")
+def stance_parts(side: bool = True, mention: bool = True, cues: bool = True, actors: dict | None = None) -> StanceParts:
+    """Side relation + mention + cues in the fixed layout ``stance_compose`` reads (list it last)."""
+    return StanceParts(side=side, mention=mention, cues=cues, actors=actors)
+
+
+@estimators.register("stance_compose")
+def stance_compose(
+    base: str = "logreg",
+    base_params: dict | None = None,
+    nospeaker_base: str | None = None,
+    nospeaker_params: dict | None = None,
+    route: str | None = "split",
+    sentiment: bool = True,
+    rules: bool = True,
+    base_sees_parts: bool = True,
+    random_state: int | None = None,
+) -> StanceCompose:
+    """Stance composed from side relation, mention, cues and learnt sentiment (see :class:`StanceCompose`)."""
+    return StanceCompose(base=base, base_params=base_params, nospeaker_base=nospeaker_base,
+                         nospeaker_params=nospeaker_params, route=route, sentiment=sentiment, rules=rules,
+                         base_sees_parts=base_sees_parts, random_state=random_state)
