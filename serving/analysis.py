@@ -94,6 +94,13 @@ def explain_rows(
     ]
 
 
+def _stance_parts(model: Any, records: Sequence[Mapping[str, Any]]) -> list[dict] | None:
+    """Per record, the parts that decided its stance, or None for a model that is not composed."""
+    from newsclf.pipeline.features.stance import explain_records
+
+    return explain_records(_pipeline(model), records)
+
+
 def analyze_article(
     article: Article,
     boilerplate_model: Any,
@@ -167,6 +174,7 @@ def analyze_article(
     ]
     stances = predict(stance_model, "stance", stance_records)
     stance_why = explain_rows(stance_model, "stance", stance_records) if explain else []
+    stance_parts = _stance_parts(stance_model, stance_records) if explain else None
     out_quotes = []
     k = 0
     for q in quotes:
@@ -176,6 +184,8 @@ def analyze_article(
             entry: dict[str, Any] = {"label": pred["label"], "scores": pred["scores"]}
             if explain:
                 entry["features"] = stance_why[k]
+                if stance_parts is not None:  # which parts decided (side relation, cue, sentiment)
+                    entry["explanation"] = stance_parts[k]
             stance[target] = entry
             k += 1
         out_quotes.append(

@@ -56,7 +56,7 @@ from ._actors import DEFAULT_ACTORS, load_actor_aliases, relation
 from ._blend import ProbaBlend
 from ._cues import CUE_NAMES, StanceCues, StanceRelation
 from ._dense import StanceDense
-from ._compose import StanceCompose, decide, explain_pipeline
+from ._compose import StanceCompose, decide, explain_pipeline, explain_records
 from ._gate import RelationGate
 from ._marking import SPK, TGT, mark_frame, mark_text
 from ._parts import PART_COLUMNS, StanceConflictCues, StanceParts, StanceSideRelation, StanceTargetMention, analyse_row
@@ -75,6 +75,7 @@ __all__ = [
     "analyse_row",
     "decide",
     "explain_pipeline",
+    "explain_records",
     "DEFAULT_ACTORS",
     "NEGATIONS",
     "ProbaBlend",
@@ -189,9 +190,12 @@ def stance_compose(
     sentiment: bool = True,
     rules: bool = True,
     base_sees_parts: bool = True,
+    direction_balance: bool = False,
+    third_party_cues: bool = True,
     random_state: int | None = None,
 ) -> StanceCompose:
     """Stance composed from side relation, mention, cues and learnt sentiment (see :class:`StanceCompose`)."""
     return StanceCompose(base=base, base_params=base_params, nospeaker_base=nospeaker_base,
                          nospeaker_params=nospeaker_params, route=route, sentiment=sentiment, rules=rules,
-                         base_sees_parts=base_sees_parts, random_state=random_state)
+                         base_sees_parts=base_sees_parts, direction_balance=direction_balance,
+                         third_party_cues=third_party_cues, random_state=random_state)

@@ -22,6 +22,8 @@ opposing side       "we" won against the target (named or "they")               
 opposing side       the target named/"they" and the learnt sentiment hostile    against
 opposing side       anything else (conciliatory, procedural)                    none
 other / unknown     the target not in the quote                                 none
+other / unknown     a quote with a hostile cue next to the named target         against
+other / unknown     a quote with a promise or praise next to the named target   favor
 other / unknown     the learnt sentiment toward the mention                     (model)
 ==================  ==========================================================  ========
 
@@ -44,18 +46,35 @@ from newsclf.pipeline.estimators import column_major_weights
 from ._actors import SIDE_RELATIONS
 from ._parts import CUE_COLUMNS, HOSTILE, MENTION_KINDS, PART_COLUMNS
 
-__all__ = ["StanceCompose", "decide"]
+__all__ = ["StanceCompose", "decide", "explain_pipeline", "explain_records"]
 
 _W = len(PART_COLUMNS)
 _SIDE = slice(0, len(SIDE_RELATIONS))
 _MENTION = slice(len(SIDE_RELATIONS), len(SIDE_RELATIONS) + len(MENTION_KINDS))
-_CUES = slice(len(SIDE_RELATIONS) + len(MENTION_KINDS) + 1, _W - 1)
+_CUES = slice(len(SIDE_RELATIONS) + len(MENTION_KINDS) + 1, _W - 3)
+_IN_TEXT = _W - 3
+_TARGET_FIRST = _W - 2
 RULE_WEIGHT = 0.6
 """Share of the probability a rule decision puts on its label (the rest keeps the learnt, gated
 probabilities), so the rule's label is always the most probable."""
 
 
-def decide(relation: str, mention: str, flags: frozenset[str] | set[str], learnt: str) -> tuple[str, str]:
+def _direction_weights(y: np.ndarray, first: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per-row weights: within each label, both orders (target first or not) weigh half of the
+    label's rows (among ``rows``); 1 for rows outside ``rows``."""
+    w = np.ones(len(y))
+    for label in np.unique(y[rows]):
+        in_label = rows & (y == label)
+        n = in_label.sum()
+        for order in (True, False):
+            cell = in_label & (first == order)
+            if cell.any() and cell.sum() < n:
+                w[cell] = n / (2.0 * cell.sum())
+    return w
+
+
+def decide(relation: str, mention: str, flags: frozenset[str] | set[str], learnt: str,
+           quoted: bool = True) -> tuple[str, str]:
     """(stance, reason) for one row; ``learnt`` is the base model's gated label (see module table).
 
     Parameters
@@ -64,6 +83,9 @@ def decide(relation: str, mention: str, flags: frozenset[str] | set[str], learnt
     mention : one of "named", "self", "enemy", "none"
     flags : set of cue names (:data:`CUE_COLUMNS`) present in the quote
     learnt : "favor", "against", "none" or "" (no learnt part)
+    quoted : bool
+        The text is the speaker's own words (a quote), not a sentence naming its source (DSE,
+        reported speech): only then do cues next to a named target speak for the quote.
     """
     fight = "vow" in flags or "join" in flags
     referenced = mention in ("named", "enemy")
@@ -92,6 +114,11 @@ def decide(relation: str, mention: str, flags: frozenset[str] | set[str], learnt
         return "none", "side:opposing, no hostility"
     if mention == "none":
         return "none", f"side:{relation}, target not in the quote"
+    if quoted and mention == "named" and "hostile_near" in flags:
+        cue = next((c for c in HOSTILE if c in flags), "hostile")
+        return "against", f"side:{relation} x cue:{cue} next to the named target"
+    if quoted and mention == "named" and "promise_near" in flags and "hostile_near" not in flags:
+        return "favor", f"side:{relation} x cue:promise next to the named target"
     if not learnt:
         return "none", f"side:{relation}, no learnt sentiment"
     return learnt, f"side:{relation} x sentiment:{learnt}"
@@ -120,6 +147,13 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
         Apply :func:`decide`; False: the learnt model alone (the gate still applies).
     base_sees_parts : bool, default True
         Give the parts' columns to the base model as features too.
+    direction_balance : bool, default False
+        Weight the speaker model's rows so that, within each label, rows whose target is named
+        before the speaker (DSE's rare q -> p direction) weigh as much in total as the others.
+    third_party_cues : bool, default True
+        For a speaker of neither side (or of unknown side) whose words are quoted (the speaker is
+        not named in the text), a hostile cue next to the named target is ``against`` it, a
+        promise or praise next to it ``favor``; False leaves those rows to the learnt sentiment.
     random_state : int or None
         Passed to the base models that take one.
 
@@ -130,7 +164,10 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, base="logreg", base_params=None, nospeaker_base=None, nospeaker_params=None,
-                 route="split", sentiment=True, rules=True, base_sees_parts=True, random_state=None):
+                 route="split", sentiment=True, rules=True, base_sees_parts=True, direction_balance=False,
+                 third_party_cues=True, random_state=None):
+        self.third_party_cues = third_party_cues
+        self.direction_balance = direction_balance
         self.base = base
         self.base_params = base_params
         self.nospeaker_base = nospeaker_base
@@ -177,7 +214,12 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
         speaker = parts[:, -1] == 1
         self.nospeaker_estimator_ = None
         rows = speaker if self.route == "split" and speaker.any() and not speaker.all() else np.ones(len(y), bool)
-        self.estimator_ = self._fit_one(self._create(self.base, self.base_params), base_X, y, rows, sample_weight)
+        weight = sample_weight
+        if self.direction_balance:
+            weight = _direction_weights(y, parts[:, _TARGET_FIRST] == 1, rows)
+            if sample_weight is not None:
+                weight = weight * np.asarray(sample_weight, dtype=np.float64)
+        self.estimator_ = self._fit_one(self._create(self.base, self.base_params), base_X, y, rows, weight)
         if not rows.all():
             self.nospeaker_estimator_ = self._fit_one(
                 self._create(self.nospeaker_base or self.base,
@@ -238,7 +280,8 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
             if not self.rules:
                 reasons.append(f"sentiment:{learnt}" if learnt else "none")
                 continue
-            label, reason = decide(relation, mention, flags, learnt)
+            quoted = self.third_party_cues and row[_IN_TEXT] != 1
+            label, reason = decide(relation, mention, flags, learnt, quoted)
             reasons.append(reason)
             if label != learnt:
                 onehot = np.zeros(len(classes))
@@ -293,3 +336,13 @@ def explain_pipeline(pipeline: Any, frame) -> list[dict[str, Any]] | None:
     if not steps or not isinstance(steps[-1][1], StanceCompose):
         return None
     return steps[-1][1].explain(pipeline[:-1].transform(frame))
+
+
+def explain_records(pipeline: Any, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]] | None:
+    """:func:`explain_pipeline` for stance records (``text``, ``target``, ``speaker``, ``side``);
+    None when the model is not a composition, ``[]`` for no records."""
+    if not records:
+        return []
+    from newsclf.tasks import to_frame
+
+    return explain_pipeline(pipeline, to_frame("stance", records))

@@ -78,6 +78,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "war is over", "fighting is over", "cleared * of", "pushed|drove|driven * back|out",
         "routed", "crushed", "encircled", "besieged", "surrendered to us", "laid down their arms",
         "gains", "advances", "advancing",
+        "hold|holds|holding|control|controls|controlling * positions|ground|pass|passes|territory|valley|valleys|district|districts|city|area|areas|province|road|roads|mountains",
     ),
     # vows to fight on (fight words are vows only with commitment, see module docstring)
     "vow": (
@@ -287,12 +288,16 @@ def find_cues(toks: Sequence[str], clause_marks: Iterable[int] = ()) -> list[Cue
             if second is not None and (i + 1 >= n or toks[i + 1] not in second):
                 continue
             end = _match(toks, i, steps) if len(steps) > 1 else i + 1
-            if end >= 0:
-                out.append(Cue(cat, i, end, _negated(toks, i, clause), phrase))
+            if end < 0:
+                continue
+            if cat == "victory" and i and toks[i - 1] in _PASSIVE and any(w in FIRST_PERSON for w in toks[clause:i]):
+                continue  # "we have been defeated", "our posts were captured": a loss, not a claim
+            out.append(Cue(cat, i, end, _negated(toks, i, clause), phrase))
     return out
 
 
 _FIGHT_SET = frozenset(FIGHT.split("|"))
+_PASSIVE = frozenset("been was were being got is are".split())
 _STOP = frozenset("end ending ended stop stopping halt avoid prevent".split())
 _SURRENDER_SET = frozenset(SURRENDER.split("|"))
 _ANY = frozenset(_INDEX) | _FIGHT_SET | _SURRENDER_SET

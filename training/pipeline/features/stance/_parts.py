@@ -55,21 +55,22 @@ __all__ = [
 MENTION_KINDS = ("named", "self", "enemy", "none")
 HOSTILE = ("derogatory", "dismissal", "accusation", "blame_talks")
 """Cue categories that speak against whoever they are about."""
-CUE_COLUMNS = (*CATEGORIES, "deescalate", "first_person", "hostile_near", "claim_near")
+CUE_COLUMNS = (*CATEGORIES, "deescalate", "first_person", "hostile_near", "promise_near")
 """Cue columns: one per lexicon category (present, not negated), ``deescalate`` (a fight word
 under negation or after "end"/"stop"), ``first_person`` (the speaker talks of "we"/"I"),
 ``hostile_near`` (a hostile cue within :data:`NEAR` tokens of a target mention, named or by
-pronoun), ``claim_near`` (a victory or promise cue near a mention)."""
+pronoun), ``promise_near`` (a promise or praise cue near a mention)."""
 NEAR = 8
 
 SIDE_NAMES = tuple(f"side:{r}" for r in SIDE_RELATIONS)
 MENTION_NAMES = tuple(f"mention:{m}" for m in MENTION_KINDS) + ("mention:count",)
 CUE_NAMES = tuple(f"cue:{c}" for c in CUE_COLUMNS)
-PART_COLUMNS = SIDE_NAMES + MENTION_NAMES + CUE_NAMES + ("row:speaker",)
+PART_COLUMNS = SIDE_NAMES + MENTION_NAMES + CUE_NAMES + ("row:speaker_in_text", "row:target_first", "row:speaker")
 """Layout of :class:`StanceParts`' output (and what ``stance_compose`` reads)."""
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_SENTENCE_END = frozenset(".!?;:")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_TOKP = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,.;:!?]")
+_PUNCT = frozenset(",.;:!?")
 
 
 class RowParts(NamedTuple):
@@ -81,28 +82,30 @@ class RowParts(NamedTuple):
     cues: tuple[Cue, ...]
     flags: frozenset[str]  # CUE_COLUMNS that are on
     speaker: bool
+    target_first: bool  # the target is named before the speaker (DSE's q -> p rows)
+    speaker_in_text: bool  # the speaker is named in the text (reported speech, DSE rows), not a quote
 
 
-def _tokens_with_spans(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Lower-cased tokens, their start offsets, and clause starts (token after , ; : . ! ?)."""
-    low = text.lower().replace("’", "'")
-    toks, starts, clauses = [], [], []
-    last = 0
-    for m in _WORD.finditer(low):
-        if toks and any(ch in ",.;:!?" for ch in low[last:m.start()]):
-            clauses.append(len(toks))
-        toks.append(m.group(0))
-        starts.append(m.start())
-        last = m.end()
-    return toks, starts, clauses
+def _tokens_and_clauses(low: str) -> tuple[list[str], list[int]]:
+    """Word tokens of lower-cased text and the token indices where a clause starts (after , ; : . ! ?)."""
+    toks: list[str] = []
+    clauses: list[int] = []
+    for t in _TOKP.findall(low):
+        if t in _PUNCT:
+            if toks and (not clauses or clauses[-1] != len(toks)):
+                clauses.append(len(toks))
+        else:
+            toks.append(t)
+    return toks, clauses
 
 
 def analyse_row(text: str, target: str, speaker: str, side: str, actors: Mapping[str, Any]) -> RowParts:
     """Relation, mention and cues of one row (see the module docstring)."""
     relation = side_relation(side, target, actors)
-    toks, starts, clauses = _tokens_with_spans(text)
+    low = text.lower().replace("’", "'")
+    toks, clauses = _tokens_and_clauses(low)
     spans = find_mentions(text, actor_names(target, actors))
-    named_idx = sorted({_token_at(starts, a) for a, _ in spans})
+    named_idx = sorted({len(_WORD.findall(low, 0, a)) for a, _ in spans})
     ref_idx: list[int] = []
     if relation == "same":
         ref_idx = [i for i, t in enumerate(toks) if t in FIRST_PERSON and t not in ("i", "me", "my")]
@@ -127,21 +130,15 @@ def analyse_row(text: str, target: str, speaker: str, side: str, actors: Mapping
             if d <= NEAR:
                 if c.category in HOSTILE:
                     flags.add("hostile_near")
-                elif c.category in ("victory", "promise"):
-                    flags.add("claim_near")
-    return RowParts(relation, mention, len(named_idx), cues, frozenset(flags), bool((speaker or "").strip()))
-
-
-def _token_at(starts: Sequence[int], offset: int) -> int:
-    """Index of the token that starts at or before ``offset``."""
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    return max(0, lo - 1)
+                elif c.category == "promise":
+                    flags.add("promise_near")
+    target_first = in_text = False
+    if speaker and speaker.strip() and speaker.strip().lower() != (target or "").strip().lower():
+        said = find_mentions(text, actor_names(speaker, {}))
+        in_text = bool(said)
+        target_first = in_text and bool(spans) and min(a for a, _ in spans) < min(a for a, _ in said)
+    return RowParts(relation, mention, len(named_idx), cues, frozenset(flags), bool((speaker or "").strip()),
+                    target_first, in_text)
 
 
 _LAST: list[Any] = [None]
@@ -269,7 +266,8 @@ class StanceConflictCues(_PartBase):
 
 class StanceParts(_PartBase):
     """Side relation, target mention and conflict cues in the fixed layout :data:`PART_COLUMNS`
-    (plus ``row:speaker``: the row names a speaker), shape (n_rows, len(PART_COLUMNS)).
+    (plus ``row:speaker_in_text``: the speaker is named in the text, ``row:target_first``: the
+    target is named before the speaker, and ``row:speaker``: the row names a speaker), shape (n_rows, len(PART_COLUMNS)).
 
     List it **last** under ``features`` when the model is ``stance_compose``.
 
@@ -296,6 +294,6 @@ class StanceParts(_PartBase):
             _side_block(rows) if self.side else np.zeros((n, len(SIDE_NAMES))),
             _mention_block(rows) if self.mention else np.zeros((n, len(MENTION_NAMES))),
             _cue_block(rows) if self.cues else np.zeros((n, len(CUE_NAMES))),
-            np.asarray([[r.speaker] for r in rows], dtype=np.float64).reshape(n, 1),
+            np.asarray([[r.speaker_in_text, r.target_first, r.speaker] for r in rows], dtype=np.float64).reshape(n, 3),
         ]
         return sp.csr_matrix(np.hstack(blocks))
