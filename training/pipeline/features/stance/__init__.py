@@ -52,14 +52,21 @@ from __future__ import annotations
 
 from newsclf.pipeline.registry import estimators, featurizers
 
-from ._actors import DEFAULT_ACTORS, load_actor_aliases, relation
+from ._actors import DEFAULT_ACTORS, SIDE_RELATIONS, load_actor_aliases, relation, side_relation
 from ._blend import ProbaBlend
+from ._compose import StanceCompose, decide, explain_pipeline, explain_records
 from ._cues import CUE_NAMES, StanceCues, StanceRelation
 from ._dense import StanceDense
-from ._compose import StanceCompose, decide, explain_pipeline, explain_records
 from ._gate import RelationGate
 from ._marking import SPK, TGT, mark_frame, mark_text
-from ._parts import PART_COLUMNS, StanceConflictCues, StanceParts, StanceSideRelation, StanceTargetMention, analyse_row
+from ._parts import (
+    PART_COLUMNS,
+    StanceConflictCues,
+    StanceParts,
+    StanceSideRelation,
+    StanceTargetMention,
+    analyse_row,
+)
 from ._polarity import StancePolarity
 from ._rules import NEGATIONS, negated_attribute_cue, vow_cue
 from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  # noqa: F401  (tests)
@@ -67,6 +74,8 @@ from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  
 __all__ = [
     "CUE_NAMES",
     "PART_COLUMNS",
+    "SIDE_RELATIONS",
+    "side_relation",
     "StanceCompose",
     "StanceConflictCues",
     "StanceParts",

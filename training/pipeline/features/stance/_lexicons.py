@@ -158,7 +158,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "procedural": (
         "announce", "announced", "will announce", "announcement", "meeting", "meetings", "will be held", "held",
         "press conference", "schedule", "scheduled", "delegation", "committee", "commission", "cabinet", "appointed",
-        "appoint", "within days", "coming days", "next week", "in the coming", "process", "discuss",
+        "appoint", "coming days", "next week", "in the coming", "process", "discuss",
         "discussed", "discussing", "working on", "statement", "officials", "flights", "evacuation", "evacuate",
         "airport", "visit", "visited", "received", "reviewed", "consultations", "formed", "formation",
         "new government", "details", "schedule", "agenda", "documents", "registration", "procedure",
@@ -170,7 +170,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     # hedged reports
     "hedge": (
-        "reportedly", "allegedly", "unclear", "not clear", "unconfirmed", "could not|cannot|can't * confirm|verify",
+        "reportedly", "allegedly", "unclear", "not clear", "unconfirmed", "could not * confirm|verify|confirmed|verified", "cannot|can't * confirm|verify|confirmed|verified",
         "we do not|don't know", "too early", "it is possible", "may have", "might have", "it seems", "apparently",
         "according to", "reports of", "reports that",
     ),
@@ -247,15 +247,16 @@ def _committed(toks: Sequence[str], i: int, end: int, clause_start: int) -> bool
     return bool(after) and (after[0] in ("on", "until", "till") or after[:2] == ["to", "the"])
 
 
-def find_cues(toks: Sequence[str], clause_marks: Iterable[int] = ()) -> list[Cue]:
+def find_cues(toks: Sequence[str], clause_marks: Iterable[int] = (), clause_words: bool = True) -> list[Cue]:
     """All cues in ``toks`` (lower-cased tokens, :func:`tokenize`), with negation resolved.
 
     Parameters
     ----------
     toks : sequence of str
     clause_marks : iterable of int
-        Token indices where a clause starts (after punctuation); clause words ("but", "while")
-        start one too.
+        Token indices where a clause starts (after punctuation).
+    clause_words : bool, default True
+        Clause words ("but", "while") start a clause too (False: ``clause_marks`` has them).
 
     Returns
     -------
@@ -263,7 +264,7 @@ def find_cues(toks: Sequence[str], clause_marks: Iterable[int] = ()) -> list[Cue
         Surrender words under negation become ``vow``; fight words under negation become
         ``deescalate``; fight words with commitment (see module docstring) become ``vow``.
     """
-    starts = sorted(set(clause_marks) | {i for i, t in enumerate(toks) if t in _CLAUSE})
+    starts = sorted(set(clause_marks) | ({i for i, t in enumerate(toks) if t in _CLAUSE} if clause_words else set()))
     out: list[Cue] = []
     n = len(toks)
     for i, t in enumerate(toks):

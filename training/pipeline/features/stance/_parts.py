@@ -35,7 +35,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._actors import SIDE_RELATIONS, actor_names, find_mentions, load_actor_aliases, side_relation
-from ._lexicons import CATEGORIES, ENEMY_WORDS, FIRST_PERSON, THIRD_PLURAL, Cue, find_cues
+from ._lexicons import _CLAUSE, CATEGORIES, ENEMY_WORDS, FIRST_PERSON, THIRD_PLURAL, Cue, find_cues
 from ._marking import _as_frame, _column
 
 __all__ = [
@@ -69,8 +69,8 @@ PART_COLUMNS = SIDE_NAMES + MENTION_NAMES + CUE_NAMES + ("row:speaker_in_text", 
 """Layout of :class:`StanceParts`' output (and what ``stance_compose`` reads)."""
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_TOKP = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,.;:!?]")
-_PUNCT = frozenset(",.;:!?")
+_CLAUSE_SPLIT = re.compile(r"[,.;:!?]+")
+_CLAUSE_WORD = re.compile(r"\b(?:but|while|whereas|although|though|however)\b")
 
 
 class RowParts(NamedTuple):
@@ -87,15 +87,18 @@ class RowParts(NamedTuple):
 
 
 def _tokens_and_clauses(low: str) -> tuple[list[str], list[int]]:
-    """Word tokens of lower-cased text and the token indices where a clause starts (after , ; : . ! ?)."""
+    """Word tokens of lower-cased text and the token indices where a clause starts (after
+    , ; : . ! ? or at a clause word such as "but")."""
     toks: list[str] = []
     clauses: list[int] = []
-    for t in _TOKP.findall(low):
-        if t in _PUNCT:
-            if toks and (not clauses or clauses[-1] != len(toks)):
+    for part in _CLAUSE_SPLIT.split(low):
+        words = _WORD.findall(part)
+        if words:
+            if toks:
                 clauses.append(len(toks))
-        else:
-            toks.append(t)
+            toks.extend(words)
+    if _CLAUSE_WORD.search(low):
+        clauses = sorted(set(clauses) | {i for i, t in enumerate(toks) if t in _CLAUSE})
     return toks, clauses
 
 
@@ -117,7 +120,7 @@ def analyse_row(text: str, target: str, speaker: str, side: str, actors: Mapping
         mention = "self" if relation == "same" else "enemy"
     else:
         mention = "none"
-    cues = tuple(find_cues(toks, clauses))
+    cues = tuple(find_cues(toks, clauses, clause_words=False))
     flags = {c.category for c in cues if not c.negated}
     if any(t in FIRST_PERSON for t in toks):
         flags.add("first_person")
