@@ -20,7 +20,9 @@ Printed:
 * prediction speed on one core (threads pinned to 1): quotes/s predicting batches of 1,000 rows
   (a different batch each run: per CPU-second of this process and wall clock), median of ``--speed-runs`` runs, one at a
   time, and the same for a plain word TF-IDF + logistic regression baseline (ratio);
-* the seed check: every non-fragment quote of the seed's gold, stance toward taliban and nrf.
+* the seed check: every non-fragment quote of the seed's gold, stance toward taliban and nrf;
+* with ``--checklist``: the pass rate per behavioural test type of ``tests/stance/checklist_cases.py``
+  (CheckList-style minimal pairs) on the same model.
 """
 
 from __future__ import annotations
@@ -178,6 +180,55 @@ def baseline_speed(df: pd.DataFrame, X: pd.DataFrame, runs: int) -> dict:
     return speed(base, X, runs)
 
 
+def checklist(model) -> dict:
+    """Pass rate per behavioural test type (tests/stance/checklist_cases.py), printed and returned."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from stance.checklist_cases import run_checklist
+
+    result = run_checklist(lambda rows: [str(p) for p in model.predict(pd.DataFrame(rows).reindex(columns=INPUTS))])
+    passed = sum(r["passed"] for r in result.values())
+    total = sum(r["total"] for r in result.values())
+    print(f"behavioural checklist: {passed}/{total} cases pass ({passed / total:.0%})")
+    for name, r in result.items():
+        print(f"  {name:11s} {r['passed']:3d}/{r['total']:3d}  {r['rate']:.0%}")
+        for text, side, target, expected, got in r["failures"][:4]:
+            print(f"      fail: side={side or '-':8s} target={target:8s} expected {expected:9s} got {got:8s} | {text}")
+    return {k: {"passed": r["passed"], "total": r["total"], "rate": r["rate"]} for k, r in result.items()}
+
+
+def side_only(side: str, target: str) -> str:
+    """The side-only reference rule: favor the speaker's own side, against the other actor, else none."""
+    if not side or side == "other":
+        return "none"
+    return "favor" if side == target else "against"
+
+
+def devset(model, path: Path | None = None) -> dict:
+    """Macro-F1 per target on the developer's hand-written sanity quotes, model vs the side-only rule."""
+    from sklearn.metrics import f1_score
+
+    path = path or Path(__file__).resolve().parent / "data" / "stance_devset.jsonl"
+    quotes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [{"text": q["text"], "target": t, "speaker": q["speaker"], "side": q["side"], "group": "dev", "label": lab}
+            for q in quotes for t, lab in q["stance"].items()]
+    frame = pd.DataFrame(rows)
+    pred = [str(p) for p in model.predict(frame.reindex(columns=INPUTS))]
+    out = {}
+    print(f"hand-written sanity set ({len(quotes)} quotes; developer-written, not a corpus figure): macro-F1 per target")
+    for target in sorted(set(frame.target)):
+        idx = [i for i, t in enumerate(frame.target) if t == target]
+        gold = [rows[i]["label"] for i in idx]
+        m = f1_score(gold, [pred[i] for i in idx], average="macro", labels=list(TASK.labels), zero_division=0)
+        r = f1_score(gold, [side_only(rows[i]["side"], target) for i in idx], average="macro", labels=list(TASK.labels),
+                     zero_division=0)
+        out[target] = {"model": m, "side_only_rule": r}
+        print(f"  {target:8s} model {m:.3f}   side-only rule {r:.3f}")
+    for r, p in zip(rows, pred, strict=True):
+        if r["label"] != p:
+            print(f"      wrong: side={r['side'] or '-':8s} target={r['target']:8s} gold {r['label']:8s} pred {p:8s} | {r['text'][:80]}")
+    return out
+
+
 def fmt(s: dict) -> str:
     def iv(k):
         c = s["ci"].get(k)
@@ -194,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-runs", type=int, default=5)
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    ap.add_argument("--devset", action="store_true",
+                    help="also score bench/data/stance_devset.jsonl (30 quotes written by the developer as a sanity "
+                         "check of generalisation; not a corpus figure, not used for selection)")
+    ap.add_argument("--checklist", action="store_true",
+                    help="also run the behavioural cases of tests/stance/checklist_cases.py on the model")
     ap.add_argument("--spans", action="store_true",
                     help="also pass the importers' target/speaker span columns to the model (not yet in "
                          "the task's inputs, so `newsclf train` does not use them)")
@@ -262,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in out["seed_check"]["rows"]:
         mark = "ok " if r["gold"] == r["pred"] else "BAD"
         print(f"  {mark} {r['target']:8s} gold {r['gold']:8s} pred {r['pred']:8s} | {r['text']}")
+    if args.checklist:
+        out["checklist"] = checklist(model)
+    if args.devset:
+        out["devset"] = devset(model)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, default=float) + "\n", encoding="utf-8")
     return 0

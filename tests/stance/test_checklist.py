@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
-from checklist_cases import TEST_TYPES, run_checklist
+from stance.checklist_cases import TEST_TYPES, run_checklist
 
 from newsclf import settings
 from newsclf.resources import resolve_path
