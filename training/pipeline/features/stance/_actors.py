@@ -85,11 +85,13 @@ def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({n.strip().lower() for n in names if n and n.strip()}, key=len, reverse=True))
 
 
-def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _find_names(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     """Case-insensitive whole-word occurrences of ``names`` (plus a possessive ``'s``), no regex.
 
     Plain ``str.find`` on the lower-cased text: free-name targets are mostly unique, so compiling
-    a pattern per name would dominate prediction time.
+    a pattern per name would dominate prediction time. Cached: the marking and the parts of one
+    row look up the same names in the same text.
     """
     low = text.lower()
     found: list[tuple[int, int]] = []
@@ -104,7 +106,7 @@ def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
                     end += 2
                 found.append((start, end))
             start = low.find(name, start + 1)
-    return found
+    return tuple(found)
 
 
 def _free_name_variants(name: str) -> tuple[str, ...]:
@@ -166,7 +168,7 @@ def actor_names(target: str, actors: Mapping[str, Any]) -> tuple[str, ...]:
     return _free_name_variants(target or "")
 
 
-def find_mentions(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+def find_mentions(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     """Character spans of whole-word, case-insensitive occurrences of ``names`` in ``text``
     ("anti-Taliban" and "pro-Taliban" are not mentions of the Taliban: ``-`` is a word character)."""
     return _find_names(text, names)

@@ -268,20 +268,26 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
         classes = list(self.classes_)
         out = []
         reasons = []
+        side = parts[:, _SIDE]
+        relations = np.where(side.any(axis=1), side.argmax(axis=1), SIDE_RELATIONS.index("unknown"))
+        men = parts[:, _MENTION]
+        mentions = np.where(men.any(axis=1), men.argmax(axis=1), MENTION_KINDS.index("named"))
+        learnt_idx = proba.argmax(axis=1)
+        quoted = (parts[:, _IN_TEXT] != 1) & bool(self.third_party_cues)
+        flag_sets: list[list[str]] = [[] for _ in range(proba.shape[0])]
+        rows_, cols_ = np.nonzero(parts[:, _CUES])
+        for i, j in zip(rows_.tolist(), cols_.tolist(), strict=True):
+            flag_sets[i].append(CUE_COLUMNS[j])
         for i in range(proba.shape[0]):
-            row = parts[i]
-            side = row[_SIDE]
-            relation = SIDE_RELATIONS[int(side.argmax())] if side.any() else "unknown"
-            men = row[_MENTION]
-            mention = MENTION_KINDS[int(men.argmax())] if men.any() else "named"
-            flags = frozenset(c for c, v in zip(CUE_COLUMNS, row[_CUES], strict=True) if v)
-            learnt = classes[int(proba[i].argmax())] if self.sentiment else ""
+            relation = SIDE_RELATIONS[relations[i]]
+            mention = MENTION_KINDS[mentions[i]]
+            flags = frozenset(flag_sets[i])
+            learnt = classes[learnt_idx[i]] if self.sentiment else ""
             out.append((relation, mention, learnt, flags))
             if not self.rules:
                 reasons.append(f"sentiment:{learnt}" if learnt else "none")
                 continue
-            quoted = self.third_party_cues and row[_IN_TEXT] != 1
-            label, reason = decide(relation, mention, flags, learnt, quoted)
+            label, reason = decide(relation, mention, flags, learnt, bool(quoted[i]))
             reasons.append(reason)
             if label != learnt:
                 onehot = np.zeros(len(classes))

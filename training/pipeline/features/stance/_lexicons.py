@@ -264,12 +264,14 @@ def find_cues(toks: Sequence[str], clause_marks: Iterable[int] = (), clause_word
         Surrender words under negation become ``vow``; fight words under negation become
         ``deescalate``; fight words with commitment (see module docstring) become ``vow``.
     """
+    hits = [i for i, t in enumerate(toks) if t in _ANY]
+    if not hits:
+        return []
     starts = sorted(set(clause_marks) | ({i for i, t in enumerate(toks) if t in _CLAUSE} if clause_words else set()))
     out: list[Cue] = []
     n = len(toks)
-    for i, t in enumerate(toks):
-        if t not in _ANY:
-            continue
+    for i in hits:
+        t = toks[i]
         k = bisect_right(starts, i)
         clause = starts[k - 1] if k else 0
         # fight and surrender words first: their meaning depends on negation and commitment

@@ -70,7 +70,6 @@ PART_COLUMNS = SIDE_NAMES + MENTION_NAMES + CUE_NAMES + ("row:speaker_in_text", 
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CLAUSE_SPLIT = re.compile(r"[,.;:!?]+")
-_CLAUSE_WORD = re.compile(r"\b(?:but|while|whereas|although|though|however)\b")
 
 
 class RowParts(NamedTuple):
@@ -97,7 +96,7 @@ def _tokens_and_clauses(low: str) -> tuple[list[str], list[int]]:
             if toks:
                 clauses.append(len(toks))
             toks.extend(words)
-    if _CLAUSE_WORD.search(low):
+    if not _CLAUSE.isdisjoint(toks):
         clauses = sorted(set(clauses) | {i for i, t in enumerate(toks) if t in _CLAUSE})
     return toks, clauses
 
@@ -122,7 +121,7 @@ def analyse_row(text: str, target: str, speaker: str, side: str, actors: Mapping
         mention = "none"
     cues = tuple(find_cues(toks, clauses, clause_words=False))
     flags = {c.category for c in cues if not c.negated}
-    if any(t in FIRST_PERSON for t in toks):
+    if not FIRST_PERSON.isdisjoint(toks):
         flags.add("first_person")
     mentions = named_idx + ref_idx
     if mentions:
