@@ -196,6 +196,61 @@ def checklist(model) -> dict:
     return {k: {"passed": r["passed"], "total": r["total"], "rate": r["rate"]} for k, r in result.items()}
 
 
+ABLATIONS = {
+    "full": ({}, {}),
+    "no side relation": ({"side": False}, {}),
+    "no target mention": ({"mention": False}, {}),
+    "no conflict cues": ({"cues": False}, {}),
+    "no learnt sentiment": ({}, {"sentiment": False}),
+    "no decision table (learnt + gate)": ({}, {"rules": False}),
+    "no third-party cue rule": ({}, {"third_party_cues": False}),
+}
+
+
+def ablate(model, df: pd.DataFrame, n_boot: int, seed: int) -> dict:
+    """Each part of a ``stance_compose`` model switched off at prediction time (the same fitted
+    model: ``stance_parts`` zeroes the part's columns, ``stance_compose`` skips the learnt part or
+    the table), scored on NewsMTSC dev-rw, DSE valid (5-class), the seed check and the checklist."""
+    from newsclf.pipeline.features.stance import StanceCompose, StanceParts
+
+    parts = [t for _, t in model.steps[0][1].transformer_list if isinstance(t, StanceParts)]
+    compose = model.steps[-1][1]
+    if not parts or not isinstance(compose, StanceCompose):
+        print("ablation: the model is not a stance_compose pipeline; skipped")
+        return {}
+    part = parts[0]
+    keep_part = part.get_params()
+    keep_compose = compose.get_params(deep=False)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from stance.checklist_cases import run_checklist
+
+    seed_df = seed_rows()
+    test = df[(df.source == "newsmtsc") & (df.split == "test")]
+    out = {}
+    print("ablation (parts switched off at prediction, same fitted model):")
+    print(f"  {'variant':36s} {'NewsMTSC dev-rw':>15s} {'DSE5 all':>8s} {'DSE5 dedup':>10s} {'seed':>6s} {'checklist':>10s}")
+    for name, (part_params, compose_params) in ABLATIONS.items():
+        part.set_params(**part_params)
+        compose.set_params(**compose_params)
+        try:
+            from sklearn.metrics import f1_score
+
+            nm = f1_score(test.label, [str(p) for p in model.predict(test.reindex(columns=INPUTS))], average="macro")
+            d_all, d_dedup = dse_five_class(model, "test")["macro_f1"], dse_five_class(model, "test_dedup")["macro_f1"]
+            sp = [str(p) for p in model.predict(seed_df.reindex(columns=INPUTS))]
+            ok = sum(p == g for p, g in zip(sp, seed_df.label, strict=True))
+            ck = run_checklist(lambda rows: [str(p) for p in model.predict(pd.DataFrame(rows).reindex(columns=INPUTS))])
+            passed, total = sum(r["passed"] for r in ck.values()), sum(r["total"] for r in ck.values())
+        finally:
+            part.set_params(**keep_part)
+            compose.set_params(**keep_compose)
+        out[name] = {"newsmtsc_dev_rw": nm, "dse5_all": d_all, "dse5_dedup": d_dedup, "seed": f"{ok}/{len(seed_df)}",
+                     "checklist": f"{passed}/{total}", "checklist_per_type": {k: r["rate"] for k, r in ck.items()}}
+        print(f"  {name:36s} {nm:15.3f} {d_all:8.3f} {d_dedup:10.3f} {ok:3d}/{len(seed_df):<2d} {passed:4d}/{total:<4d} "
+              + " ".join(f"{k}={r['rate']:.0%}" for k, r in ck.items()))
+    return out
+
+
 def side_only(side: str, target: str) -> str:
     """The side-only reference rule: favor the speaker's own side, against the other actor, else none."""
     if not side or side == "other":
@@ -248,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--devset", action="store_true",
                     help="also score bench/data/stance_devset.jsonl (30 quotes written by the developer as a sanity "
                          "check of generalisation; not a corpus figure, not used for selection)")
+    ap.add_argument("--ablate", action="store_true",
+                    help="also switch each part of a stance_compose model off at prediction time (same fitted "
+                         "model) and print what each part is worth on the corpora, the seed, the checklist")
     ap.add_argument("--checklist", action="store_true",
                     help="also run the behavioural cases of tests/stance/checklist_cases.py on the model")
     ap.add_argument("--spans", action="store_true",
@@ -322,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         out["checklist"] = checklist(model)
     if args.devset:
         out["devset"] = devset(model)
+    if args.ablate:
+        out["ablation"] = ablate(model, df, args.boot, seed)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, default=float) + "\n", encoding="utf-8")
     return 0

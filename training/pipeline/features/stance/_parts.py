@@ -12,8 +12,8 @@ For a row (``text`` said by ``speaker`` on ``side``, asked about ``target``):
 ``stance_parts``     the three above in one fixed layout (:data:`PART_COLUMNS`) plus a
                      ``speaker`` column, for the ``stance_compose`` estimator, which reads the
                      last ``len(PART_COLUMNS)`` columns of the features. Switching a part off
-                     (``side: false``...) leaves its columns at zero: the composition then treats
-                     every relation as unknown, every target as named, or no cue as present.
+                     (``side: false``...) makes every relation read as unknown, every target as
+                     named, or no cue as present (the corpora's case).
 
 The learnt part, the direction of sentiment toward the mention, is the base model of
 ``stance_compose`` (trained on NewsMTSC and DSE over the target-marked text).
@@ -191,6 +191,14 @@ def _cue_block(rows: Sequence[RowParts]) -> np.ndarray:
     return out
 
 
+def _constant(n: int, width: int, column: int) -> np.ndarray:
+    """(n, width) zeros with ``column`` set: a switched-off part reads as "unknown relation" or
+    "target named", the corpora's case."""
+    out = np.zeros((n, width))
+    out[:, column] = 1.0
+    return out
+
+
 class _PartBase(TransformerMixin, BaseEstimator):
     """Shared fit: the actors (``None`` = the actors file at fit time, kept in ``actors_``)."""
 
@@ -276,7 +284,7 @@ class StanceParts(_PartBase):
     Parameters
     ----------
     side, mention, cues : bool, default True
-        Switch a part off: its columns stay zero.
+        Switch a part off: every relation reads as unknown, every target as named, no cue as present.
     actors : dict or None
     """
 
@@ -293,8 +301,8 @@ class StanceParts(_PartBase):
         rows = self._rows(X)
         n = len(rows)
         blocks = [
-            _side_block(rows) if self.side else np.zeros((n, len(SIDE_NAMES))),
-            _mention_block(rows) if self.mention else np.zeros((n, len(MENTION_NAMES))),
+            _side_block(rows) if self.side else _constant(n, len(SIDE_NAMES), SIDE_RELATIONS.index("unknown")),
+            _mention_block(rows) if self.mention else _constant(n, len(MENTION_NAMES), MENTION_KINDS.index("named")),
             _cue_block(rows) if self.cues else np.zeros((n, len(CUE_NAMES))),
             np.asarray([[r.speaker_in_text, r.target_first, r.speaker] for r in rows], dtype=np.float64).reshape(n, 3),
         ]
