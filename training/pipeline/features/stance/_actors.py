@@ -7,13 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DEFAULT_ACTORS: dict[str, list[str]] = {
+DEFAULT_ACTORS: dict[str, list[str]] = {  # kept for tests and old pickles; actors come from the actors file
     "taliban": ["Taliban", "Islamic Emirate", "Zabihullah Mujahid", "Mujahid", "the militant group",
                 "the Islamist militia", "Taliban forces", "the Taliban"],
     "nrf": ["National Resistance Front", "NRF", "Ahmad Massoud", "Massoud", "Amrullah Saleh",
             "resistance forces", "the resistance"],
 }
-"""Used only when neither :mod:`newsclf.data.actors` nor the actors file can be read."""
+"""A small fixed actor map (tests, examples); models read the actors file (:func:`load_actor_aliases`)."""
 
 
 # --------------------------------------------------------------------------- actors
@@ -41,39 +41,21 @@ def _aliases_of(value: Any) -> list[str]:
 
 
 def load_actor_aliases(path: str | Path | None = None) -> dict[str, list[str]]:
-    """Actor key -> aliases, from :func:`newsclf.data.actors.load_actors` or the actors YAML.
+    """Actor key -> names that mention it (aliases, members, members' surnames, display name),
+    longest first, from :func:`newsclf.data.actors.load_actors` (the actors file; default the
+    shipped one). The one place the stance featurizers read actors: a fitted featurizer keeps the
+    result in ``actors_``, so a model carries its actors.
 
-    Falls back to :data:`DEFAULT_ACTORS` when neither can be read.
+    Raises
+    ------
+    ConfigError
+        When the actors file is missing or invalid (from ``load_actors``).
     """
-    try:
-        from newsclf.data.actors import load_actors  # data-core helper
+    from newsclf.data.actors import load_actors
 
-        actors = load_actors(path) if path is not None else load_actors()
-        if isinstance(actors, Mapping):
-            items = actors.items()
-        else:
-            items = [(getattr(a, "key", None) or getattr(a, "id", None) or getattr(a, "name", ""), a) for a in actors]
-        out = {str(k).lower(): _aliases_of(v) for k, v in items if k}
-        if any(out.values()):
-            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
-    except Exception:  # noqa: BLE001 - the module may not exist yet or have another shape
-        pass
-    try:
-        import yaml
-
-        from newsclf import settings
-
-        data = yaml.safe_load(Path(path) if path else settings.resource_path(settings.default_actors_ref()).read_text(encoding="utf-8"))
-        if isinstance(data, Mapping) and "actors" in data:
-            data = data["actors"]
-        if isinstance(data, list):
-            data = {str(d.get("key") or d.get("id") or d.get("name")): d for d in data if isinstance(d, Mapping)}
-        out = {str(k).lower(): _aliases_of(v) for k, v in (data or {}).items()}
-        if any(out.values()):
-            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
-    except Exception:  # noqa: BLE001
-        pass
-    return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in DEFAULT_ACTORS.items()}
+    actors = load_actors(path)
+    out = {str(a.key).lower(): _aliases_of(a) for a in actors}
+    return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
 
 
 def _is_word_char(ch: str) -> bool:
