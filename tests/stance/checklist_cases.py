@@ -16,6 +16,8 @@ Each test type yields cases; a case is a list of (row, expected stance) checks t
                 and moves when the name is replaced by the other actor's.
 ``procedural``  procedural, conciliatory or condolence remarks: none toward both, any side.
 ``no_target``   quotes that name no actor: a stance only when the speaker's side implies it.
+``speaker_inv`` invariance: another speaker of the same side (another invented name) gets the same
+                stance for the same quote (the prediction under the first name is the expectation).
 """
 
 from __future__ import annotations
@@ -175,6 +177,25 @@ def no_target_cases() -> list[list[tuple[dict, str]]]:
     return cases
 
 
+# --------------------------------------------------------------------------- speaker_inv
+
+OTHER_NAMES = {"taliban": "Mawlawi Habib Noori", "nrf": "Farid Amiri", "other": "Jonas Berg"}
+
+
+def speaker_inv_cases() -> list[list[tuple[dict, str]]]:
+    """Pairs (quote by SPEAKER[side], same quote by OTHER_NAMES[side]); the expectation of the
+    second is ``=<first>`` (resolved by :func:`run_checklist` against the first's prediction)."""
+    texts = SIDE_SWAP[:2] + [WE_THEY[0][0], PROCEDURAL[0], NAME_SWAP[0][0].format(a="Taliban", A="Taliban")]
+    cases = []
+    for text in texts:
+        for side in ("taliban", "nrf", "other"):
+            for target in TARGETS:
+                first = row(text, side, target)
+                second = dict(first, speaker=OTHER_NAMES[side])
+                cases.append([(first, "*"), (second, "=")])
+    return cases
+
+
 TEST_TYPES = {
     "side_swap": side_swap_cases,
     "negate_vow": negate_vow_cases,
@@ -182,11 +203,17 @@ TEST_TYPES = {
     "name_swap": name_swap_cases,
     "procedural": procedural_cases,
     "no_target": no_target_cases,
+    "speaker_inv": speaker_inv_cases,
 }
 
 
-def holds(expected: str, predicted: str) -> bool:
-    """``expected`` is a label or ``!label`` (anything but that label)."""
+def holds(expected: str, predicted: str, previous: str = "") -> bool:
+    """``expected`` is a label, ``!label`` (anything but that label), ``*`` (anything) or ``=``
+    (the same as the previous check's prediction in the case)."""
+    if expected == "*":
+        return True
+    if expected == "=":
+        return predicted == previous
     return predicted != expected[1:] if expected.startswith("!") else predicted == expected
 
 
@@ -205,12 +232,14 @@ def run_checklist(predict) -> dict[str, dict]:
         failures = []
         for case in cases:
             ok = True
+            previous = ""
             for r, expected in case:
                 got = str(labels[k])
                 k += 1
-                if not holds(expected, got):
+                if not holds(expected, got, previous):
                     ok = False
-                    failures.append((r["text"], r["side"], r["target"], expected, got))
+                    failures.append((r["text"], r["side"], r["target"], expected + previous, got))
+                previous = got
             passed += ok
         out[name] = {"passed": passed, "total": len(cases), "rate": passed / len(cases), "failures": failures}
     return out

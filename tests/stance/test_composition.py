@@ -116,6 +116,7 @@ def test_analyse_row_hostile_near_and_speaker_in_text():
         ("unknown", "none", {"vow"}, "favor", "none"),
         ("other", "named", {"accusation", "hostile_near"}, "none", "against"),
         ("other", "named", {"promise", "promise_near"}, "none", "favor"),
+        ("other", "named", {"accusation", "hostile_near", "hedge"}, "none", "none"),  # hedged report
         ("unknown", "named", set(), "against", "against"),
     ],
 )

@@ -22,8 +22,10 @@ opposing side       "we" won against the target (named or "they")               
 opposing side       the target named/"they" and the learnt sentiment hostile    against
 opposing side       anything else (conciliatory, procedural)                    none
 other / unknown     the target not in the quote                                 none
-other / unknown     a quote with a hostile cue next to the named target         against
-other / unknown     a quote with a promise or praise next to the named target   favor
+other / unknown     a quote with a hostile cue next to the named target, not    against
+                    hedged ("reportedly", "could not be confirmed")
+other / unknown     a quote with a promise or praise next to the named target,  favor
+                    not hedged
 other / unknown     the learnt sentiment toward the mention                     (model)
 ==================  ==========================================================  ========
 
@@ -114,10 +116,10 @@ def decide(relation: str, mention: str, flags: frozenset[str] | set[str], learnt
         return "none", "side:opposing, no hostility"
     if mention == "none":
         return "none", f"side:{relation}, target not in the quote"
-    if quoted and mention == "named" and "hostile_near" in flags:
+    if quoted and mention == "named" and "hostile_near" in flags and "hedge" not in flags:
         cue = next((c for c in HOSTILE if c in flags), "hostile")
         return "against", f"side:{relation} x cue:{cue} next to the named target"
-    if quoted and mention == "named" and "promise_near" in flags and "hostile_near" not in flags:
+    if quoted and mention == "named" and "promise_near" in flags and not flags & {"hostile_near", "hedge"}:
         return "favor", f"side:{relation} x cue:promise next to the named target"
     if not learnt:
         return "none", f"side:{relation}, no learnt sentiment"

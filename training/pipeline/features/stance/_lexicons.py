@@ -96,7 +96,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     # promises of peace, safety, amnesty; praise of one's own rule; claims of popular support
     "promise": (
-        "amnesty", "forgiven", "forgive", "no revenge", "no retaliation", "will be safe", "safety|security of",
+        "amnesty", "forgiven", "forgive", "no revenge", "no retaliation", "will be safe",
         "guarantee|guaranteed|guarantees|ensure|ensured|ensures * safety|security|rights|peace",
         "bring|brought|restore|restored * peace|security|stability|order", "will be protected",
         "will be respected", "rights will", "nobody|no one will be harmed", "protect * people|citizens|women|rights",
