@@ -113,6 +113,8 @@ def analyse_row(text: str, target: str, speaker: str, side: str, actors: Mapping
         ref_idx = [i for i, t in enumerate(toks) if t in FIRST_PERSON and t not in ("i", "me", "my")]
     elif relation == "opposing":
         ref_idx = [i for i, t in enumerate(toks) if t in THIRD_PLURAL or t in ENEMY_WORDS]
+    if not named_idx and (target or "").strip().lower() not in actors and target and target.strip().lower() in low:
+        named_idx = [len(_WORD.findall(low, 0, low.find(target.strip().lower())))]  # "FBI-Clinton": a free name inside a compound
     if named_idx:
         mention = "named"
     elif ref_idx:
