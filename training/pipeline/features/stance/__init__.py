@@ -39,13 +39,22 @@ Registered featurizers (all read the stance input frame):
 ``stance_dense``    optional: mean wordllama embeddings of the marked text and the target window
                     (the ``stance-dense`` extra; loads the model shipped inside the wheel, offline)
 
-Registered estimators: ``relation_gate`` (see above; ``route: split`` fits one model for rows
+The composition (the default model): ``stance_side`` (the speaker's relation to the target: same /
+opposing / other / unknown), ``stance_mention`` (named / "we" by its side / "they" by the other side /
+absent), ``stance_conflict`` (conflict-discourse cues of the guide's categories) and ``stance_parts``
+(the three in the fixed layout ``stance_compose`` reads, listed last).
+
+Registered estimators: ``stance_compose`` (the learnt sentiment toward the mention, routed by input
+kind, combined with the parts by the guide's decision table; :meth:`StanceCompose.explain` says which
+parts decided), ``relation_gate`` (the previous default; ``route: split`` fits one model for rows
 without a speaker, NewsMTSC-like, and one for rows with a speaker) and ``blend`` (weighted mean of
 several estimators' probabilities).
 
-Modules: ``_actors`` (aliases, name matching, relation), ``_rules`` (negation, vow, denied
-attribute), ``_marking`` (:func:`mark_text`), ``_vocab`` (fast pre-tokenized TF-IDF), ``_text``
-(TF-IDF, windows), ``_cues``, ``_polarity``, ``_gate``, ``_blend``, ``_dense``.
+Modules: ``_actors`` (aliases, name matching, side relation: the one place actors are read),
+``_lexicons`` (conflict-discourse cue lexicons and matcher), ``_parts`` (side, mention, cues),
+``_compose`` (decision table, estimator, explanations), ``_rules`` (negation, vow, denied attribute
+of the previous gate), ``_marking`` (:func:`mark_text`), ``_vocab`` (fast pre-tokenized TF-IDF),
+``_text`` (TF-IDF, windows), ``_cues``, ``_polarity``, ``_gate``, ``_blend``, ``_dense``.
 """
 
 from __future__ import annotations
