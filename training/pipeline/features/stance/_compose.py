@@ -53,7 +53,8 @@ __all__ = ["StanceCompose", "decide", "explain_pipeline", "explain_records"]
 _W = len(PART_COLUMNS)
 _SIDE = slice(0, len(SIDE_RELATIONS))
 _MENTION = slice(len(SIDE_RELATIONS), len(SIDE_RELATIONS) + len(MENTION_KINDS))
-_CUES = slice(len(SIDE_RELATIONS) + len(MENTION_KINDS) + 1, _W - 3)
+_CUES = slice(len(SIDE_RELATIONS) + len(MENTION_KINDS) + 1, _W - 4)
+_ACTOR = _W - 4
 _IN_TEXT = _W - 3
 _TARGET_FIRST = _W - 2
 RULE_WEIGHT = 0.6
@@ -87,7 +88,8 @@ def decide(relation: str, mention: str, flags: frozenset[str] | set[str], learnt
     learnt : "favor", "against", "none" or "" (no learnt part)
     quoted : bool
         The text is the speaker's own words (a quote), not a sentence naming its source (DSE,
-        reported speech): only then do cues next to a named target speak for the quote.
+        reported speech), and the target is an actor: only then do cues next to a named target
+        speak for the quote.
     """
     fight = "vow" in flags or "join" in flags
     referenced = mention in ("named", "enemy")
@@ -154,8 +156,10 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
         before the speaker (DSE's rare q -> p direction) weigh as much in total as the others.
     third_party_cues : bool, default True
         For a speaker of neither side (or of unknown side) whose words are quoted (the speaker is
-        not named in the text), a hostile cue next to the named target is ``against`` it, a
-        promise or praise next to it ``favor``; False leaves those rows to the learnt sentiment.
+        not named in the text) about an actor of the actors file, a hostile cue next to the named
+        target is ``against`` it, a promise or praise next to it ``favor`` (not when hedged);
+        False leaves those rows to the learnt sentiment. Free-name targets (people in general
+        news, the corpora) are always left to it.
     random_state : int or None
         Passed to the base models that take one.
 
@@ -275,7 +279,7 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
         men = parts[:, _MENTION]
         mentions = np.where(men.any(axis=1), men.argmax(axis=1), MENTION_KINDS.index("named"))
         learnt_idx = proba.argmax(axis=1)
-        quoted = (parts[:, _IN_TEXT] != 1) & bool(self.third_party_cues)
+        quoted = (parts[:, _IN_TEXT] != 1) & (parts[:, _ACTOR] == 1) & bool(self.third_party_cues)
         flag_sets: list[list[str]] = [[] for _ in range(proba.shape[0])]
         rows_, cols_ = np.nonzero(parts[:, _CUES])
         for i, j in zip(rows_.tolist(), cols_.tolist(), strict=True):

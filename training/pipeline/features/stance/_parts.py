@@ -65,7 +65,8 @@ NEAR = 8
 SIDE_NAMES = tuple(f"side:{r}" for r in SIDE_RELATIONS)
 MENTION_NAMES = tuple(f"mention:{m}" for m in MENTION_KINDS) + ("mention:count",)
 CUE_NAMES = tuple(f"cue:{c}" for c in CUE_COLUMNS)
-PART_COLUMNS = SIDE_NAMES + MENTION_NAMES + CUE_NAMES + ("row:speaker_in_text", "row:target_first", "row:speaker")
+PART_COLUMNS = SIDE_NAMES + MENTION_NAMES + CUE_NAMES + (
+    "row:actor_target", "row:speaker_in_text", "row:target_first", "row:speaker")
 """Layout of :class:`StanceParts`' output (and what ``stance_compose`` reads)."""
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -83,6 +84,7 @@ class RowParts(NamedTuple):
     speaker: bool
     target_first: bool  # the target is named before the speaker (DSE's q -> p rows)
     speaker_in_text: bool  # the speaker is named in the text (reported speech, DSE rows), not a quote
+    actor_target: bool  # the target is an actor of the actors file (not a free name)
 
 
 def _tokens_and_clauses(low: str) -> tuple[list[str], list[int]]:
@@ -142,7 +144,7 @@ def analyse_row(text: str, target: str, speaker: str, side: str, actors: Mapping
         in_text = bool(said)
         target_first = in_text and bool(spans) and min(a for a, _ in spans) < min(a for a, _ in said)
     return RowParts(relation, mention, len(named_idx), cues, frozenset(flags), bool((speaker or "").strip()),
-                    target_first, in_text)
+                    target_first, in_text, (target or "").strip().lower() in actors)
 
 
 _LAST: list[Any] = [None]
@@ -278,7 +280,7 @@ class StanceConflictCues(_PartBase):
 
 class StanceParts(_PartBase):
     """Side relation, target mention and conflict cues in the fixed layout :data:`PART_COLUMNS`
-    (plus ``row:speaker_in_text``: the speaker is named in the text, ``row:target_first``: the
+    (plus ``row:actor_target``: the target is an actor, ``row:speaker_in_text``: the speaker is named in the text, ``row:target_first``: the
     target is named before the speaker, and ``row:speaker``: the row names a speaker), shape (n_rows, len(PART_COLUMNS)).
 
     List it **last** under ``features`` when the model is ``stance_compose``.
@@ -306,6 +308,7 @@ class StanceParts(_PartBase):
             _side_block(rows) if self.side else _constant(n, len(SIDE_NAMES), SIDE_RELATIONS.index("unknown")),
             _mention_block(rows) if self.mention else _constant(n, len(MENTION_NAMES), MENTION_KINDS.index("named")),
             _cue_block(rows) if self.cues else np.zeros((n, len(CUE_NAMES))),
-            np.asarray([[r.speaker_in_text, r.target_first, r.speaker] for r in rows], dtype=np.float64).reshape(n, 3),
+            np.asarray([[r.actor_target, r.speaker_in_text, r.target_first, r.speaker] for r in rows],
+                       dtype=np.float64).reshape(n, 4),
         ]
         return sp.csr_matrix(np.hstack(blocks))
