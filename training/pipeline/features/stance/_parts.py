@@ -69,8 +69,8 @@ PART_COLUMNS = SIDE_NAMES + MENTION_NAMES + CUE_NAMES + (
     "row:actor_target", "row:speaker_in_text", "row:target_first", "row:speaker")
 """Layout of :class:`StanceParts`' output (and what ``stance_compose`` reads)."""
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_CLAUSE_SPLIT = re.compile(r"[,.;:!?]+")
+_TOKP = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,.;:!?]")
+_PUNCT = frozenset(",.;:!?")
 
 
 class RowParts(NamedTuple):
@@ -88,18 +88,10 @@ class RowParts(NamedTuple):
 
 
 def _tokens_and_clauses(low: str) -> tuple[list[str], list[int]]:
-    """Word tokens of lower-cased text and the token indices where a clause starts (after
-    , ; : . ! ? or at a clause word such as "but")."""
-    toks: list[str] = []
-    clauses: list[int] = []
-    for part in _CLAUSE_SPLIT.split(low):
-        words = _WORD.findall(part)
-        if words:
-            if toks:
-                clauses.append(len(toks))
-            toks.extend(words)
-    if not _CLAUSE.isdisjoint(toks):
-        clauses = sorted(set(clauses) | {i for i, t in enumerate(toks) if t in _CLAUSE})
+    """Tokens of lower-cased text (words, and , ; : . ! ? as tokens of their own, which match no
+    cue) and the token indices where a clause starts (after punctuation, at "but", "while"...)."""
+    toks = _TOKP.findall(low)
+    clauses = [i + 1 for i, t in enumerate(toks) if t in _PUNCT or t in _CLAUSE]
     return toks, clauses
 
 
@@ -109,14 +101,14 @@ def analyse_row(text: str, target: str, speaker: str, side: str, actors: Mapping
     low = text.lower().replace("’", "'")
     toks, clauses = _tokens_and_clauses(low)
     spans = find_mentions(text, actor_names(target, actors))
-    named_idx = sorted({len(_WORD.findall(low, 0, a)) for a, _ in spans})
+    named_idx = sorted({len(_TOKP.findall(low, 0, a)) for a, _ in spans})
     ref_idx: list[int] = []
     if relation == "same":
         ref_idx = [i for i, t in enumerate(toks) if t in FIRST_PERSON and t not in ("i", "me", "my")]
     elif relation == "opposing":
         ref_idx = [i for i, t in enumerate(toks) if t in THIRD_PLURAL or t in ENEMY_WORDS]
     if not named_idx and (target or "").strip().lower() not in actors and target and target.strip().lower() in low:
-        named_idx = [len(_WORD.findall(low, 0, low.find(target.strip().lower())))]  # "FBI-Clinton": a free name inside a compound
+        named_idx = [len(_TOKP.findall(low, 0, low.find(target.strip().lower())))]  # "FBI-Clinton": a free name inside a compound
     if named_idx:
         mention = "named"
     elif ref_idx:
