@@ -115,60 +115,140 @@ __all__ = [
 ]
 
 
+_Actors = dict | None
+_Pronouns = str | bool
+
+
 @featurizers.register("stance_tfidf")
-def stance_tfidf(**params) -> StanceTfidf:
+def stance_tfidf(
+    analyzer: str = "word",
+    ngram_range: tuple[int, int] = (1, 2),
+    min_df: int | float = 2,
+    max_df: int | float = 1.0,
+    sublinear_tf: bool = True,
+    max_features: int | None = None,
+    actors: _Actors = None,
+    pronouns: _Pronouns = "other",
+    implicit: bool = True,
+    frame: bool = True,
+    keep_mention: bool | str = False,
+    domain: str | None = None,
+) -> StanceTfidf:
     """TF-IDF over the target-marked text."""
-    return StanceTfidf(**params)
+    return StanceTfidf(analyzer=analyzer, ngram_range=ngram_range, min_df=min_df, max_df=max_df,
+                       sublinear_tf=sublinear_tf, max_features=max_features, actors=actors, pronouns=pronouns,
+                       implicit=implicit, frame=frame, keep_mention=keep_mention, domain=domain)
 
 
 @featurizers.register("stance_char_tfidf")
-def stance_char_tfidf(**params) -> StanceTfidf:
+def stance_char_tfidf(
+    analyzer: str = "char_wb",
+    ngram_range: tuple[int, int] = (2, 5),
+    min_df: int | float = 2,
+    max_df: int | float = 1.0,
+    sublinear_tf: bool = True,
+    max_features: int | None = None,
+    actors: _Actors = None,
+    pronouns: _Pronouns = "other",
+    implicit: bool = True,
+    frame: bool = True,
+    keep_mention: bool | str = False,
+    domain: str | None = None,
+) -> StanceTfidf:
     """Character n-gram TF-IDF over the target-marked text (``char_wb``, 2-5, sublinear)."""
-    params.setdefault("analyzer", "char_wb")
-    params.setdefault("ngram_range", (2, 5))
-    return StanceTfidf(**params)
+    return StanceTfidf(analyzer=analyzer, ngram_range=ngram_range, min_df=min_df, max_df=max_df,
+                       sublinear_tf=sublinear_tf, max_features=max_features, actors=actors, pronouns=pronouns,
+                       implicit=implicit, frame=frame, keep_mention=keep_mention, domain=domain)
 
 
 @featurizers.register("stance_windows")
-def stance_windows(**params) -> StanceWindows:
+def stance_windows(
+    window: int = 4,
+    min_df: int = 2,
+    sublinear_tf: bool = True,
+    actors: _Actors = None,
+    pronouns: _Pronouns = "other",
+    implicit: bool = True,
+    frame: bool = True,
+    between: int = 0,
+) -> StanceWindows:
     """Words around the target's mentions."""
-    return StanceWindows(**params)
+    return StanceWindows(window=window, min_df=min_df, sublinear_tf=sublinear_tf, actors=actors, pronouns=pronouns,
+                         implicit=implicit, frame=frame, between=between)
 
 
 @featurizers.register("stance_cues")
-def stance_cues(**params) -> StanceCues:
+def stance_cues(
+    window: int = 4,
+    lexicon: str | None = "vader",
+    actors: _Actors = None,
+    pronouns: _Pronouns = "other",
+    implicit: bool = True,
+    frame: bool = True,
+    attributes: bool = False,
+) -> StanceCues:
     """Dense target/speaker/relation/negation/valence cues."""
-    return StanceCues(**params)
+    return StanceCues(window=window, lexicon=lexicon, actors=actors, pronouns=pronouns, implicit=implicit,
+                      frame=frame, attributes=attributes)
 
 
 @featurizers.register("stance_dense")
-def stance_dense(**params) -> StanceDense:
+def stance_dense(
+    dim: int = 256,
+    window: int = 4,
+    scale: float = 1.0,
+    actors: _Actors = None,
+    pronouns: _Pronouns = "other",
+    implicit: bool = True,
+    frame: bool = True,
+) -> StanceDense:
     """Optional wordllama embeddings (extra ``stance-dense``)."""
-    return StanceDense(**params)
+    return StanceDense(dim=dim, window=window, scale=scale, actors=actors, pronouns=pronouns, implicit=implicit,
+                       frame=frame)
 
 
 @featurizers.register("stance_relation")
-def stance_relation(**params) -> StanceRelation:
+def stance_relation(actors: _Actors = None, cues: bool = False) -> StanceRelation:
     """Speaker side vs target actor (``rel:same``, ``rel:other``); last when the model is ``relation_gate``."""
-    return StanceRelation(**params)
+    return StanceRelation(actors=actors, cues=cues)
 
 
 @estimators.register("relation_gate")
-def relation_gate(**params) -> RelationGate:
+def relation_gate(
+    base: str = "logreg",
+    base_params: dict | None = None,
+    random_state: int | None = None,
+    rules: bool = False,
+    nospeaker_weight: float = 1.0,
+    route: str | None = None,
+    nospeaker_base: str | None = None,
+    nospeaker_params: dict | None = None,
+) -> RelationGate:
     """A base estimator whose stance never contradicts the speaker's side (see :class:`RelationGate`)."""
-    return RelationGate(**params)
+    return RelationGate(base=base, base_params=base_params, random_state=random_state, rules=rules,
+                        nospeaker_weight=nospeaker_weight, route=route, nospeaker_base=nospeaker_base,
+                        nospeaker_params=nospeaker_params)
 
 
 @featurizers.register("stance_polarity")
-def stance_polarity(**params) -> StancePolarity:
+def stance_polarity(
+    lexicons: tuple[str, ...] | list[str] = ("vader", "afinn"),
+    dense: bool = True,
+    min_df: int = 2,
+    actors: _Actors = None,
+    pronouns: _Pronouns = "other",
+    implicit: bool = True,
+    frame: bool = True,
+) -> StancePolarity:
     """Lexicon cue words placed relative to the target (side, distance, clause, negation)."""
-    return StancePolarity(**params)
+    return StancePolarity(lexicons=lexicons, dense=dense, min_df=min_df, actors=actors, pronouns=pronouns,
+                          implicit=implicit, frame=frame)
 
 
 @estimators.register("blend")
-def blend(**params) -> ProbaBlend:
+def blend(members: list[dict] | tuple = (), random_state: int | None = None) -> ProbaBlend:
     """Weighted mean of several estimators' probabilities (see :class:`ProbaBlend`)."""
-    return ProbaBlend(**params)
+    return ProbaBlend(members=members, random_state=random_state)
 
 
 # --------------------------------------------------------------------------- the composition (issue 13)
