@@ -147,7 +147,7 @@ def analyse_frame(X, actors: Mapping[str, Any]) -> list[RowParts]:
     frame = _as_frame(X)
     cols = [[("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in _column(frame, c, "")]
             for c in ("text", "target", "speaker", "side")]
-    key = (tuple(hash(tuple(c)) for c in cols), id(actors), len(frame))
+    key = (tuple(hash(tuple(c)) for c in cols), hash(tuple(sorted((k, tuple(v)) for k, v in actors.items()))), len(frame))
     last = _LAST[0]
     if last is not None and last[0] == key:
         return last[1]
