@@ -141,6 +141,37 @@ def dse_five_class(model, split: str) -> dict:
     return {"n": len(gold), "macro_f1": f1_score(gold, pred, average="macro"), "accuracy": accuracy_score(gold, pred)}
 
 
+def dse_reference(seed: int) -> dict:
+    """DSE 5-class macro-F1 of TF-IDF (word 1-2 + char_wb 2-5) + logistic regression (C 4, balanced)
+    trained on train.txt's 5 labels, entities marked in place (``E1S p E1E``, ``E2S q E2E``)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_pipeline, make_union
+
+    def marked(sentence: str) -> str:
+        text, spans = dse.parse_row(sentence)
+        (a, b), (c, d) = spans[0], spans[1]
+        return f"{text[:a]} E1S {text[a:b]} E1E {text[b:c]} E2S {text[c:d]} E2E {text[d:]}"
+
+    root = settings.corpora_dir() / "dse"
+    train = [r for r in dse.read_rows(root / "train.txt") if len(dse.parse_row(r[0])[1]) >= 2]
+    valid = [r for r in dse.read_rows(root / "valid.txt") if len(dse.parse_row(r[0])[1]) >= 2]
+    keys = {r[:3] for r in train}
+    ref = make_pipeline(
+        make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=seed),
+    ).fit([marked(r[0]) for r in train], [r[3] for r in train])
+    out = {}
+    for name, rows in (("test", valid), ("test_dedup", [r for r in valid if r[:3] not in keys])):
+        pred = ref.predict([marked(r[0]) for r in rows])
+        out[name] = {"n": len(rows), "macro_f1": f1_score([r[3] for r in rows], pred, average="macro")}
+        print(f"{'dse 5-class reference/' + name:30s} n={len(rows):5d}  macro-F1 {out[name]['macro_f1']:.3f}  "
+              "(TF-IDF + logreg trained on the 5 classes)")
+    return out
+
+
 def speed(model, X: pd.DataFrame, runs: int) -> dict:
     """Quotes/s predicting batches of 1,000 rows: wall clock and CPU time of this process (the
     machine is shared: CPU time is the steadier figure), medians of ``runs``; one at a time too.
@@ -303,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--devset", action="store_true",
                     help="also score bench/data/stance_devset.jsonl (30 quotes written by the developer as a sanity "
                          "check of generalisation; not a corpus figure, not used for selection)")
+    ap.add_argument("--dse-reference", action="store_true",
+                    help="also train the issue's reference, TF-IDF (word 1-2 + char_wb 2-5) + logistic regression on "
+                         "DSE's 5 classes (entities marked in place), and score it on valid / de-duplicated valid")
     ap.add_argument("--ablate", action="store_true",
                     help="also switch each part of a stance_compose model off at prediction time (same fitted "
                          "model) and print what each part is worth on the corpora, the seed, the checklist")
@@ -376,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in out["seed_check"]["rows"]:
         mark = "ok " if r["gold"] == r["pred"] else "BAD"
         print(f"  {mark} {r['target']:8s} gold {r['gold']:8s} pred {r['pred']:8s} | {r['text']}")
+    if args.dse_reference:
+        out["dse5_reference"] = dse_reference(seed)
     if args.checklist:
         out["checklist"] = checklist(model)
     if args.devset:
