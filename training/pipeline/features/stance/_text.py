@@ -31,10 +31,12 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
         Relation-aware rewrites (see :func:`mark_text`).
     keep_mention : bool, default False
         Keep the mention's words between two ``tgt`` marks instead of masking them.
-    domain : {None, "speaker"}
+    domain : {None, "speaker", "order"}
         ``"speaker"`` adds two copies of the features, one non-zero only for rows with a known
         speaker (DSE-like rows and quotes), one only for rows without (NewsMTSC-like), so a joint
-        model learns shared and domain-specific weights ("frustratingly easy" domain adaptation).
+        model learns shared and domain-specific weights ("frustratingly easy" domain adaptation);
+        ``"order"`` splits the copies by whether the speaker is named before the target (DSE's
+        p -> q rows and quotes) or after it (q -> p); tried for DSE's 5 classes, not better.
 
     Attributes
     ----------
