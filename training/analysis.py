@@ -195,6 +195,12 @@ class Analyzer:
         ]
         stances = predict(self.stance, "stance", stance_records)
         stance_why = explain_rows(self.stance, "stance", stance_records) if explain else []
+        # which parts decided each stance (side relation, cue, sentiment); None: not a composed model
+        stance_parts = None
+        if explain:
+            from newsclf.pipeline.features.stance import explain_records
+
+            stance_parts = explain_records(self.stance, stance_records)
         out_quotes, k = [], 0
         for q in quotes:
             stance: dict[str, Any] = {}
@@ -202,6 +208,8 @@ class Analyzer:
                 entry: dict[str, Any] = {"label": stances[k]["label"], "scores": stances[k]["scores"]}
                 if explain:
                     entry["features"] = stance_why[k]
+                    if stance_parts is not None:
+                        entry["explanation"] = stance_parts[k]
                 stance[target] = entry
                 k += 1
             out_quotes.append({"start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker,

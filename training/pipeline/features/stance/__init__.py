@@ -65,18 +65,39 @@ from newsclf.pipeline.params import (
 )
 from newsclf.pipeline.registry import estimators, featurizers
 
-from ._actors import actor_aliases, load_actor_aliases, relation
+from ._actors import SIDE_RELATIONS, actor_aliases, load_actor_aliases, relation, side_relation
 from ._blend import ProbaBlend
+from ._compose import StanceCompose, decide, explain_pipeline, explain_records
 from ._cues import CUE_NAMES, StanceCues, StanceRelation
 from ._dense import StanceDense
 from ._gate import RelationGate
 from ._marking import SPK, TGT, mark_frame, mark_text
+from ._parts import (
+    PART_COLUMNS,
+    StanceConflictCues,
+    StanceParts,
+    StanceSideRelation,
+    StanceTargetMention,
+    analyse_row,
+)
 from ._polarity import StancePolarity
 from ._rules import NEGATIONS, negated_attribute_cue, vow_cue
 from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  # noqa: F401  (tests)
 
 __all__ = [
     "CUE_NAMES",
+    "PART_COLUMNS",
+    "SIDE_RELATIONS",
+    "StanceCompose",
+    "StanceConflictCues",
+    "StanceParts",
+    "StanceSideRelation",
+    "StanceTargetMention",
+    "analyse_row",
+    "decide",
+    "explain_pipeline",
+    "explain_records",
+    "side_relation",
     "NEGATIONS",
     "ProbaBlend",
     "SPK",
@@ -239,3 +260,54 @@ def _blend_seed(values: Any) -> None:
 def blend(members: tuple[_Member, ...] = (), random_state: RandomState = None) -> ProbaBlend:
     """Weighted mean of several estimators' probabilities (see :class:`ProbaBlend`)."""
     return ProbaBlend(members=[m.model_dump() for m in members], random_state=random_state)
+
+
+# --------------------------------------------------------------------------- the composition
+
+
+@featurizers.register("stance_side")
+def stance_side() -> StanceSideRelation:
+    """The speaker's relation to the target: same / opposing / other / unknown (one-hot)."""
+    return StanceSideRelation()
+
+
+@featurizers.register("stance_mention")
+def stance_mention() -> StanceTargetMention:
+    """How the target appears in the quote: named / self ("we") / enemy ("they") / none."""
+    return StanceTargetMention()
+
+
+@featurizers.register("stance_conflict")
+def stance_conflict() -> StanceConflictCues:
+    """Conflict-discourse cues of the guide's categories (victory, vow, join, promise, labels...)."""
+    return StanceConflictCues()
+
+
+@featurizers.register("stance_parts")
+def stance_parts(side: bool = True, mention: bool = True, cues: bool = True) -> StanceParts:
+    """Side relation + mention + cues in the fixed layout ``stance_compose`` reads (list it last)."""
+    return StanceParts(side=side, mention=mention, cues=cues)
+
+
+def _compose_nested(values: Any) -> None:
+    seed = values.random_state
+    values.base_params = _nested(values.base, values.base_params, "base_params", seed)
+    if values.route is not None:  # the no-speaker model: its own estimator/params, else the base's
+        values.nospeaker_params = _nested(values.nospeaker_base or values.base,
+                                          values.nospeaker_params if values.nospeaker_params is not None
+                                          else values.base_params, "nospeaker_params", seed)
+
+
+@estimators.register("stance_compose", after=_compose_nested)
+def stance_compose(base: EstimatorName = "logreg", base_params: dict[str, Any] | None = None,
+                   nospeaker_base: EstimatorName | None = None, nospeaker_params: dict[str, Any] | None = None,
+                   route: Literal["split", "shared"] | None = "split", sentiment: bool = True,
+                   rules: bool = True, base_sees_parts: bool = True, direction_balance: bool = False,
+                   third_party_cues: bool = True, random_state: RandomState = None) -> StanceCompose:
+    """Stance composed from side relation, mention, cues and learnt sentiment (see
+    :class:`StanceCompose`); ``base_params``/``nospeaker_params`` are checked against their
+    estimator's parameters."""
+    return StanceCompose(base=base, base_params=base_params, nospeaker_base=nospeaker_base,
+                         nospeaker_params=nospeaker_params, route=route, sentiment=sentiment, rules=rules,
+                         base_sees_parts=base_sees_parts, direction_balance=direction_balance,
+                         third_party_cues=third_party_cues, random_state=random_state)

@@ -48,11 +48,13 @@ def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({n.strip().lower() for n in names if n and n.strip()}, key=len, reverse=True))
 
 
-def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _find_names(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     """Case-insensitive whole-word occurrences of ``names`` (plus a possessive ``'s``), no regex.
 
     Plain ``str.find`` on the lower-cased text: free-name targets are mostly unique, so compiling
-    a pattern per name would dominate prediction time.
+    a pattern per name would dominate prediction time. Cached: the marking and the parts of one
+    row look up the same names in the same text.
     """
     low = text.lower()
     found: list[tuple[int, int]] = []
@@ -67,7 +69,7 @@ def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
                     end += 2
                 found.append((start, end))
             start = low.find(name, start + 1)
-    return found
+    return tuple(found)
 
 
 def _free_name_variants(name: str) -> tuple[str, ...]:
@@ -88,3 +90,48 @@ def relation(side: str, target: str, actors: Mapping[str, Any]) -> str:
     if not side or side not in actors or target not in actors:
         return "unknown"
     return "same" if side == target else "other"
+
+
+# --------------------------------------------------------------------------- side relation (4-way)
+
+SIDE_RELATIONS = ("same", "opposing", "other", "unknown")
+"""The speaker's relation to the target: on its side, on another actor's side, on no actor's side
+(``side == "other"``, or a side that is not an actor), or not known (no side, or a target that is
+not an actor)."""
+
+OTHER_SIDE = "other"
+"""Side value of a speaker tied to neither actor (set by the attribution step)."""
+
+
+def side_relation(side: str, target: str, actors: Mapping[str, Any]) -> str:
+    """One of :data:`SIDE_RELATIONS` for a speaker's ``side`` and a ``target``.
+
+    >>> A = {"taliban": (), "nrf": ()}
+    >>> [side_relation(s, "taliban", A) for s in ("taliban", "nrf", "other", "")]
+    ['same', 'opposing', 'other', 'unknown']
+    """
+    side = (side or "").strip().lower()
+    target = (target or "").strip().lower()
+    if not side or target not in actors:
+        return "unknown"
+    if side == target:
+        return "same"
+    if side in actors:
+        return "opposing"
+    return "other"
+
+
+def actor_names(target: str, actors: Mapping[str, Any]) -> tuple[str, ...]:
+    """Names that mention ``target``: its aliases and members when it is an actor key, otherwise
+    the free name and its surname ("Ahmad Massoud" -> "Massoud")."""
+    key = (target or "").strip().lower()
+    if key in actors:
+        names = actors[key]
+        return names if isinstance(names, tuple) else tuple(names)
+    return _free_name_variants(target or "")
+
+
+def find_mentions(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Character spans of whole-word, case-insensitive occurrences of ``names`` in ``text``
+    ("anti-Taliban" and "pro-Taliban" are not mentions of the Taliban: ``-`` is a word character)."""
+    return _find_names(text, names)
