@@ -28,8 +28,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from newsclf import settings
 from newsclf.errors import IntegrityError, LegacyModelError, NewsclfError
 from newsclf.hashing import sha256_file
@@ -166,7 +164,9 @@ class Run:
                 f"{self.path}: the run records no actors (it predates {ACTORS_FILE}); name the "
                 "actors file explicitly (--actors FILE, e.g. newsclf:configs/actors.yaml)"
             )
-        return Actors.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), path=path)
+        from newsclf.safeyaml import load_mapping
+
+        return Actors.from_dict(load_mapping(path, "actors file")[0], path=path)
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:
@@ -246,7 +246,9 @@ def load_run(path: str | Path, load_model: bool = True) -> Run:
     path = resolve_run(path)
     manifest = verify_run(path)
     metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
-    config = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8"))
+    from newsclf.safeyaml import load_yaml
+
+    config = load_yaml(path / "config.yaml", "run config")
     model = read_model(path / MODEL_FILE) if load_model else None
     return Run(path=path, manifest=manifest, metrics=metrics, config=config, model=model)
 
