@@ -141,6 +141,9 @@ def analyze_cmd(
         str | None,
         typer.Option(help="Attribution run ranking speakers ('rules' for none; default: the promoted one, if any)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing output files (never through a symbolic link).")
+    ] = False,
 ) -> None:
     """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
     import warnings
@@ -162,7 +165,8 @@ def analyze_cmd(
         )
 
     written = analyze_files(
-        articles, analyzer, output, targets=target or None, explain=explain, on_written=report
+        articles, analyzer, output, targets=target or None, explain=explain, on_written=report,
+        force=force,
     )
     if not written:
         raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))
