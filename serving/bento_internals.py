@@ -19,6 +19,10 @@ private API                                                used for
 ``_bentoml_sdk.method.APIMethod._local_call``, ``.output_spec``  the service's per-request fast path
 logger names ``bentoml._internal.server.http_app``,
 ``_bentoml_impl.server.app``                               dropping tracebacks of client errors
+module ``_bentoml_impl.server.app`` (warning filter)       its per-request ``model_fields`` access on
+                                                           an instance (pydantic 2.11 deprecation)
+``uvicorn.config.HTTP_PROTOCOLS["auto"]`` (uvicorn's)      the header timeout
+                                                           (:mod:`newsclf.serving.connections`)
 =========================================================  =========================================
 """
 
@@ -35,6 +39,8 @@ __all__ = [
     "REQUEST_ERROR_LOGGERS",
     "bentoml_home",
     "enabled",
+    "install_connection_timeouts",
+    "silence_per_request_warnings",
     "store_kwargs",
     "tune_api_methods",
 ]
@@ -113,4 +119,30 @@ def tune_api_methods(service: Any) -> bool:
         if method.output_spec.media_type is None:
             method.output_spec.media_type = "application/json"
         method.__class__ = _CachedAPIMethod
+    return True
+
+
+def silence_per_request_warnings() -> None:
+    """Ignore the ``PydanticDeprecatedSince211`` warning BentoML's request handler triggers on every
+    request (``input_data.model_fields`` on an instance). Python shows a warning once per place,
+    but every ``warnings.catch_warnings()`` (scikit-learn uses them) resets that memory, so under
+    load it was logged again and again (13.8 MB in a 10-minute soak). Only that warning, from that
+    module, is ignored; it applies whether the switch is on or off (a filter, not a private call).
+    """
+    import warnings
+
+    from pydantic.warnings import PydanticDeprecatedSince211
+
+    warnings.filterwarnings("ignore", category=PydanticDeprecatedSince211, module=r"_bentoml_impl\.server\.app")
+
+
+def install_connection_timeouts() -> bool:
+    """Make :class:`newsclf.serving.connections.TimedHttpToolsProtocol` uvicorn's ``auto`` HTTP
+    protocol (BentoML starts uvicorn with the default, ``http="auto"``); returns whether it was
+    installed (False when the switch is off: no header timeout then)."""
+    if not enabled():
+        return False
+    import uvicorn.config
+
+    uvicorn.config.HTTP_PROTOCOLS["auto"] = "newsclf.serving.connections:TimedHttpToolsProtocol"
     return True
