@@ -7,7 +7,7 @@ exported as constants so the CLI, the tests and the docs quote one number.
 =====================  ==========================================================
 ``MAX_ITEMS``          1,000 sentences / quotes / targets per request
 ``MAX_CHARS``          10,000 characters per sentence or quote
-``MAX_TOTAL_CHARS``    2,000,000 characters of sentences or quotes per request
+``MAX_TOTAL_CHARS``    500,000 characters of sentences or quotes per request
 ``MAX_DOC_BYTES``      2 MB (2,097,152 bytes, UTF-8) per article or page
 ``MAX_BODY_BYTES``     64 MB per request body (413 above it)
 ``MAX_SENTENCES``      20,000 sentences in one analysed article (422 above it)
@@ -65,7 +65,7 @@ MAX_NAME_CHARS = 200
 """Most characters in a target, speaker or side name."""
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """Most bytes in one request body; larger bodies get 413 before they are parsed."""
-MAX_TOTAL_CHARS = 2_000_000
+MAX_TOTAL_CHARS = 500_000
 """Most characters of all sentences (``/boilerplate``) or quotes (``/stance``) of one request."""
 MAX_SENTENCES = 20_000
 """Most sentences of one article ``/analyze`` classifies (a 2 MB article of ~100-character sentences)."""

@@ -97,8 +97,11 @@ def _child_main(conn: mpc.Connection, handlers: dict[str, Handler], memory_budge
     with contextlib.suppress(OSError):
         os.nice(NICE)
     if memory_budget > 0:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = _vm_bytes() + memory_budget
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     while True:
         try:
             job: Job = conn.recv()
@@ -230,6 +233,7 @@ class AnalysisPool:
         fd = child.conn.fileno()
         replace = True
         try:
+            os.set_blocking(fd, True)  # the event loop's add_reader may have made it non-blocking
             child.conn.send(job)
             loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
             waiters: list[asyncio.Future[Any]] = [ready]
@@ -253,6 +257,7 @@ class AnalysisPool:
                     f"stopped after {time.monotonic() - t0:.0f} s: the time budget is "
                     f"{self.time_budget:g} s per request"
                 )
+            os.set_blocking(fd, True)
             status, payload = child.conn.recv()
             replace = status == "memory" or child.jobs + 1 >= self.recycle_after
         except (EOFError, OSError) as exc:
