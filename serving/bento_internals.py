@@ -123,17 +123,33 @@ def tune_api_methods(service: Any) -> bool:
 
 
 def silence_per_request_warnings() -> None:
-    """Ignore the ``PydanticDeprecatedSince211`` warning BentoML's request handler triggers on every
-    request (``input_data.model_fields`` on an instance). Python shows a warning once per place,
-    but every ``warnings.catch_warnings()`` (scikit-learn uses them) resets that memory, so under
-    load it was logged again and again (13.8 MB in a 10-minute soak). Only that warning, from that
-    module, is ignored; it applies whether the switch is on or off (a filter, not a private call).
+    """Drop the ``PydanticDeprecatedSince211`` warning BentoML's request handler triggers on every
+    request (``input_data.model_fields`` on an instance, in ``_bentoml_impl/server/app.py``).
+
+    Python shows a warning once per place, but every ``warnings.catch_warnings()`` (scikit-learn
+    uses them, in other threads too) resets that memory or swaps the filters for a while, so under
+    load it was printed again and again (13.8 MB in a 10-minute soak). A filter alone is not
+    enough (another thread's ``catch_warnings`` replaces the filter list for its duration), so
+    ``warnings.showwarning`` (a documented hook) is wrapped too: only that warning from that file
+    is dropped. Idempotent; applies whether the switch is on or off.
     """
     import warnings
 
     from pydantic.warnings import PydanticDeprecatedSince211
 
     warnings.filterwarnings("ignore", category=PydanticDeprecatedSince211, module=r"_bentoml_impl\.server\.app")
+    shown = warnings.showwarning
+    if getattr(shown, "_newsclf", False):
+        return
+    origin = os.path.join("_bentoml_impl", "server", "app.py")
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+        if issubclass(category, PydanticDeprecatedSince211) and str(filename).endswith(origin):
+            return
+        shown(message, category, filename, lineno, file, line)
+
+    showwarning._newsclf = True  # type: ignore[attr-defined]
+    warnings.showwarning = showwarning
 
 
 def install_connection_timeouts() -> bool:

@@ -193,6 +193,7 @@ class Newsclf:
 
     def __init__(self) -> None:
         install_log_filter()
+        bento_internals.silence_per_request_warnings()
         limit_threads()
         cls = type(self)
         self.boilerplate_model = load_task_model("boilerplate", cls.__dict__.get("boilerplate_ref"))

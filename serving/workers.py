@@ -42,8 +42,14 @@ __all__ = ["AnalysisPool", "BudgetExceeded", "ChildFailed", "Job", "NICE"]
 
 log = logging.getLogger("bentoml.newsclf")
 
-NICE = 5
-"""Niceness added to analysis children (the parent's threads serve the fast endpoints first)."""
+def _nice() -> int:
+    raw = os.environ.get("NEWSCLF_ANALYSIS_NICE", "").strip()
+    return int(raw) if raw.lstrip("-").isdigit() and 0 <= int(raw) <= 19 else 2
+
+
+NICE = _nice()
+"""Niceness added to analysis children (``NEWSCLF_ANALYSIS_NICE``, 0-19, default 2): the parent's
+threads, serving the fast endpoints, win the CPU when every core is busy."""
 
 
 class BudgetExceeded(Exception):
@@ -94,8 +100,9 @@ def _child_main(conn: mpc.Connection, handlers: dict[str, Handler], memory_budge
     keep = conn.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, 65536)
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
+    if NICE:
+        with contextlib.suppress(OSError):
+            os.nice(NICE)
     if memory_budget > 0:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = _vm_bytes() + memory_budget
