@@ -261,28 +261,50 @@ class InProcess:
         return n / (time.perf_counter() - t)
 
 
-def bulk_pairs(local: InProcess, url: str, body: bytes, n: int) -> dict[str, Any]:
+def tree_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live descendants."""
+    if pid is None:
+        return 0.0
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def bulk_pairs(local: InProcess, url: str, body: bytes, n: int, server_pid: int | None = None) -> dict[str, Any]:
     """``n`` pairs of (one in-process prediction of 1,000 sentences, one HTTP request of the same
     1,000 sentences), interleaved so that both see the same machine load; medians."""
     import httpx
     from threadpoolctl import threadpool_limits
 
     http_s, local_s, failed = [], [], 0
+    local_cpu = server_cpu = 0.0
     with httpx.Client(timeout=60) as client, threadpool_limits(1):
         client.post(url, content=body, headers={"content-type": "application/json"})  # warm-up
         for _ in range(n):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             local.predict(local.model, "boilerplate", local.bulk)
             local_s.append(time.perf_counter() - t)
+            local_cpu += time.process_time() - c
+            c = tree_cpu(server_pid)
             t = time.perf_counter()
             r = client.post(url, content=body, headers={"content-type": "application/json"})
             http_s.append(time.perf_counter() - t)
+            server_cpu += tree_cpu(server_pid) - c
             failed += r.status_code != 200
     h, i = statistics.median(http_s), statistics.median(local_s)
     return {
         "sps": 1000 / h,
         "in_process_sps": 1000 / i,
         "ratio": i / h,
+        "cpu_ratio": local_cpu / server_cpu if server_cpu else None,
         "p50_ms": h * 1000,
         "failed": failed,
     }
@@ -295,7 +317,7 @@ def _seed_variants(n: int) -> list[str]:
     return [seed.replace("134", str(100 + i)).replace("Sept. 6", f"Sept. {i % 28 + 1}") for i in range(n)]
 
 
-def analyze_pairs(local: InProcess, url: str, n: int) -> dict[str, Any]:
+def analyze_pairs(local: InProcess, url: str, n: int, server_pid: int | None = None) -> dict[str, Any]:
     """``n`` pairs of (``Analyzer.article`` of a seed variant in this process, ``POST /analyze``
     of the same text), interleaved; medians. The HTTP time includes JSON both ways."""
     import httpx
@@ -305,20 +327,25 @@ def analyze_pairs(local: InProcess, url: str, n: int) -> dict[str, Any]:
 
     texts = _seed_variants(n + 1)
     http_s, local_s, failed = [], [], 0
+    local_cpu = server_cpu = 0.0
     with httpx.Client(timeout=60) as client, threadpool_limits(1):
         client.post(url, json={"text": texts[-1]})  # warm-up
         local.analyzer.article(article_from_text(texts[-1], id="article"))
         for text in texts[:n]:
             body = json.dumps({"text": text}).encode()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             local.analyzer.article(article_from_text(text, id="article"))
             local_s.append(time.perf_counter() - t)
+            local_cpu += time.process_time() - c
+            c = tree_cpu(server_pid)
             t = time.perf_counter()
             r = client.post(url, content=body, headers={"content-type": "application/json"})
             http_s.append(time.perf_counter() - t)
+            server_cpu += tree_cpu(server_pid) - c
             failed += r.status_code != 200
     h, i = statistics.median(http_s), statistics.median(local_s)
-    return {"aps": 1 / h, "in_process_aps": 1 / i, "ratio": i / h, "p50_ms": h * 1000, "failed": failed}
+    return {"aps": 1 / h, "in_process_aps": 1 / i, "ratio": i / h, "p50_ms": h * 1000, "failed": failed,
+            "cpu_ratio": local_cpu / server_cpu if server_cpu else None}
 
 
 # --- models ---------------------------------------------------------------------------------
@@ -421,19 +448,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for rep in range(args.repeats):
             in_single.append(local.single_sps())
             for name, server in servers.items():
-                b = bulk_pairs(local, server.url + "/boilerplate", bulk, args.bulk_requests)
+                b = bulk_pairs(local, server.url + "/boilerplate", bulk, args.bulk_requests, server.proc.pid)
                 results[name]["bulk_runs"].append(b)
                 print(
                     f"[{rep + 1}/{args.repeats}] {name} bulk: {b['sps']:.0f} sentences/s over HTTP, "
-                    f"{b['in_process_sps']:.0f} in-process (interleaved), ratio {b['ratio']:.3f}",
+                    f"{b['in_process_sps']:.0f} in-process (interleaved), ratio {b['ratio']:.3f}, "
+                    f"per CPU-second {b['cpu_ratio'] or 0:.3f}",
                     file=sys.stderr,
                 )
                 if name == "newsclf":
-                    a = analyze_pairs(local, server.url + "/analyze", args.analyze_requests)
+                    a = analyze_pairs(local, server.url + "/analyze", args.analyze_requests, server.proc.pid)
                     results[name]["analyze_runs"].append(a)
                     print(
                         f"[{rep + 1}/{args.repeats}] {name} /analyze: {a['aps']:.1f} articles/s over HTTP, "
-                        f"{a['in_process_aps']:.1f} in-process (interleaved), ratio {a['ratio']:.3f}",
+                        f"{a['in_process_aps']:.1f} in-process (interleaved), ratio {a['ratio']:.3f}, "
+                        f"per CPU-second {a['cpu_ratio'] or 0:.3f}",
                         file=sys.stderr,
                     )
                 for c in args.concurrency:
@@ -475,6 +504,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ratios = {
         "bulk_http_vs_in_process": statistics.median(b["ratio"] for b in ours["bulk_runs"]),
         "analyze_http_vs_in_process": statistics.median(a["ratio"] for a in ours["analyze_runs"]),
+        "bulk_per_cpu_second": statistics.median(b["cpu_ratio"] or 0 for b in ours["bulk_runs"]),
+        "analyze_per_cpu_second": statistics.median(a["cpu_ratio"] or 0 for a in ours["analyze_runs"]),
     }
     ours["analyze"] = {
         "aps": statistics.median(a["aps"] for a in ours["analyze_runs"]),
@@ -527,7 +558,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
           f"{an['in_process_aps']:.1f} in-process (Analyzer.article)")
     print(f"bulk HTTP / in-process: {ratios['bulk_http_vs_in_process']:.3f} (target 0.95); "
           f"/analyze HTTP / in-process: {ratios['analyze_http_vs_in_process']:.3f} (target 0.90); "
-          f"medians of {args.repeats} interleaved runs")
+          f"medians of {args.repeats} interleaved runs (wall clock, one request at a time)")
+    print(f"per CPU-second (server processes vs this process): bulk {ratios['bulk_per_cpu_second']:.3f}, "
+          f"/analyze {ratios['analyze_per_cpu_second']:.3f}")
     if "single_vs_minimal" in ratios:
         print(
             "newsclf / minimal (one sentence): "
