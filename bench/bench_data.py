@@ -23,6 +23,7 @@ quote path with that attribution model ranking the speakers.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import tempfile
@@ -369,8 +370,12 @@ def scaling_table(max_kb: int = 2048, cap: float = 60.0) -> dict[str, list]:
         table[name] = row
         cells = "".join(f"{f'{c[0]:.2f}s {c[1]:.0f}MB':>16}" if c else f"{f'> {cap:.0f}s CPU':>16}" for c in row)
         print(f"{name:<32}{cells}")
-        big = [r for r, c in zip(ratios, row[2:], strict=False) if c and c[0] >= 0.2]
+        big = [r for r, c in zip(ratios, row[1:], strict=False) if c and c[0] >= 0.2]
+        timed = [(kb, c[0]) for kb, c in zip(sizes, row, strict=False) if c and c[0] >= 0.1]
         verdict = "" if not big else f"  (max {max(big):.1f} where time >= 0.2 s)"
+        if len(timed) >= 2:  # the slope of log time over log size: 1 linear, ~1.1 n log n, 2 quadratic
+            (k0, t0), (k1, t1) = timed[0], timed[-1]
+            verdict += f"; exponent {math.log(t1 / t0) / math.log(k1 / k0):.2f} over {k0}-{k1} KB"
         print(f"{'  ratio per doubling':<32}{'':>16}" + "".join(f"{r:>16.2f}" for r in ratios) + verdict)
     return table
 
