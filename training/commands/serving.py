@@ -42,6 +42,14 @@ def serve_cmd(
         int, typer.Option(min=1, help="Worker processes (one model copy each).")
     ] = 1,
     threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 1,
+    analysis_workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="Analysis processes per worker for /analyze and /extract (default: CPUs, at most 4; "
+                                 "0: in threads, no time or memory budget)."),
+    ] = None,
+    time_budget: Annotated[
+        float | None, typer.Option(min=0.1, help="Seconds of analysis per /analyze or /extract request (default 20).")
+    ] = None,
     boilerplate: Annotated[
         Path | None,
         typer.Option(help="Serve this boilerplate run directory instead of the promoted model."),
@@ -73,6 +81,10 @@ def serve_cmd(
     )
     if access_log:
         env["NEWSCLF_ACCESS_LOG"] = "1"
+    if analysis_workers is not None:
+        env["NEWSCLF_ANALYSIS_WORKERS"] = str(analysis_workers)
+    if time_budget is not None:
+        env["NEWSCLF_TIME_BUDGET"] = str(time_budget)
     if actors is not None:
         env["NEWSCLF_SERVE_ACTORS"] = actors if is_resource(actors) else str(
             resolve_path(actors, "actors file").resolve())
@@ -141,6 +153,9 @@ def analyze_cmd(
         str | None,
         typer.Option(help="Attribution run ranking speakers ('rules' for none; default: the promoted one, if any)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing output files (never through a symbolic link).")
+    ] = False,
 ) -> None:
     """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
     import warnings
@@ -162,7 +177,8 @@ def analyze_cmd(
         )
 
     written = analyze_files(
-        articles, analyzer, output, targets=target or None, explain=explain, on_written=report
+        articles, analyzer, output, targets=target or None, explain=explain, on_written=report,
+        force=force,
     )
     if not written:
         raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))
