@@ -20,7 +20,9 @@ Printed:
 * prediction speed on one core (threads pinned to 1): quotes/s predicting batches of 1,000 rows
   (a different batch each run: per CPU-second of this process and wall clock), median of ``--speed-runs`` runs, one at a
   time, and the same for a plain word TF-IDF + logistic regression baseline (ratio);
-* the seed check: every non-fragment quote of the seed's gold, stance toward taliban and nrf.
+* the seed check: every non-fragment quote of the seed's gold, stance toward taliban and nrf;
+* with ``--checklist``: the pass rate per behavioural test type of ``tests/stance/checklist_cases.py``
+  (CheckList-style minimal pairs) on the same model.
 """
 
 from __future__ import annotations
@@ -139,6 +141,37 @@ def dse_five_class(model, split: str) -> dict:
     return {"n": len(gold), "macro_f1": f1_score(gold, pred, average="macro"), "accuracy": accuracy_score(gold, pred)}
 
 
+def dse_reference(seed: int) -> dict:
+    """DSE 5-class macro-F1 of TF-IDF (word 1-2 + char_wb 2-5) + logistic regression (C 4, balanced)
+    trained on train.txt's 5 labels, entities marked in place (``E1S p E1E``, ``E2S q E2E``)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_pipeline, make_union
+
+    def marked(sentence: str) -> str:
+        text, spans = dse.parse_row(sentence)
+        (a, b), (c, d) = spans[0], spans[1]
+        return f"{text[:a]} E1S {text[a:b]} E1E {text[b:c]} E2S {text[c:d]} E2E {text[d:]}"
+
+    root = settings.corpora_dir() / "dse"
+    train = [r for r in dse.read_rows(root / "train.txt") if len(dse.parse_row(r[0])[1]) >= 2]
+    valid = [r for r in dse.read_rows(root / "valid.txt") if len(dse.parse_row(r[0])[1]) >= 2]
+    keys = {r[:3] for r in train}
+    ref = make_pipeline(
+        make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=seed),
+    ).fit([marked(r[0]) for r in train], [r[3] for r in train])
+    out = {}
+    for name, rows in (("test", valid), ("test_dedup", [r for r in valid if r[:3] not in keys])):
+        pred = ref.predict([marked(r[0]) for r in rows])
+        out[name] = {"n": len(rows), "macro_f1": f1_score([r[3] for r in rows], pred, average="macro")}
+        print(f"{'dse 5-class reference/' + name:30s} n={len(rows):5d}  macro-F1 {out[name]['macro_f1']:.3f}  "
+              "(TF-IDF + logreg trained on the 5 classes)")
+    return out
+
+
 def speed(model, X: pd.DataFrame, runs: int) -> dict:
     """Quotes/s predicting batches of 1,000 rows: wall clock and CPU time of this process (the
     machine is shared: CPU time is the steadier figure), medians of ``runs``; one at a time too.
@@ -178,6 +211,110 @@ def baseline_speed(df: pd.DataFrame, X: pd.DataFrame, runs: int) -> dict:
     return speed(base, X, runs)
 
 
+def checklist(model) -> dict:
+    """Pass rate per behavioural test type (tests/stance/checklist_cases.py), printed and returned."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from stance.checklist_cases import run_checklist
+
+    result = run_checklist(lambda rows: [str(p) for p in model.predict(pd.DataFrame(rows).reindex(columns=INPUTS))])
+    passed = sum(r["passed"] for r in result.values())
+    total = sum(r["total"] for r in result.values())
+    print(f"behavioural checklist: {passed}/{total} cases pass ({passed / total:.0%})")
+    for name, r in result.items():
+        print(f"  {name:11s} {r['passed']:3d}/{r['total']:3d}  {r['rate']:.0%}")
+        for text, side, target, expected, got in r["failures"][:4]:
+            print(f"      fail: side={side or '-':8s} target={target:8s} expected {expected:9s} got {got:8s} | {text}")
+    return {k: {"passed": r["passed"], "total": r["total"], "rate": r["rate"]} for k, r in result.items()}
+
+
+ABLATIONS = {
+    "full": ({}, {}),
+    "no side relation": ({"side": False}, {}),
+    "no target mention": ({"mention": False}, {}),
+    "no conflict cues": ({"cues": False}, {}),
+    "no learnt sentiment": ({}, {"sentiment": False}),
+    "no decision table (learnt + gate)": ({}, {"rules": False}),
+    "no third-party cue rule": ({}, {"third_party_cues": False}),
+}
+
+
+def ablate(model, df: pd.DataFrame, n_boot: int, seed: int) -> dict:
+    """Each part of a ``stance_compose`` model switched off at prediction time (the same fitted
+    model: ``stance_parts`` zeroes the part's columns, ``stance_compose`` skips the learnt part or
+    the table), scored on NewsMTSC dev-rw, DSE valid (5-class), the seed check and the checklist."""
+    from newsclf.pipeline.features.stance import StanceCompose, StanceParts
+
+    parts = [t for _, t in model.steps[0][1].transformer_list if isinstance(t, StanceParts)]
+    compose = model.steps[-1][1]
+    if not parts or not isinstance(compose, StanceCompose):
+        print("ablation: the model is not a stance_compose pipeline; skipped")
+        return {}
+    part = parts[0]
+    keep_part = part.get_params()
+    keep_compose = compose.get_params(deep=False)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from stance.checklist_cases import run_checklist
+
+    seed_df = seed_rows()
+    test = df[(df.source == "newsmtsc") & (df.split == "test")]
+    out = {}
+    print("ablation (parts switched off at prediction, same fitted model):")
+    print(f"  {'variant':36s} {'NewsMTSC dev-rw':>15s} {'DSE5 all':>8s} {'DSE5 dedup':>10s} {'seed':>6s} {'checklist':>10s}")
+    for name, (part_params, compose_params) in ABLATIONS.items():
+        part.set_params(**part_params)
+        compose.set_params(**compose_params)
+        try:
+            from sklearn.metrics import f1_score
+
+            nm = f1_score(test.label, [str(p) for p in model.predict(test.reindex(columns=INPUTS))], average="macro")
+            d_all, d_dedup = dse_five_class(model, "test")["macro_f1"], dse_five_class(model, "test_dedup")["macro_f1"]
+            sp = [str(p) for p in model.predict(seed_df.reindex(columns=INPUTS))]
+            ok = sum(p == g for p, g in zip(sp, seed_df.label, strict=True))
+            ck = run_checklist(lambda rows: [str(p) for p in model.predict(pd.DataFrame(rows).reindex(columns=INPUTS))])
+            passed, total = sum(r["passed"] for r in ck.values()), sum(r["total"] for r in ck.values())
+        finally:
+            part.set_params(**keep_part)
+            compose.set_params(**keep_compose)
+        out[name] = {"newsmtsc_dev_rw": nm, "dse5_all": d_all, "dse5_dedup": d_dedup, "seed": f"{ok}/{len(seed_df)}",
+                     "checklist": f"{passed}/{total}", "checklist_per_type": {k: r["rate"] for k, r in ck.items()}}
+        print(f"  {name:36s} {nm:15.3f} {d_all:8.3f} {d_dedup:10.3f} {ok:3d}/{len(seed_df):<2d} {passed:4d}/{total:<4d} "
+              + " ".join(f"{k}={r['rate']:.0%}" for k, r in ck.items()))
+    return out
+
+
+def side_only(side: str, target: str) -> str:
+    """The side-only reference rule: favor the speaker's own side, against the other actor, else none."""
+    if not side or side == "other":
+        return "none"
+    return "favor" if side == target else "against"
+
+
+def devset(model, path: Path | None = None) -> dict:
+    """Macro-F1 per target on the developer's hand-written sanity quotes, model vs the side-only rule."""
+    from sklearn.metrics import f1_score
+
+    path = path or Path(__file__).resolve().parent / "data" / "stance_devset.jsonl"
+    quotes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [{"text": q["text"], "target": t, "speaker": q["speaker"], "side": q["side"], "group": "dev", "label": lab}
+            for q in quotes for t, lab in q["stance"].items()]
+    frame = pd.DataFrame(rows)
+    pred = [str(p) for p in model.predict(frame.reindex(columns=INPUTS))]
+    out = {}
+    print(f"hand-written sanity set ({len(quotes)} quotes; developer-written, not a corpus figure): macro-F1 per target")
+    for target in sorted(set(frame.target)):
+        idx = [i for i, t in enumerate(frame.target) if t == target]
+        gold = [rows[i]["label"] for i in idx]
+        m = f1_score(gold, [pred[i] for i in idx], average="macro", labels=list(TASK.labels), zero_division=0)
+        r = f1_score(gold, [side_only(rows[i]["side"], target) for i in idx], average="macro", labels=list(TASK.labels),
+                     zero_division=0)
+        out[target] = {"model": m, "side_only_rule": r}
+        print(f"  {target:8s} model {m:.3f}   side-only rule {r:.3f}")
+    for r, p in zip(rows, pred, strict=True):
+        if r["label"] != p:
+            print(f"      wrong: side={r['side'] or '-':8s} target={r['target']:8s} gold {r['label']:8s} pred {p:8s} | {r['text'][:80]}")
+    return out
+
+
 def fmt(s: dict) -> str:
     def iv(k):
         c = s["ci"].get(k)
@@ -194,6 +331,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-runs", type=int, default=5)
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    ap.add_argument("--devset", action="store_true",
+                    help="also score bench/data/stance_devset.jsonl (30 quotes written by the developer as a sanity "
+                         "check of generalisation; not a corpus figure, not used for selection)")
+    ap.add_argument("--dse-reference", action="store_true",
+                    help="also train the issue's reference, TF-IDF (word 1-2 + char_wb 2-5) + logistic regression on "
+                         "DSE's 5 classes (entities marked in place), and score it on valid / de-duplicated valid")
+    ap.add_argument("--ablate", action="store_true",
+                    help="also switch each part of a stance_compose model off at prediction time (same fitted "
+                         "model) and print what each part is worth on the corpora, the seed, the checklist")
+    ap.add_argument("--checklist", action="store_true",
+                    help="also run the behavioural cases of tests/stance/checklist_cases.py on the model")
     ap.add_argument("--spans", action="store_true",
                     help="also pass the importers' target/speaker span columns to the model (not yet in "
                          "the task's inputs, so `newsclf train` does not use them)")
@@ -262,6 +410,14 @@ def main(argv: list[str] | None = None) -> int:
     for r in out["seed_check"]["rows"]:
         mark = "ok " if r["gold"] == r["pred"] else "BAD"
         print(f"  {mark} {r['target']:8s} gold {r['gold']:8s} pred {r['pred']:8s} | {r['text']}")
+    if args.dse_reference:
+        out["dse5_reference"] = dse_reference(seed)
+    if args.checklist:
+        out["checklist"] = checklist(model)
+    if args.devset:
+        out["devset"] = devset(model)
+    if args.ablate:
+        out["ablation"] = ablate(model, df, args.boot, seed)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, default=float) + "\n", encoding="utf-8")
     return 0

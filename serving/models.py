@@ -1,9 +1,9 @@
 """Load a trained model for serving: from a run directory or from the BentoML model store.
 
 Both paths go through :func:`newsclf.pipeline.runs.load_run`, which checks every file against the
-sha256 hashes of the run's ``manifest.json`` before ``joblib.load`` (joblib runs arbitrary code, so
-a model whose files changed is never loaded). A promoted model is a verbatim copy of its run
-directory, so the same check applies inside the store and inside a built Bento.
+sha256 hashes of the run's ``manifest.json`` and loads ``model.skops`` with newsclf's trusted types
+only. A promoted model is a verbatim copy of its run directory, so the same checks apply inside
+the store and inside a built Bento.
 """
 
 from __future__ import annotations
@@ -11,9 +11,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsclf.errors import NewsclfError
+from newsclf.pipeline.runs import Run, load_run
+
+from . import bento_internals
+
+if TYPE_CHECKING:
+    import bentoml
+    from sklearn.pipeline import Pipeline
 
 __all__ = [
     "DEFAULT_NAMES",
@@ -25,47 +32,76 @@ __all__ = [
     "load_stored",
     "load_stored_model",
     "model_ref",
-    "model_store",
+    "stored_or_none",
 ]
 
-DEFAULT_NAMES = {"boilerplate": "newsclf-boilerplate", "stance": "newsclf-stance"}
+DEFAULT_NAMES = {
+    "boilerplate": "newsclf-boilerplate",
+    "stance": "newsclf-stance",
+    "attribution": "newsclf-attribution",
+}
 """Model-store name of each task's promoted model."""
 
-ENV_MODEL = {"boilerplate": "NEWSCLF_BOILERPLATE_MODEL", "stance": "NEWSCLF_STANCE_MODEL"}
+ENV_MODEL = {
+    "boilerplate": "NEWSCLF_BOILERPLATE_MODEL",
+    "stance": "NEWSCLF_STANCE_MODEL",
+    "attribution": "NEWSCLF_ATTRIBUTION_MODEL",
+}
 """Environment variables that choose the store tag the service serves (default ``<name>:latest``)."""
 
-ENV_RUN = {"boilerplate": "NEWSCLF_BOILERPLATE_RUN", "stance": "NEWSCLF_STANCE_RUN"}
+ENV_RUN = {
+    "boilerplate": "NEWSCLF_BOILERPLATE_RUN",
+    "stance": "NEWSCLF_STANCE_RUN",
+    "attribution": "NEWSCLF_ATTRIBUTION_RUN",
+}
 """Environment variables that make the service load a run directory instead of the store."""
 
 
 @dataclass
 class LoadedModel:
-    """A fitted pipeline with what ``/models`` reports about it.
+    """A verified run with what ``/models`` reports about it.
 
     Attributes
     ----------
-    model : sklearn.pipeline.Pipeline
-    task : str
-    labels : list of str
-    run_id : str
-    metrics : dict
-        Scalar metrics of the run's evaluation split (``split``, ``n``, ``macro_f1``...).
-    data_fingerprint : str
+    run : Run
+        The verified run (its ``model`` is the fitted pipeline).
     tag : str or None
         The model-store tag (``name:version``); None when loaded from a run directory.
-    path : Path
-    manifest : dict
+    metrics : dict
+        Scalar metrics of the run's evaluation split (``split``, ``n``, ``macro_f1``...).
     """
 
-    model: Any
-    task: str
-    labels: list[str]
-    run_id: str
-    metrics: dict[str, Any] = field(default_factory=dict)
-    data_fingerprint: str = ""
+    run: Run
     tag: str | None = None
-    path: Path | None = None
-    manifest: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def model(self) -> Pipeline:
+        return self.run.model
+
+    @property
+    def task(self) -> str:
+        return self.run.task
+
+    @property
+    def labels(self) -> list[str]:
+        return self.run.labels
+
+    @property
+    def run_id(self) -> str:
+        return self.run.run_id
+
+    @property
+    def path(self) -> Path:
+        return self.run.path
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self.run.manifest
+
+    @property
+    def data_fingerprint(self) -> str:
+        return str(self.run.manifest.get("data_fingerprint") or "")
 
     def info(self) -> dict[str, Any]:
         """The JSON ``/models`` returns for this model."""
@@ -106,71 +142,45 @@ def headline_metrics(metrics: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_run_dir(path: str | os.PathLike, *, tag: str | None = None) -> LoadedModel:
-    """Load a run directory (hashes checked first) as a :class:`LoadedModel`.
+def load_run_dir(path: str | os.PathLike[str], *, tag: str | None = None) -> LoadedModel:
+    """Load a run directory (hashes and model types checked first) as a :class:`LoadedModel`.
 
     Raises
     ------
     NewsclfError
-        Not a run directory; :class:`IntegrityError` when a file does not match its hash.
+        Not a run directory or an unknown task; :class:`IntegrityError` when a file does not
+        match its hash or the model names an untrusted type.
     """
-    path = Path(path)
-    from newsclf.pipeline.runs import load_run
-
-    run = load_run(path)
-    manifest = dict(getattr(run, "manifest", None) or {})
-    task = manifest.get("task")
-    if task not in DEFAULT_NAMES:
-        raise NewsclfError(
-            f"{path}: unknown task {task!r} in manifest.json (expected boilerplate or stance)"
-        )
-    labels = [str(x) for x in manifest.get("labels") or []]
-    if not labels:
-        labels = [str(c) for c in getattr(run.model, "classes_", [])]
-    run_id = manifest.get("run_id") or path.name
-    data = manifest.get("data")
-    fingerprint = (
-        manifest.get("data_fingerprint")
-        or (data.get("fingerprint") if isinstance(data, dict) else None)
-        or ""
-    )
-    metrics = headline_metrics(getattr(run, "metrics", None) or {})
-    head = manifest.get("headline")
+    run = load_run(Path(path))
+    if run.task not in DEFAULT_NAMES:
+        raise NewsclfError(f"{path}: unknown task {run.task!r} in manifest.json (expected {', '.join(DEFAULT_NAMES)})")
+    metrics = headline_metrics(run.metrics)
+    head = run.manifest.get("headline")
     if isinstance(head, dict) and isinstance(head.get("value"), int | float) and head.get("metric"):
         metrics.setdefault(str(head["metric"]), float(head["value"]))
-    return LoadedModel(
-        model=run.model,
-        task=task,
-        labels=labels,
-        run_id=str(run_id),
-        metrics=metrics,
-        data_fingerprint=str(fingerprint or ""),
-        tag=tag,
-        path=path,
-        manifest=manifest,
-    )
+    return LoadedModel(run=run, tag=tag, metrics=metrics)
 
 
-def model_store(store: Any) -> Any:
-    """A ``bentoml`` ModelStore from a path (or the store itself)."""
-    if isinstance(store, str | os.PathLike):
-        from bentoml._internal.models import ModelStore
-
-        Path(store).mkdir(parents=True, exist_ok=True)
-        return ModelStore(str(store))
-    return store
-
-
-def load_stored(tag: str, store: Any = None) -> LoadedModel:
-    """Load a promoted model from the BentoML store (or ``store``) by tag (``name[:version]``)."""
+def stored_or_none(tag: str) -> bentoml.Model | None:
+    """The ``bentoml.Model`` of ``tag`` in BentoML's model store, or None when it is not there."""
     import bentoml
     from bentoml.exceptions import NotFound
 
-    extra = {"_model_store": model_store(store)} if store is not None else {}
     try:
-        stored = bentoml.models.get(tag, **extra)
+        return bentoml.models.get(tag)
     except NotFound:
-        where = store if store is not None else _store_dir()
+        return None
+
+
+def load_stored(tag: str, store: str | os.PathLike[str] | None = None) -> LoadedModel:
+    """Load a promoted model from the BentoML store (or the store folder ``store``) by tag."""
+    import bentoml
+    from bentoml.exceptions import NotFound
+
+    try:
+        stored = bentoml.models.get(tag, **bento_internals.store_kwargs(store))
+    except NotFound:
+        where = store if store is not None else bento_internals.bentoml_home() / "models"
         raise NewsclfError(
             f"model {tag!r} is not in the BentoML model store ({where}); "
             "promote a run first: newsclf promote models/<run-id>"
@@ -178,18 +188,10 @@ def load_stored(tag: str, store: Any = None) -> LoadedModel:
     return load_stored_model(stored)
 
 
-def load_stored_model(stored: Any) -> LoadedModel:
+def load_stored_model(stored: bentoml.Model) -> LoadedModel:
     """Load a ``bentoml.Model`` (store entry) whose directory is a copy of a run directory."""
     loaded = load_run_dir(Path(stored.path), tag=str(stored.tag))
-    labels = dict(getattr(stored.info, "labels", {}) or {})
-    loaded.run_id = labels.get("run_id", loaded.run_id)
+    if stored.info.labels.get("run_id") not in (None, loaded.run_id):
+        raise NewsclfError(f"{stored.tag}: its label run_id {stored.info.labels['run_id']!r} differs from the "
+                           f"run it holds ({loaded.run_id})")
     return loaded
-
-
-def _store_dir() -> str:
-    try:
-        from bentoml._internal.configuration.containers import BentoMLContainer
-
-        return str(BentoMLContainer.bentoml_home.get())
-    except Exception:  # pragma: no cover - informational only
-        return os.environ.get("BENTOML_HOME", "~/bentoml")

@@ -1,6 +1,6 @@
 """Promote a run: check its hashes and copy it into the BentoML model store.
 
-The store entry is the run directory verbatim (``model.joblib``, ``manifest.json``, metrics,
+The store entry is the run directory verbatim (``model.skops``, ``manifest.json``, metrics,
 reports) so that the service, and a Bento built from it, check the same hashes before loading.
 Labels: ``run_id``, ``task``, ``data_fingerprint`` and the headline metrics (as strings);
 metadata: all scalar metrics and the run's manifest summary.
@@ -12,11 +12,11 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 from newsclf.errors import NewsclfError
 
-from .models import DEFAULT_NAMES, load_run_dir, model_store
+from . import bento_internals
+from .models import DEFAULT_NAMES, load_run_dir
 
 __all__ = ["promote"]
 
@@ -33,7 +33,8 @@ def _check_name(name: str) -> str:
     return name
 
 
-def promote(run_dir: str | os.PathLike, name: str | None = None, store: Any = None) -> str:
+def promote(run_dir: str | os.PathLike[str], name: str | None = None,
+            store: str | os.PathLike[str] | None = None) -> str:
     """Save the run at ``run_dir`` into the BentoML model store and return its tag.
 
     Parameters
@@ -42,8 +43,9 @@ def promote(run_dir: str | os.PathLike, name: str | None = None, store: Any = No
         A run directory written by ``newsclf train`` (``models/<run-id>/``).
     name : str, optional
         Store name; defaults to ``newsclf-boilerplate`` or ``newsclf-stance`` by the run's task.
-    store : path or ``bentoml`` ModelStore, optional
-        Another model store than BentoML's (``$BENTOML_HOME/models``); for tests.
+    store : path, optional
+        A model-store folder other than BentoML's (``$BENTOML_HOME/models``); for tests
+        (:func:`newsclf.serving.bento_internals.store_kwargs`).
 
     Returns
     -------
@@ -58,7 +60,7 @@ def promote(run_dir: str | os.PathLike, name: str | None = None, store: Any = No
     import bentoml
 
     run_dir = Path(run_dir)
-    loaded = load_run_dir(run_dir)  # verifies every hash (and that the model unpickles)
+    loaded = load_run_dir(run_dir)  # verifies every hash and the model's types (it loads)
     name = _check_name(name or DEFAULT_NAMES[loaded.task])
     metrics = loaded.metrics
     labels = {
@@ -85,7 +87,7 @@ def promote(run_dir: str | os.PathLike, name: str | None = None, store: Any = No
             metadata[key] = value
         elif isinstance(value, dict):
             metadata[key] = {k: str(v) for k, v in value.items() if v is not None}
-    extra = {"_model_store": model_store(store)} if store is not None else {}
+    extra = bento_internals.store_kwargs(store)
     with bentoml.models.create(name, labels=labels, metadata=metadata, **extra) as stored:
         target = Path(stored.path)
         for item in sorted(run_dir.iterdir()):

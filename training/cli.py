@@ -11,7 +11,17 @@ import os
 
 import typer
 
-from newsclf.commands import data, experiments, extract, quickstart, quotes, serving
+from newsclf import __version__
+from newsclf.commands import (
+    annotate,
+    data,
+    experiments,
+    extract,
+    project,
+    quickstart,
+    quotes,
+    serving,
+)
 
 __all__ = ["app", "main"]
 
@@ -24,10 +34,25 @@ app = typer.Typer(
     help="Turn news articles into trained, evaluated and served text classifiers.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion
 )
 
-for _module in (data, quotes, experiments, extract, quickstart, serving):
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsclf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Turn news articles into trained, evaluated and served text classifiers."""
+
+
+for _module in (project, data, annotate, quotes, experiments, extract, quickstart, serving):
     _module.register(app)
 
 

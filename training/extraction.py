@@ -32,12 +32,12 @@ _INPUTS = list(TASKS["boilerplate"].inputs)
 
 def resolve_model(model: Any) -> Any:
     """The fitted pipeline of ``model`` (a pipeline or a :class:`~newsclf.pipeline.runs.Run`)."""
-    inner = getattr(model, "model", None)
-    if inner is not None and hasattr(inner, "predict_proba"):
-        task = getattr(model, "task", "boilerplate")
-        if task != "boilerplate":
-            raise ValueError(f"run {getattr(model, 'run_id', '?')} is a {task!r} model; extraction needs a boilerplate run")
-        return inner
+    from newsclf.pipeline.runs import Run
+
+    if isinstance(model, Run):
+        if model.task != "boilerplate":
+            raise ValueError(f"run {model.run_id} is a {model.task!r} model; extraction needs a boilerplate run")
+        return model.model
     if not hasattr(model, "predict_proba"):
         raise TypeError(f"expected a fitted boilerplate pipeline or a Run, got {type(model).__name__}")
     return model
@@ -54,7 +54,7 @@ def _threads() -> Any:
 def _content_proba(pipeline: Any, columns: dict[str, list]) -> np.ndarray:
     import pandas as pd
 
-    from newsclf.pipeline.features.router import fast_predict_proba
+    from newsclf.pipeline.router import fast_predict_proba
 
     frame = pd.DataFrame(columns, columns=_INPUTS)
     with _threads().limit(limits=1, user_api="openmp"):

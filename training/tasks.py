@@ -1,7 +1,15 @@
-"""The two tasks newsclf learns: their labels and the input columns their models read.
+"""The tasks newsclf learns: their labels and the input columns their models read.
 
 A model's input is a :class:`pandas.DataFrame` with the task's input columns (rows in document
 order for ``boilerplate``, so that context features can look at neighbours within a ``group``).
+``attribution`` is a ranking: its rows are (quote, candidate speaker) pairs, the rows sharing a
+``query`` are one quote's candidates, and a quote is right when its best-scored candidate is the
+speaker (:mod:`newsclf.data.attribution`).
+
+Sides: a stance row's ``side`` is the speaker's side as :mod:`newsclf.data.quotes` finds it, one of
+the actor keys of the actors file (``"taliban"``, ``"nrf"``), ``"other"`` (the article ties the
+speaker to neither side: "US Secretary of State Antony Blinken", "a UN spokesman") or ``""`` (the
+article says nothing about the speaker, or there is no speaker).
 Datasets on disk carry these columns plus ``label`` (a ``ClassLabel``) and bookkeeping columns.
 :func:`to_frame` turns loose records (CLI ``--file`` lines, HTTP payloads) into that frame,
 filling the documented defaults, so the CLI, the service and the tests build inputs one way.
@@ -11,9 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CONTEXT_LABEL", "TASKS", "Task", "get_task", "to_frame"]
 
@@ -29,7 +38,7 @@ class Task:
     Attributes
     ----------
     name : str
-        ``"boilerplate"`` or ``"stance"``.
+        ``"boilerplate"``, ``"stance"`` or ``"attribution"``.
     labels : tuple of str
         Class names in ``ClassLabel`` order.
     inputs : dict
@@ -38,6 +47,11 @@ class Task:
         Labels averaged by the task's headline secondary metric (F_avg for stance).
     headline : str
         The metric ``newsclf runs`` and ``compare`` sort by by default.
+    query : str or None
+        For a ranking task, the input column whose equal values form one ranking (one quote's
+        candidates): the task is scored per query, not per row.
+    importer_only : bool
+        Rows come only from corpus importers (no weak labelling of article files).
     """
 
     name: str
@@ -45,6 +59,8 @@ class Task:
     inputs: dict[str, Any]
     positive: tuple[str, ...]
     headline: str = "macro_f1"
+    query: str | None = None
+    importer_only: bool = False
 
 
 TASKS: dict[str, Task] = {
@@ -69,10 +85,27 @@ TASKS: dict[str, Task] = {
             "text": None,
             "target": "",  # actor key ("taliban", "nrf") or any name
             "speaker": "",  # "" when unknown
-            "side": "",  # speaker's actor key, "" when unknown
+            "side": "",  # speaker's actor key, "other" (neither side) or "" (nothing known)
             "group": "",
         },
         positive=("favor", "against"),
+    ),
+    "attribution": Task(
+        name="attribution",
+        labels=("speaker", "other"),
+        inputs={
+            "text": None,  # words linking candidate (CC) and quote (QQ)
+            "candidate": "",  # the mention as written
+            "kind": "",  # name | group | nominal | pronoun
+            "signals": "",  # space-separated structural features
+            "distance": 0.0,  # log1p(characters between candidate and quote)
+            "query": "",  # the quote: rows of one query are ranked together
+            "group": "",  # article id
+        },
+        positive=("speaker",),
+        headline="accuracy",
+        query="query",
+        importer_only=True,
     ),
 }
 
@@ -103,6 +136,8 @@ def to_frame(task: str | Task, records: Iterable[Mapping[str, Any]]) -> pd.DataF
     ValueError
         When a record lacks ``text`` or a field has the wrong type; names the record index.
     """
+    import pandas as pd
+
     spec = task if isinstance(task, Task) else get_task(task)
     rows = []
     for i, rec in enumerate(records):

@@ -18,8 +18,8 @@ from newsclf.pipeline.features.lines import (
     line_stat_names,
     line_unit_matrix,
 )
-from newsclf.pipeline.features.router import ModeRouter, binned_raw_predict
 from newsclf.pipeline.registry import estimators, featurizers
+from newsclf.pipeline.router import ModeRouter, binned_raw_predict
 from newsclf.tasks import to_frame
 
 ARTICLE = [

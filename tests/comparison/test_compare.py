@@ -36,17 +36,58 @@ def _entry(run_id: str, pred: list[str], C: float, fp: str = "fp1", model: str =
     return {"run_id": run_id, "config": config, "metrics": metrics, "manifest": {"test_fingerprint": fp}}
 
 
-def test_compare_sorts_and_tests_against_best():
-    good, bad, same = _pred(0.05, 1), _pred(0.3, 2), None
-    same = list(good)
-    res = compare_entries([_entry("bad", bad, 0.1), _entry("good", good, 1.0), _entry("twin", same, 1.0)],
+def test_compare_sorts_and_tests_against_top():
+    good, bad = _pred(0.05, 1), _pred(0.3, 2)
+    twin = list(good)
+    res = compare_entries([_entry("bad", bad, 0.1), _entry("good", good, 1.0), _entry("twin", twin, 1.0)],
                           n_boot=300)
     assert [r["run_id"] for r in res["rows"]][0] in ("good", "twin") and res["rows"][-1]["run_id"] == "bad"
     rows = {r["run_id"]: r for r in res["rows"]}
     assert rows["bad"]["p_value"] < 0.01 and rows["bad"]["mcnemar_p"] < 0.01 and rows["bad"]["delta"] < -0.15
-    twin = rows["twin"] if res["best"] == "good" else rows["good"]
-    assert twin["delta"] == 0 and twin["p_value"] == 1.0 and twin["mcnemar_p"] == 1.0
+    other = rows["twin"] if res["top"] == "good" else rows["good"]
+    assert other["delta"] == 0 and other["p_value"] == 1.0 and other["mcnemar_p"] == 1.0
     assert res["differing_keys"] == ["model.params.C"]  # only what differs
+    # identical twins: a tie at the top, so no run is called best
+    assert res["best"] is None and res["tied"] == [other["run_id"]] and "tied" in res["verdict"]
+    assert [r["rank"] for r in res["rows"]] == ["=1", "=1", "3"]
+
+
+def test_compare_declares_best_only_when_significant():
+    res = compare_entries([_entry("good", _pred(0.05, 1), 1.0), _entry("bad", _pred(0.3, 2), 0.1)], n_boot=300)
+    assert res["best"] == "good" and res["verdict"].startswith("best: good")
+    assert [r["rank"] for r in res["rows"]] == ["1", "2"]
+
+
+def _single_class_entry(run_id: str, pred: list[str]) -> dict:
+    gold = ["content"] * len(pred)
+    split = classification_metrics(gold, pred, LABELS)
+    split["intervals"] = {"macro_f1": [split["macro_f1"], split["macro_f1"]]}
+    config = {"task": "boilerplate", "model": {"name": run_id, "params": {}}}
+    metrics = {"task": "boilerplate", "labels": LABELS, "positive": ["boilerplate"], "eval_split": "test",
+               "splits": {"test": split},
+               "predictions": {"test": {"ids": [str(i) for i in range(len(gold))], "gold": gold, "pred": pred,
+                                        "groups": None}}}
+    return {"run_id": run_id, "config": config, "metrics": metrics, "manifest": {"test_fingerprint": "fp"}}
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_compare_single_class_test_split_declares_no_winner(n):
+    a = _single_class_entry("a", ["content"] * n)
+    b = _single_class_entry("b", ["content"] * (n - 1) + ["boilerplate"])
+    res = compare_entries([a, b], n_boot=200)
+    assert res["best"] is None and res["verdict"].startswith("no winner")
+    assert "one class only" in res["verdict"] and any("one class only" in w for w in res["warnings"])
+    assert {r["rank"] for r in res["rows"]} == {"-"}
+    for fmt in ("md", "html", "text"):
+        out = render(res, fmt, width=100)
+        assert "no winner" in out and "best:" not in out
+
+
+def test_compare_holm_adjusts_step_down():
+    from newsclf.comparison.compare import holm
+
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    assert holm([0.5]) == [0.5]
 
 
 def test_compare_refuses_different_test_data_naming_runs():
@@ -86,19 +127,35 @@ def test_compare_flatten_config():
     assert flat == {"features": "w", "features.w.ngram_range": "[1, 2]", "model.name": "m", "model.params": "{}"}
 
 
-@pytest.mark.parametrize("fmt", ["md", "json", "html", "table"])
+@pytest.mark.parametrize("fmt", ["md", "json", "html", "table", "text"])
 def test_compare_render_formats(fmt):
     res = compare_entries([_entry("a", _pred(0.1, 1), 1.0), _entry("b", _pred(0.2, 2), 2.0)], n_boot=50)
-    out = render(res, fmt)
+    out = render(res, fmt, width=120)
     if fmt == "json":
-        assert json.loads(out)["best"] == "a"
+        assert json.loads(out)["best"] == "a" and json.loads(out)["rows"][0]["n"] == 300
     elif fmt == "md":
-        assert "| 1 | a |" in out and "model.C" in out
+        assert "| 1 | a |" in out and "model.C" in out and "| 300 |" in out
     elif fmt == "html":
-        assert "data:image/png;base64," in out and "<table>" in out
+        assert "data:image/png;base64," in out and "<table id='scores'>" in out and ">300<" in out
+    elif fmt == "text":
+        assert "model.C" in out and "300" in out and "best: a" in out
     else:
         from rich.console import Console
 
         console = Console(width=200, record=True)
         console.print(out)
-        assert "model.C" in console.export_text()
+        text = console.export_text()
+        assert "model.C" in text and "300" in text
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_compare_table_fits_the_terminal(width):
+    entries = [_entry(f"boilerplate-logreg-20261201-1529{i:02d}-a60a6d5{i}", _pred(0.1 + 0.05 * i, i), 1.0 + i)
+               for i in range(3)]
+    for e, ngram in zip(entries, ([1, 2], [1, 3], [2, 4]), strict=True):
+        e["config"]["features"][0]["params"] = {"ngram_range": ngram, "sublinear_tf": True, "min_df": 2}
+        e["config"]["model"]["params"]["class_weight"] = "balanced" if ngram[0] == 1 else None
+    res = compare_entries(entries, n_boot=50)
+    text = render(res, "text", width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "word_tfidf.ngram_range" in text.replace("\n", "") or "word_tfidf.ngram_ra" in text

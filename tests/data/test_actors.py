@@ -94,3 +94,35 @@ def test_actors_invalid_file_names_file_and_key(tmp_path: Path, content: str, ne
 def test_actors_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_actors(tmp_path / "none.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "member", "side"),
+    [
+        # spellings of one person: the fullest, first listed, is named
+        ("Nazary", ("nrf", "Ali Maisam Nazary"), "nrf"),
+        ("Mujahid", ("taliban", "Zabihullah Mujahid"), "taliban"),
+        ("Zabiullah Mujahid", ("taliban", "Zabiullah Mujahid"), "taliban"),
+        ("Baradar", ("taliban", "Abdul Ghani Baradar"), "taliban"),
+        ("Stanekzai", ("taliban", "Sher Mohammad Abbas Stanekzai"), "taliban"),
+        # a surname several people carry names no one, but gives their common side
+        ("Haqqani", None, "taliban"),
+        ("Akhund", None, "taliban"),
+        # never a guess: another Haqqani is not a Taliban member
+        ("Husain Haqqani", None, None),
+    ],
+)
+def test_actors_surnames_name_one_person_or_only_a_side(actors, name, member, side) -> None:
+    assert actors.member(name) == member
+    assert actors.side_of(name) == side
+
+
+def test_actors_shared_surname_across_actors_gives_nothing(tmp_path: Path) -> None:
+    f = tmp_path / "actors.yaml"
+    f.write_text(
+        "actors:\n  a: {name: A, members: [John Smith]}\n  b: {name: B, members: [Jane Smith]}\n",
+        encoding="utf-8",
+    )
+    other = load_actors(f)
+    assert other.member("Smith") is None and other.side_of("Smith") is None
+    assert other.side_of("Jane Smith") == "b"

@@ -82,26 +82,81 @@ def _gold_copy(tmp_path: Path, mutate) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("mutate", "needle"),
+    ("mutate", "kind", "index", "needle"),
     [
         (
             lambda d: d["sentences"][3].update(start=d["sentences"][3]["start"] + 1),
-            "sentences[3] offsets",
+            "sentences", 3, "sentences[3] offsets",
         ),
-        (lambda d: d["quotes"][1].update(end=d["quotes"][1]["end"] - 2), "quotes[1] offsets"),
-        (lambda d: d["quotes"][0].update(end=99_999), "quotes[0] ends at 99999, past the end"),
-        (lambda d: d.update(sha256="0" * 64), "the article text changed"),
+        (lambda d: d["quotes"][1].update(end=d["quotes"][1]["end"] - 2), "quotes", 1, "quotes[1] offsets"),
+        (lambda d: d["quotes"][0].update(end=99_999), "quotes", 0, "quotes[0] offsets"),
+        (lambda d: d.update(sha256="0" * 64), None, None, "the article text changed"),
     ],
 )
-def test_annotations_mismatch_names_file_and_item(
-    tmp_path: Path, seed_article, mutate, needle: str
+def test_annotations_mismatch_is_placed_by_text_and_warned(
+    tmp_path: Path, seed_article, mutate, kind, index, needle: str
 ) -> None:
     path = _gold_copy(tmp_path, mutate)
+    want = load_gold(seed_article, settings.shipped_annotations_dir())
+    gold = load_gold(seed_article, directory=tmp_path)
+    # stale offsets or a stale sha256 lose nothing: every item is found by its text
+    assert [(s.start, s.end, s.label) for s in gold.sentences] == [
+        (s.start, s.end, s.label) for s in want.sentences
+    ]
+    assert [(q.start, q.end, q.stance) for q in gold.quotes] == [
+        (q.start, q.end, q.stance) for q in want.quotes
+    ]
+    assert not gold.placement.unplaced and gold.placement.warnings
+    assert all(str(path) in w for w in gold.placement.warnings)
+    if kind is not None:
+        [fuzzy] = [p for p in getattr(gold.placement, kind) if p.fuzzy]
+        assert (fuzzy.index, fuzzy.how) == (index, "relocated")
+    # the strict check still names the file and the item
     with pytest.raises(InputError) as info:
-        load_gold(seed_article, directory=tmp_path)
+        check_gold(load_annotations(path), seed_article.text)
     assert str(path) in str(info.value) and needle in str(info.value)
-    gold = load_annotations(path)  # schema-valid: the text check is what fails
-    with pytest.raises(InputError, match="panjshir"):
+
+
+@pytest.mark.parametrize(
+    ("quote", "how", "span"),
+    [
+        ({"text": "We need their expertise,"}, "text", (2087, 2111)),
+        ({"text": "We need their expertise,", "start": 2086, "end": 2110}, "relocated", (2087, 2111)),
+        ({"text": "the other side's fighters"}, "normalized", (799, 824)),  # straight apostrophe
+        ({"text": "with  the Taliban"}, "normalized", (1794, 1810)),  # two spaces
+        ({"text": "Taliban", "occurrence": 2}, "text", (726, 733)),
+        ({"text": "Taliban", "start": 1430, "end": 1437}, "relocated", (1428, 1435)),  # nearest
+    ],
+)
+def test_annotations_place_by_text(seed_article, quote: dict, how: str, span) -> None:
+    from newsclf.data.annotations import Gold, GoldQuote
+
+    gold = Gold("panjshir-nrf-2021-09", None, [], [GoldQuote(**quote)])
+    placement = gold.place(seed_article.text)
+    [placed] = placement.quotes
+    assert placed.how == how
+    text = seed_article.text[placed.item.start : placed.item.end]
+    assert " ".join(text.replace("’", "'").split()) == " ".join(quote["text"].split())
+    assert (placed.item.start, placed.item.end) == span
+
+
+@pytest.mark.parametrize(
+    ("quote", "reason"),
+    [
+        ({"text": "We will never surrender"}, "not in the article"),
+        ({"text": "Taliban"}, 'occurs 8 times; add "occurrence" (1-8)'),
+        ({"text": "Taliban", "occurrence": 9}, "occurrence 9, but the text occurs 8 time(s)"),
+    ],
+)
+def test_annotations_unplaced_items_are_reported(seed_article, quote: dict, reason: str) -> None:
+    from newsclf.data.annotations import Gold, GoldQuote
+
+    gold = Gold("a", None, [], [GoldQuote(**quote, stance={"nrf": "favor"})])
+    placement = gold.place(seed_article.text)
+    assert placement.quotes == []
+    [u] = placement.unplaced
+    assert (u["kind"], u["index"]) == ("quotes", 0) and reason in u["reason"]
+    with pytest.raises(InputError, match="quotes\\[0\\]"):
         check_gold(gold, seed_article.text)
 
 
@@ -112,7 +167,8 @@ def test_annotations_mismatch_names_file_and_item(
         (lambda d: d["quotes"][1]["stance"].update(nrf="pro"), "quotes[1].stance.nrf"),
         (lambda d: d["quotes"][0].update(stance={"nrf": "favor"}), "fragments carry no stance"),
         (lambda d: d["quotes"][2].update(start=5, end=3), "quotes[2]"),
-        (lambda d: d.pop("sha256"), "sha256: Field required"),
+        (lambda d: d["quotes"][2].pop("end"), "give both start and end"),
+        (lambda d: d["quotes"][2].update(occurrence=0), "quotes[2].occurrence"),
         (lambda d: d.update(extra=1), "extra: Extra inputs"),
     ],
 )

@@ -72,7 +72,7 @@ def seed_build(tmp_path_factory):
         ),
         (
             {"name": "x", "sources": [{"kind": "ftp"}]},
-            r"unknown source kind 'ftp'; allowed: files, aeb",
+            r"unknown source kind 'ftp'; allowed: files, rows, aeb",
         ),
         (
             {
@@ -204,12 +204,16 @@ def test_build_fingerprint_changes_with_config_and_input(seed_build, tmp_path):
     )
     data = cfg.model_dump()
     data["sources"][0]["paths"] = [str(art.parent)]
-    with pytest.raises(InputError, match="article text changed since it was annotated"):
-        build_dataset(data, output_root=tmp_path / "b")
-    changed = build_dataset(data, output_root=tmp_path / "b", skip_bad=True)
+    # the annotated text changed: --strict refuses, otherwise the gold is placed by its text
+    with pytest.raises(InputError, match="text changed since it was annotated"):
+        build_dataset(data, output_root=tmp_path / "b", strict=True)
+    assert not (tmp_path / "b" / "seed").exists()
+    changed = build_dataset(data, output_root=tmp_path / "b")
     assert changed.manifest["fingerprint"] != seed_build.manifest["fingerprint"]
-    assert changed.bad and "annotations" in changed.bad[0]["source"]
-    assert changed.manifest["tasks"]["boilerplate"]["labelling"][0]["counts"]["gold"] == 0
+    gold = changed.manifest["gold"]
+    assert gold["text_changed"] == 1
+    assert gold["labels"] == {"applied": 30, "fuzzy": 0, "added": 0, "unplaced": 0}
+    assert changed.manifest["tasks"]["boilerplate"]["labelling"][0]["counts"]["gold"] == 20
 
 
 def test_build_label_model_combiner(tmp_path):
@@ -277,7 +281,7 @@ def test_build_failure_keeps_previous_dataset(workdir, mixed_folder, monkeypatch
 
     monkeypatch.setattr(build_mod, "_save_quietly", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        build_dataset(good)
+        build_dataset(good, force=True)  # same inputs: without force the dataset is reused
     assert (first.output_dir / "manifest.json").read_text(encoding="utf-8") == before
     assert load_dataset_dict("t", "boilerplate")["train"].num_rows >= 0
     assert sorted(p.name for p in first.output_dir.parent.iterdir()) == ["t"]
@@ -495,3 +499,32 @@ def test_build_context_rows_need_an_importer_that_keeps_them(workdir, monkeypatc
                        "sources": [{"kind": "trafilatura", "unlabelled": "context"}]})
     with pytest.raises(ConfigError, match="is for importer sources"):
         build_dataset({"name": "c", "sources": [{"kind": "files", "paths": ["seeds/"], "unlabelled": "context"}]})
+
+
+def test_build_removes_datasets_left_by_a_killed_build(tmp_path):
+    """A `data build` killed while writing leaves a hidden staged dataset; the next build removes
+    it (its process is gone), keeps a live build's, and the dataset on disk is intact."""
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "data"
+    code = ("import time\nfrom pathlib import Path\nfrom newsclf.staging import staging_dir\n"
+            f"with staging_dir(Path({str(root)!r}), 'seed', 'tmp') as d:\n"
+            "    (d / 'big.arrow').write_bytes(b'x' * 100000); print('ready', flush=True); time.sleep(60)")
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    killed, live = procs
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(10)
+    legacy = root / ".seed.tmp-999999999-1"  # an older newsclf's name: pid inside, no lock
+    legacy.mkdir()
+    try:
+        result = build_dataset(SEED_CONFIG, output_root=root)
+        hidden = sorted(p.name for p in root.iterdir() if p.name.startswith("."))
+        assert all(f".{live.pid}-" in n for n in hidden) and len(hidden) == 2  # the live one + its lock
+    finally:
+        live.kill()
+        live.wait(10)
+    assert (result.output_dir / "manifest.json").is_file()

@@ -73,17 +73,13 @@ def test_quotes_seed_each_quote(seed, index, speaker, side, fragment, starts) ->
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # quote continued over paragraphs: the next paragraph re-opens it
+        # quote continued over paragraphs: the next paragraph re-opens it; one quote per paragraph
         (
             "Taliban spokesman Zabihullah Mujahid spoke on Monday.\n\n“We will bring peace. Nobody will be harmed.\n\n"
             "“Everyone is safe now,” he said.",
             [
-                (
-                    "We will bring peace. Nobody will be harmed.\n\n“Everyone is safe now,",
-                    "Zabihullah Mujahid",
-                    "taliban",
-                    False,
-                )
+                ("We will bring peace. Nobody will be harmed.", "Zabihullah Mujahid", "taliban", False),
+                ("Everyone is safe now,", "Zabihullah Mujahid", "taliban", False),
             ],
         ),
         # guillemets, introduced by "X said:"
@@ -141,7 +137,7 @@ def test_quotes_seed_each_quote(seed, index, speaker, side, fragment, starts) ->
         ),
         (
             "Abdul Rahman, a farmer, fled. “We lost everything,” he told reporters.",
-            [("We lost everything,", "Abdul Rahman", None, False)],
+            [("We lost everything,", "Abdul Rahman", "other", False)],
         ),
         # scare quotes and titles are not quotes
         ("The talks were “illegal” and the group left.", []),
@@ -168,9 +164,10 @@ def test_quotes_cases(actors, text: str, expected: list[tuple]) -> None:
 @pytest.mark.parametrize(
     ("text", "n_quotes", "needle"),
     [
+        # an unclosed quote runs to the end of its paragraph (and is reported)
         (
             "He said “this is unbalanced.\n\nNext paragraph here.",
-            0,
+            1,
             "not closed before the paragraph ends",
         ),
         (
@@ -183,8 +180,8 @@ def test_quotes_cases(actors, text: str, expected: list[tuple]) -> None:
             1,
             "new quote opens before it closes",
         ),
-        ("Ends open “at the very end of the text", 0, "not closed"),
-        ('Unclosed "straight quote runs on and on', 0, "not closed"),
+        ("Ends open “at the very end of the text", 1, "not closed"),
+        ('Unclosed "straight quote runs on and on', 1, "not closed"),
     ],
 )
 def test_quotes_unbalanced_marks_warn_without_bogus_quote(
@@ -266,7 +263,7 @@ def test_quotes_cli_bad_file_exit_1_and_skip_bad(seed_path: Path, tmp_path: Path
         (
             "Rahim Khan, a local elder, said the fighting was “worse than anything we have seen.”",
             "Rahim Khan",
-            None,
+            "other",
         ),
         # pronouns prefer the subject / the previous speaker over a person merely mentioned
         (
@@ -349,3 +346,109 @@ def test_quotes_headline_runs_are_not_people(actors) -> None:
     )
     got, _ = _quotes(text, actors)
     assert [g[1] for g in got] == ["Donald Trump"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the NYT's two apostrophes
+        (
+            "''This isn't tax reform,'' said Douglas Holtz-Eakin, an economist. ''It's anti-reform.''",
+            [("This isn't tax reform,", "Douglas Holtz-Eakin", "other", False),
+             ("It's anti-reform.", "Douglas Holtz-Eakin", "other", False)],
+        ),
+        # mixed typography pairs
+        ('“We will fight," Massoud said.', [("We will fight,", "Ahmad Massoud", "nrf", False)]),
+        ('"We will fight,” Massoud said.', [("We will fight,", "Ahmad Massoud", "nrf", False)]),
+        ("“We will fight“ Massoud said.", [("We will fight", "Ahmad Massoud", "nrf", False)]),
+        # a colon-introduced quote in its own paragraph
+        (
+            "Ahmad Massoud said in an audio message:\n\n“We will never surrender to the Taliban.”",
+            [("We will never surrender to the Taliban.", "Ahmad Massoud", "nrf", False)],
+        ),
+        # a transcript
+        (
+            "Mike Pence spoke first.\n\nPENCE: “We will win this race.”\n\nKAINE: “No, you will not.”",
+            [("We will win this race.", "Mike Pence", None, False),
+             ("No, you will not.", "Kaine", None, False)],
+        ),
+        # quotes followed by "― Name"
+        (
+            "“Panjshir is not surrendering.” ― Amrullah Saleh, on Twitter\n\n"
+            "“The war is over.” — Zabihullah Mujahid",
+            [("Panjshir is not surrendering.", "Amrullah Saleh", "nrf", False),
+             ("The war is over.", "Zabihullah Mujahid", "taliban", False)],
+        ),
+        # paragraphs separated by single line breaks (PolNeAR, many wire feeds)
+        (
+            "Massoud spoke on Monday.\n“We will fight,” he said.\nThe valley was quiet.",
+            [("We will fight,", "Ahmad Massoud", "nrf", False)],
+        ),
+        # a reporting verb then a whole statement: a quote, not a fragment (TOLOnews style)
+        (
+            'Karimi said "the doors of negotiation with the people of Panjshir are open."',
+            [("the doors of negotiation with the people of Panjshir are open.", "Bilal Karimi",
+              "taliban", False)],
+        ),
+        # ... but after "that" it is embedded in the reporter's sentence
+        (
+            'Karimi said that "the doors of negotiation are open."',
+            [("the doors of negotiation are open.", "Bilal Karimi", "taliban", True)],
+        ),
+        # a quote glued after a comma and a capital letter is full
+        (
+            "In a statement, the resistance said, “The fight will go on.”",
+            [("The fight will go on.", "National Resistance Front", "nrf", False)],
+        ),
+        # titles of shows and books are not quotes, even with a reporting verb nearby
+        ('He said on NBC\'s "Meet the Press." "We will win," he added.',
+         [("We will win,", None, None, False)]),
+        # marks inside markup are not quotes
+        ('<tweet author="@x" date="2021">We will win</tweet> said Massoud.', []),
+    ],
+)
+def test_quotes_real_text_shapes(actors, text: str, expected: list[tuple]) -> None:
+    got, warnings = _quotes(text, actors)
+    assert got == expected
+    assert warnings == []
+
+
+def test_quotes_pronoun_and_description_resolve_to_names(actors) -> None:
+    text = (
+        "A senior Taliban commander, Mawlawi Fasihuddin, said his fighters had surrounded the valley. "
+        "“We gave them a chance,” he said.\n\n"
+        "A spokesman for the National Resistance Front said the group had lost contact with commanders. "
+        "“Communications are cut,” the spokesman said."
+    )
+    got, _ = _quotes(text, actors)
+    assert [(g[1], g[2]) for g in got] == [
+        ("Mawlawi Fasihuddin", "taliban"),
+        ("spokesman for the National Resistance Front", "nrf"),
+    ]
+
+
+def test_quotes_fullest_name_in_the_article(actors) -> None:
+    text = ('"Panjshir is captured," Mujahid said in a statement. '
+            "Zabihullah Mujahid is the group's chief spokesman.")
+    got, _ = _quotes(text, actors)
+    assert got[0][1:3] == ("Zabihullah Mujahid", "taliban")
+
+
+def test_quotes_quoted_transcript_lines_name_their_speakers(actors) -> None:
+    text = (
+        "Mike Pence spoke to Chris Wallace on Sunday.\n\nPartial transcript as follows:\n\n"
+        '"WALLACE: Will Gennifer Flowers be there?\n\n'
+        '"PENCE: Gennifer Flowers will not be attending the debate.\n\n'
+        '"But the truth is that Donald Trump has a unique way of communicating.\n\n'
+        '"WALLACE: Governor, I want to try to get to the debate."\n\n'
+        'VIDEO: "Watch the full interview here."'
+    )
+    got, _ = _quotes(text, actors)
+    # the label is left out of the quote; an unlabelled paragraph continues the one before
+    assert [(g[0][:12], g[1]) for g in got] == [
+        ("Will Gennife", "Chris Wallace"),
+        ("Gennifer Flo", "Mike Pence"),
+        ("But the trut", "Mike Pence"),
+        ("Governor, I ", "Chris Wallace"),
+        ("Watch the fu", None),  # "VIDEO:" is a label, not a speaker
+    ]

@@ -28,10 +28,20 @@ def test_metrics_confusion_keeps_absent_classes():
                                positive=("favor", "against"))
     assert m["confusion"] == {"labels": LABELS, "matrix": [[0, 0, 0], [0, 1, 0], [0, 1, 1]]}
     assert m["per_class"]["favor"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
-    assert m["macro_f1"] == pytest.approx(f1_score(["none", "none", "against"], ["none", "against", "against"], average="macro"))
+    # macro-F1 over every task label: favor (no support, never predicted) counts as 0
+    assert m["macro_f1"] == pytest.approx(f1_score(["none", "none", "against"], ["none", "against", "against"],
+                                                   labels=LABELS, average="macro", zero_division=0))
+    assert m["macro_f1"] == pytest.approx((0 + 2 / 3 + 2 / 3) / 3)
+    assert m["labels_without_support"] == ["favor"]
     assert m["f_avg"] == pytest.approx((0 + 2 / 3) / 2)  # favor counts as 0, as in SemEval
 
 
 def test_metrics_unknown_label_is_an_error():
     with pytest.raises(ValueError, match="'pro' is not one of"):
         classification_metrics(["pro"], ["none"], LABELS)
+
+
+def test_metrics_single_class_split_cannot_reach_one():
+    m = classification_metrics(["content"] * 3, ["content"] * 3, ["content", "boilerplate"])
+    assert m["accuracy"] == 1.0 and m["macro_f1"] == pytest.approx(0.5)
+    assert m["per_class"]["boilerplate"]["support"] == 0 and m["labels_without_support"] == ["boilerplate"]

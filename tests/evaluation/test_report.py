@@ -23,13 +23,15 @@ def _metrics():
 def test_report_renders_tables_and_plots_from_json(tmp_path):
     files = write_report(_metrics(), tmp_path)
     names = {p.name for p in files}
-    assert {"report.md", "report.html", "confusion_test.png", "pr_curves.png", "calibration.png",
-            "top_features.png"} <= names
+    assert {"report.md", "report.html", "confusion_test.png", "pr_curves.png", "top_features.png"} <= names
+    assert "calibration.png" not in names  # 6 rows: no calibration curve, said in the report
     for p in files:
         assert p.stat().st_size > 0
     md = (tmp_path / "report.md").read_text()
     assert "f_avg" in md and "| favor |" in md and "| gold \\ pred | favor | against | none |" in md
-    assert "plots/confusion_test.png" in (tmp_path / "report.html").read_text()
+    assert "Not drawn: 6 scored rows" in md
+    page = (tmp_path / "report.html").read_text()
+    assert "plots/confusion_test.png" not in page and page.count("data:image/png;base64,") == 3
 
 
 def test_report_markdown_without_predictions_or_plots():

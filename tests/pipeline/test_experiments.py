@@ -53,9 +53,9 @@ def test_experiments_predict_bad_file_is_clean(run_copy, tmp_path, content, matc
 
 
 def test_experiments_predict_tampered_run_refused(run_copy):
-    (run_copy / "model.joblib").write_bytes(b"evil")
+    (run_copy / "model.skops").write_bytes(b"evil")
     res = _run("predict", run_copy, "x")
-    assert res.exit_code == 1 and "model.joblib does not match its sha256" in res.stderr
+    assert res.exit_code == 1 and "model.skops does not match its sha256" in res.stderr
 
 
 def test_experiments_evaluate_runs_and_compare(run_copy, data_env, monkeypatch):
@@ -97,3 +97,25 @@ def test_experiments_compare_task_uses_newest_test_data(run_copy, data_env):
     assert "1 older runs on other data skipped" in res.stderr
     res = _run("compare", old, new, "--format", "json")
     assert res.exit_code == 1 and "different test data" in res.stderr
+
+
+def test_experiments_predict_stance_without_target_is_refused(data_env, write_config, tmp_path):
+    train_stance = _run("train", write_config("st", task="stance", dataset="syn"), "-q")
+    assert train_stance.exit_code == 0, train_stance.output
+    path = train_stance.stdout.strip().splitlines()[-1]
+    res = _run("predict", path, "We will fight them")
+    assert res.exit_code == 1 and "needs a target" in res.stderr and "taliban, nrf" in res.stderr
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"text": "a", "target": "taliban"}\n{"text": "b"}\n')
+    res = _run("predict", path, "--file", f)
+    assert res.exit_code == 1 and "record 2" in res.stderr
+    res = _run("predict", path, "We will fight them", "--target", "taliban")
+    assert res.exit_code == 0 and '"label"' in res.stdout
+
+
+def test_experiments_extract_refuses_a_model_without_html_blocks(run_copy, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><nav>Home | News</nav><p>The story goes on here in the valley.</p></body></html>")
+    res = _run("extract", "--model", run_copy, page)
+    assert res.exit_code == 1 and "never on HTML blocks" in res.stderr
+    assert "newsclf:configs/boilerplate/default.yaml" in res.stderr

@@ -45,6 +45,18 @@ def home(tiny_runs, tmp_path_factory):
     return root, env, tags
 
 
+def hostile_folder(root: Path) -> Path:
+    """A working directory holding its own ``training``, ``serving`` and ``newsclf`` packages whose
+    import writes ``root/IMPORTED-<name>``: newsclf must import none of them."""
+    for name in ("training", "serving", "newsclf"):
+        pkg = root / name
+        pkg.mkdir(parents=True)
+        (pkg / "__init__.py").write_text(
+            f"open({str(root / ('IMPORTED-' + name))!r}, 'w').write('x')\n", encoding="utf-8")
+    (root / "serving" / "service.py").write_text("raise SystemExit('wrong serving package')\n", encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
 def server(home, tmp_path_factory):
     import httpx
@@ -52,10 +64,12 @@ def server(home, tmp_path_factory):
     root, env, tags = home
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
+    cwd = hostile_folder(tmp_path_factory.mktemp("hostile"))
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(Path(sys.executable).with_name("newsclf")), "serve", "--port", str(port)],
             env=env,
+            cwd=cwd,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -78,7 +92,7 @@ def server(home, tmp_path_factory):
                     f"server not ready in 120 s:\n{log.read_text(errors='replace')[-3000:]}"
                 )
             time.sleep(0.3)
-        yield url, tags, log, proc
+        yield url, tags, log, proc, cwd
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -93,7 +107,7 @@ def server(home, tmp_path_factory):
 def test_e2e_every_endpoint_over_http(server, seed_text):
     import httpx
 
-    url, tags, log, proc = server
+    url, tags, log, proc, cwd = server
     with httpx.Client(base_url=url, timeout=60) as http:
         models = http.get("/models").json()
         assert {m["tag"] for m in models.values()} == set(tags.values())
@@ -152,27 +166,42 @@ def test_e2e_every_endpoint_over_http(server, seed_text):
     assert "Traceback" not in text
     assert " 200 (scheme=" not in text  # access log off by default
 
+    # started from a folder with its own training/, serving/ and newsclf/ packages: none imported
+    assert not list(cwd.glob("IMPORTED-*"))
+
     os.killpg(proc.pid, signal.SIGTERM)
     assert proc.wait(30) is not None
 
 
-def test_e2e_bentoml_build_packs_models(home, tmp_path):
+def test_e2e_build_bento_carries_the_wheel_and_models(home, tmp_path):
+    """`newsclf build-bento` (build_bento): the newsclf wheel under python.wheels, the promoted models,
+    no source folders; the service is newsclf.serving.service from the wheel."""
+    import zipfile
+
     root, env, tags = home
-    bentoml_cli = str(Path(sys.executable).with_name("bentoml"))
     build = subprocess.run(
-        [bentoml_cli, "build", "-f", "serving/bentofile.yaml", "--output", "tag", "."],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        [str(Path(sys.executable).with_name("newsclf")), "build-bento", "--source", str(REPO)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    tag = build.stdout.strip().splitlines()[-1]
+    assert tag.startswith("newsclf:")
     out = tmp_path / "newsclf.bento"
-    export = subprocess.run([bentoml_cli, "export", "newsclf:latest", str(out)], env=env,
-                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    export = subprocess.run([str(Path(sys.executable).with_name("bentoml")), "export", tag, str(out)],
+                            env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert export.returncode == 0, export.stderr[-2000:]
     with tarfile.open(out) as tar:
         names = set(tar.getnames())
+        wheels = [n for n in names if n.startswith("./env/python/wheels/newsclf-") and n.endswith(".whl")]
+        assert len(wheels) == 1
+        tar.extract(wheels[0], tmp_path, filter="data")
+        bento_yaml = tar.extractfile("./bento.yaml").read().decode()
     for tag in tags.values():
         name, version = tag.split(":")
-        assert f"./models/{name}/{version}/model.joblib" in names
+        assert f"./models/{name}/{version}/model.skops" in names
         assert f"./models/{name}/{version}/manifest.json" in names
-    assert "./src/serving/service.py" in names and "./src/configs/actors.yaml" in names
-    assert not [n for n in names if n.startswith("./src/tests")]
+    assert "service: newsclf.serving.service:Newsclf" in bento_yaml
+    assert not [n for n in names if n.startswith(("./src/training", "./src/serving", "./src/tests"))]
+    with zipfile.ZipFile(tmp_path / wheels[0]) as whl:
+        inside = set(whl.namelist())
+    assert {"newsclf/serving/service.py", "newsclf/analysis.py", "newsclf/_configs/actors.yaml"} <= inside

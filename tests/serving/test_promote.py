@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from newsclf.errors import IntegrityError, NewsclfError
-from newsclf.serving.models import load_run_dir, load_stored, model_store
+from newsclf.serving.bento_internals import store_kwargs
+from newsclf.serving.models import load_run_dir, load_stored
 from newsclf.serving.promote import promote
 
 
@@ -24,7 +25,7 @@ def test_promote_saves_run_with_labels_and_metadata(tiny_runs, tmp_path):
     run = load_run_dir(tiny_runs["stance"])
     assert loaded.run_id == run.run_id and loaded.data_fingerprint == run.data_fingerprint
     stored = bentoml.models.get(
-        tag, _model_store=model_store(store)
+        tag, **store_kwargs(store)
     )
     labels = stored.info.labels
     assert labels["run_id"] == run.run_id
@@ -49,11 +50,11 @@ def test_promote_rejects_bad_names(tiny_runs, tmp_path, name):
 def test_promote_refuses_tampered_run(tiny_runs, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(tiny_runs["stance"], run)
-    with (run / "model.joblib").open("ab") as fh:
+    with (run / "model.skops").open("ab") as fh:
         fh.write(b"tampered")
-    with pytest.raises(IntegrityError, match="model.joblib"):
+    with pytest.raises(IntegrityError, match="model.skops"):
         promote(run, store=tmp_path / "store")
-    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("model.joblib"))
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("model.skops"))
 
 
 def test_promote_refuses_non_run(tmp_path):
@@ -64,11 +65,9 @@ def test_promote_refuses_non_run(tmp_path):
 def test_promote_stored_copy_is_verified_on_load(tiny_runs, tmp_path):
     import bentoml
 
-    from newsclf.serving.models import model_store
-
     store = tmp_path / "store"
     tag = promote(tiny_runs["boilerplate"], store=store)
-    path = bentoml.models.get(tag, _model_store=model_store(store)).path
+    path = bentoml.models.get(tag, **store_kwargs(store)).path
     with open(f"{path}/metrics.json", "a", encoding="utf-8") as fh:
         fh.write(" ")
     with pytest.raises(IntegrityError, match="metrics.json"):

@@ -271,3 +271,11 @@ def test_service_access_log_env_switch():
         env = {**__import__("os").environ, "NEWSCLF_ACCESS_LOG": value}
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         assert out.stdout.strip().splitlines()[-1] == expected, out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("target", ["", "   "])
+def test_service_stance_without_target_is_refused_listing_actors(client, target):
+    quotes = [{"text": "We will fight on", "target": "taliban"}, {"text": "They lied", "target": target}]
+    resp = client.post("/stance", json={"quotes": quotes})
+    assert resp.status_code == 400
+    assert "quotes[1].target is empty" in resp.text and "taliban, nrf" in resp.text

@@ -48,14 +48,14 @@ def _frame() -> pd.DataFrame:
 
 def test_stance_polarity_contract_shapes_and_pickle():
     X = _frame()
-    est = featurizers.create("stance_polarity", lexicons=["vader"], actors=ACTORS)
+    est = featurizers.create("stance_polarity", lexicons=["vader"]).set_params(actors=ACTORS)
     out = est.fit_transform(X)
     names = est.get_feature_names_out()
     assert out.shape == (len(X), len(names)) and names[-1] == "pol:n_cues"
-    assert est.get_params()["lexicons"] == ["vader"] and not hasattr(clone(est), "lexicon_")
+    assert list(est.get_params()["lexicons"]) == ["vader"] and not hasattr(clone(est), "lexicon_")
     again = pickle.loads(pickle.dumps(est))
     np.testing.assert_allclose(again.transform(X).toarray(), est.transform(X).toarray())
-    assert featurizers.create("stance_polarity", lexicons=["vader"], dense=False, actors=ACTORS).fit_transform(X).shape[1] == len(names) - len(_polarity.DENSE_NAMES)
+    assert featurizers.create("stance_polarity", lexicons=["vader"], dense=False).set_params(actors=ACTORS).fit_transform(X).shape[1] == len(names) - len(_polarity.DENSE_NAMES)
     with pytest.raises(ValueError, match="unknown lexicon"):
         stance.StancePolarity(lexicons=["nope"]).fit(X)
 
@@ -131,7 +131,9 @@ def test_stance_blend_weighted_mean_of_members():
     lr, nb = est.estimators_
     np.testing.assert_allclose(est.predict_proba(X), 0.75 * lr.predict_proba(X) + 0.25 * nb.predict_proba(X))
     assert list(est.classes_) == ["against", "favor", "none"] and len(est.predict(X)) == len(y)
-    assert clone(est).get_params()["members"] == members
+    resolved = clone(est).get_params()["members"]
+    assert [(m["name"], m["weight"]) for m in resolved] == [("logreg", 3), ("complement_nb", 1)]
+    assert resolved[0]["params"]["C"] == 1.0 and resolved[1]["params"]["alpha"] == 1.0  # defaults filled
     from newsclf.pipeline.explain import linear_weights
 
     nb_w = nb.feature_log_prob_ - nb.feature_log_prob_.mean(axis=0, keepdims=True)

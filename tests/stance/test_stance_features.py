@@ -78,7 +78,7 @@ def test_stance_load_actor_aliases_has_both_targets():
 @pytest.mark.parametrize("name", ["stance_tfidf", "stance_windows", "stance_cues"])
 def test_stance_featurizer_contract(name):
     X = frame()
-    est = featurizers.create(name, actors=ACTORS, **({"min_df": 1} if name != "stance_cues" else {}))
+    est = featurizers.create(name, **({"min_df": 1} if name != "stance_cues" else {})).set_params(actors=ACTORS)
     Xt = est.fit_transform(X)
     assert Xt.shape[0] == len(X)
     assert Xt.shape[1] == len(est.get_feature_names_out())

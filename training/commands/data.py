@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,44 +21,6 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-class _Bars:
-    """Rich progress bars on stderr for :func:`build_dataset` loops."""
-
-    def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=_stderr_console(),
-            transient=False,
-        )
-
-    def __enter__(self) -> _Bars:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.progress.__exit__(*exc)
-
-    def __call__(self, it: Iterable[Any], desc: str, total: int | None) -> Iterator[Any]:
-        task = self.progress.add_task(desc, total=total)
-        for item in it:
-            yield item
-            self.progress.advance(task)
-        self.progress.update(task, total=self.progress.tasks[task].completed)
 
 
 def _fmt(v: Any) -> str:
@@ -148,6 +109,46 @@ def _f2(v: Any) -> str:
     return "-" if v is None else f"{v:.2f}"
 
 
+def gold_table(manifest: dict[str, Any]):
+    """Rich table: per annotated article, gold labels (sentences and stance labels) applied /
+    matched fuzzily / added (on quotes the finder missed) / not placed, and how many detected
+    speakers, sides and fragment flags the gold replaced; None without gold."""
+    from rich import box
+    from rich.table import Table
+
+    gold = manifest.get("gold") or {}
+    reports = gold.get("per_article") or []
+    if not reports and not gold.get("files_without_article"):
+        return None
+    t = gold["labels"]
+    table = Table(
+        title=(
+            f"gold labels: {t['applied']} applied, {t['fuzzy']} matched fuzzily, {t['added']} on quotes "
+            f"the finder missed (added), {t['unplaced']} could not be placed"
+        ),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+    )
+    table.add_column("article", no_wrap=True, overflow="ellipsis", min_width=12, ratio=3)
+    for col in ("applied", "fuzzy", "added", "unplaced"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("gold replaced", overflow="fold", ratio=2)
+    for r in reports:
+        n = r["labels"]
+        corrected = ", ".join(f"{k} {v}" for k, v in r["corrected"].items()) or "-"
+        table.add_row(
+            r["article"], str(n["applied"]), str(n["fuzzy"]), str(n["added"]), str(n["unplaced"]),
+            corrected,
+        )
+    notes = [d for r in reports for d in (f"{r['article']}: {x}" for x in r["details"])]
+    notes += [f"{p}: gold file for an article no source read" for p in gold.get("files_without_article", [])]
+    if notes:
+        table.caption = "\n".join(notes)
+        table.caption_justify = "left"
+    return table
+
+
 def build(
     config: Path = typer.Argument(..., help="Data config (YAML), e.g. configs/data/seed.yaml."),
     skip_bad: bool = typer.Option(
@@ -156,19 +157,42 @@ def build(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Data root (default: NEWSCLF_DATA or ./data)."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild even when the inputs and config are unchanged."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse to build unless every gold label is applied as written (none fuzzy or unplaced).",
+    ),
 ) -> None:
-    """Build the datasets of a data config: data/<name>/<task>/ + manifest.json."""
+    """Build the datasets of a data config: data/<name>/<task>/ + manifest.json (skipped when the
+    input fingerprint is unchanged, as DVC skips unchanged stages; --force rebuilds)."""
     from rich.console import Console
 
     from newsclf.data.build import build_dataset
+    from newsclf.progress import reporting
 
-    with _Bars() as bars:
-        result = build_dataset(config, output_root=output, skip_bad=skip_bad, progress=bars)
+    with reporting(quiet=quiet):
+        result = build_dataset(
+            config, output_root=output, skip_bad=skip_bad, force=force, strict=strict
+        )
     console = Console()
     err = _stderr_console()
+    if result.cached:
+        err.print(
+            f"unchanged: {result.output_dir} was built from the same inputs and config "
+            f"(fingerprint {result.manifest['fingerprint'][:12]}); nothing to do (--force rebuilds)",
+            highlight=False,
+            soft_wrap=True,
+        )
     for b in result.bad:
         err.print(f"[yellow]skipped[/yellow] {b['source']}: {b['message']}", highlight=False)
     console.print(counts_table(result.manifest))
+    gold = gold_table(result.manifest)
+    if gold is not None:
+        console.print(gold)
     for table in lf_tables(result.manifest):
         console.print(table)
     console.print(str(result.output_dir), highlight=False, soft_wrap=True)
@@ -199,6 +223,9 @@ def show(
         highlight=False,
     )
     console.print(counts_table(manifest))
+    gold = gold_table(manifest)
+    if gold is not None:
+        console.print(gold)
     if lfs:
         for table in lf_tables(manifest):
             console.print(table)

@@ -16,10 +16,17 @@ _PROGRESS_MIN_FILES = 10
 
 
 def run_quotes(
-    files: list[Path], skip_bad: bool = False, model_run: str | None = None, out=None, err=None
+    files: list[Path],
+    skip_bad: bool = False,
+    model_run: str | None = None,
+    out=None,
+    err=None,
+    attribution: str | None = None,
 ) -> int:
     """Process ``files`` and write one JSON object per article to ``out``; returns articles written.
 
+    ``attribution`` names an attribution run (``"rules"``: none); by default the promoted one, if
+    any (:func:`newsclf.data.attribution.resolve_attribution`).
     Raises ``NewsclfError`` on bad input unless ``skip_bad`` (then bad inputs are listed on ``err``).
     """
     from rich.console import Console
@@ -41,6 +48,9 @@ def run_quotes(
                 f"run {model_run!r} is a {run.task!r} model; --model needs a boilerplate run"
             )
         model = run.model
+    from newsclf.data.attribution import resolve_attribution
+
+    ranker = resolve_attribution(attribution)
     actors = load_actors()
     report = BadInputReport()
     n_files = sum(1 for p in files if Path(p).is_dir()) * _PROGRESS_MIN_FILES + len(files)
@@ -49,7 +59,7 @@ def run_quotes(
 
     def emit(article) -> None:
         nonlocal written
-        processed = process_article(article, actors)
+        processed = process_article(article, actors, attribution=ranker)
         for w in processed.warnings:
             console.print(f"[yellow]warning:[/yellow] {w}", markup=True)
         out.write(
@@ -99,6 +109,12 @@ def register(app: typer.Typer) -> None:
         model: str | None = typer.Option(
             None, "--model", help="Boilerplate run (folder or run id) for sentence labels."
         ),
+        attribution: str | None = typer.Option(
+            None,
+            "--attribution",
+            help="Attribution run (folder or run id) ranking speakers; 'rules' for none. "
+            "Default: $NEWSCLF_ATTRIBUTION_RUN, else the promoted model, else the rules.",
+        ),
     ) -> None:
         """Print one JSON object per article: sentences (content/boilerplate) and attributed quotes."""
-        user_errors(run_quotes)(files, skip_bad=skip_bad, model_run=model)
+        user_errors(run_quotes)(files, skip_bad=skip_bad, model_run=model, attribution=attribution)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,14 @@ def serve_cmd(
         int, typer.Option(min=1, help="Worker processes (one model copy each).")
     ] = 1,
     threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 1,
+    analysis_workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="Analysis processes per worker for /analyze and /extract (default: CPUs, at most 4; "
+                                 "0: in threads, no time or memory budget)."),
+    ] = None,
+    time_budget: Annotated[
+        float | None, typer.Option(min=0.1, help="Seconds of analysis per /analyze or /extract request (default 20).")
+    ] = None,
     boilerplate: Annotated[
         Path | None,
         typer.Option(help="Serve this boilerplate run directory instead of the promoted model."),
@@ -49,18 +58,43 @@ def serve_cmd(
         Path | None,
         typer.Option(help="Serve this stance run directory instead of the promoted model."),
     ] = None,
+    attribution: Annotated[
+        Path | None,
+        typer.Option(help="Attribution run ranking speakers in /analyze (default: the promoted one, if any; else the rules)."),
+    ] = None,
     access_log: Annotated[
         bool, typer.Option(help="Log every request (costs ~30% throughput).")
     ] = False,
+    actors: Annotated[
+        str | None,
+        typer.Option(help="Actors file for /analyze (default: the actors the stance model was trained with)."),
+    ] = None,
 ) -> None:
     """Start the HTTP service (bentoml serve) with the promoted models."""
+    from newsclf.resources import is_resource, resolve_path
+
     env = dict(os.environ)
     env.update(
-        NEWSCLF_WORKERS=str(workers), NEWSCLF_THREADS=str(threads), BENTOML_DO_NOT_TRACK="true"
+        NEWSCLF_WORKERS=str(workers), NEWSCLF_THREADS=str(threads), BENTOML_DO_NOT_TRACK="true",
+        # never import from the working directory (a folder of the user's named like a module)
+        PYTHONSAFEPATH="1",
     )
     if access_log:
         env["NEWSCLF_ACCESS_LOG"] = "1"
-    for key, run in (("NEWSCLF_BOILERPLATE_RUN", boilerplate), ("NEWSCLF_STANCE_RUN", stance)):
+    if analysis_workers is not None:
+        env["NEWSCLF_ANALYSIS_WORKERS"] = str(analysis_workers)
+    if time_budget is not None:
+        env["NEWSCLF_TIME_BUDGET"] = str(time_budget)
+    if actors is not None:
+        env["NEWSCLF_SERVE_ACTORS"] = actors if is_resource(actors) else str(
+            resolve_path(actors, "actors file").resolve())
+    if "BENTOML_HOME" in env:
+        env["BENTOML_HOME"] = str(Path(env["BENTOML_HOME"]).expanduser().resolve())
+    for key, run in (
+        ("NEWSCLF_BOILERPLATE_RUN", boilerplate),
+        ("NEWSCLF_STANCE_RUN", stance),
+        ("NEWSCLF_ATTRIBUTION_RUN", attribution),
+    ):
         if run is not None:
             if not run.is_dir():
                 raise NewsclfError(f"{run}: not a run directory")
@@ -80,10 +114,15 @@ def serve_cmd(
                     f"no {task} model {model_ref(task)!r} in the BentoML model store; promote one first "
                     f"(newsclf promote models/<run-id>) or pass --{task} RUN"
                 ) from None
-    argv = [sys.executable, "-m", "bentoml", "serve", SERVICE, "--host", host, "--port", str(port)]
+    # BentoML puts its working directory first on sys.path (and its workers start there): give it
+    # an empty one, so that the service is newsclf.serving.service from the installed package
+    empty = tempfile.mkdtemp(prefix="newsclf-serve-")
+    argv = [sys.executable, "-P", "-m", "bentoml", "serve", SERVICE, "--host", host, "--port", str(port),
+            "--working-dir", empty]
     typer.echo(f"serving on http://{host}:{port} (workers={workers})", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
+    os.chdir(empty)
     os.execve(sys.executable, argv, env)
 
 
@@ -105,14 +144,30 @@ def analyze_cmd(
         list[str] | None,
         typer.Option("--target", help="Stance target (repeatable; default: every actor)."),
     ] = None,
+    actors: Annotated[
+        str | None,
+        typer.Option(help="Actors file (default: the actors the stance model was trained with)."),
+    ] = None,
     explain: Annotated[bool, typer.Option(help="Add the top features behind each label.")] = False,
+    attribution: Annotated[
+        str | None,
+        typer.Option(help="Attribution run ranking speakers ('rules' for none; default: the promoted one, if any)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing output files (never through a symbolic link).")
+    ] = False,
 ) -> None:
     """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
-    from newsclf.data.actors import load_actors
-    from newsclf.serving.files import analyze_files, load_models
+    import warnings
 
-    models = load_models(boilerplate, stance)
-    actors = load_actors()
+    from newsclf.analysis import Analyzer
+    from newsclf.analysis_files import analyze_files
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analyzer = Analyzer.load(boilerplate, stance, actors, attribution)
+    for w in caught:
+        typer.echo(f"warning: {w.message}", err=True)
 
     def report(path: Path, result: dict) -> None:
         n_boiler = sum(s["label"] == "boilerplate" for s in result["sentences"])
@@ -122,7 +177,8 @@ def analyze_cmd(
         )
 
     written = analyze_files(
-        articles, models, actors, output, targets=target or None, explain=explain, on_written=report
+        articles, analyzer, output, targets=target or None, explain=explain, on_written=report,
+        force=force,
     )
     if not written:
         raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))
@@ -130,7 +186,19 @@ def analyze_cmd(
         typer.echo(str(path))
 
 
+def build_bento_cmd(
+    source: Annotated[Path | None, typer.Option(help="Project checkout to build the newsclf wheel from (default: here).")] = None,
+    wheel: Annotated[Path | None, typer.Option(help="A built newsclf wheel to carry instead.")] = None,
+    version: Annotated[str | None, typer.Option(help="Bento version (default: generated).")] = None,
+) -> None:
+    """Build the Bento: the newsclf wheel, the service and the promoted models; prints its tag."""
+    from newsclf.serving.build import build_bento
+
+    typer.echo(build_bento(source=source, wheel=wheel, version=version))
+
+
 def register(app: typer.Typer) -> None:
     app.command("promote")(user_errors(promote_cmd))
     app.command("serve")(user_errors(serve_cmd))
     app.command("analyze")(user_errors(analyze_cmd))
+    app.command("build-bento")(user_errors(build_bento_cmd))

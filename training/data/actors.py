@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsclf import settings
 from newsclf.errors import ConfigError
 from newsclf.resources import resolve_path
+from newsclf.safeyaml import load_mapping
 
 __all__ = ["Actor", "Actors", "load_actors"]
 
@@ -61,6 +61,27 @@ class _ActorsFile(BaseModel):
                     f"actor key {key!r} must be lower case letters, digits or '_' (e.g. 'taliban')"
                 )
         return actors
+
+
+_HONORIFICS = frozenset("mullah mawlawi maulvi molvi qari haji hajji sheikh hafiz mr dr gen".split())
+
+
+def _given(name: str) -> list[str]:
+    """The words of a name without leading honorifics ("Mullah Abdul Ghani Baradar" -> 3 words)."""
+    words = [w.lower().rstrip(".") for w in name.split()]
+    while len(words) > 1 and words[0] in _HONORIFICS:
+        words.pop(0)
+    return words
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Two spellings of one name: one's words contain the other's, or each word starts like the
+    other's (transliterations: "Zabihullah" / "Zabiullah Mujahid", but not "Mohammad Hassan" /
+    "Mohammad Abbas Akhund")."""
+    wa, wb = _given(a), _given(b)
+    if set(wa) <= set(wb) or set(wb) <= set(wa):
+        return True
+    return len(wa) == len(wb) and all(x[:3] == y[:3] for x, y in zip(wa, wb, strict=True))
 
 
 def _norm(phrase: str) -> str:
@@ -126,6 +147,9 @@ class Actors:
         News outlets that are cited but never speakers.
     path : Path or None
         The file read.
+    spec : dict
+        The validated file as plain data (``{"actors": {key: {name, aliases, members}}, "media":
+        [...]}``): what a dataset manifest and a run directory record.
     """
 
     def __init__(
@@ -135,6 +159,11 @@ class Actors:
         self.keys = [a.key for a in actors]
         self.media = list(media or [])
         self.path = path
+        self.spec: dict = {
+            "actors": {a.key: {"name": a.name, "aliases": list(a.aliases), "members": list(a.members)}
+                       for a in actors},
+            "media": list(self.media),
+        }
         self._media_re = _phrase_regex(self.media)
         self._media_lookup = {_norm(m) for m in self.media}
         self._alias_lookup: dict[str, str] = {}
@@ -150,14 +179,28 @@ class Actors:
             if variants
             else None
         )
-        counts: dict[str, int] = {}
+        # a surname names one person when every member carrying it is a spelling of one name
+        # ("Ali Nazary" / "Ali Maisam Nazary", "Zabihullah" / "Zabiullah Mujahid": the fullest,
+        # first listed, is kept); shared by different people ("Anas Haqqani", "Khalil Haqqani") it
+        # names no one alone, but still gives the side when they all belong to one actor
+        carriers: dict[str, list[tuple[str, str]]] = {}
         for a in actors:
-            for s in a.surnames:
-                counts[s] = counts.get(s, 0) + 1
-        # surnames shared by members of several actors are ambiguous: not used alone
-        self._surnames = {
-            s: (a.key, full) for a in actors for s, full in a.surnames.items() if counts[s] == 1
-        }
+            for m in a.members:
+                parts = m.split()
+                if len(parts) > 1 and len(parts[-1]) >= 3:
+                    carriers.setdefault(parts[-1].lower(), []).append((a.key, m))
+        self._surnames: dict[str, tuple[str, str]] = {}
+        self._surname_sides: dict[str, str] = {}
+        for surname, hits in carriers.items():
+            keys = {k for k, _ in hits}
+            if len(keys) != 1:
+                continue
+            key = next(iter(keys))
+            self._surname_sides[surname] = key
+            names = [m for _, m in hits]
+            fullest = max(names, key=lambda m: (len(_given(m)), -names.index(m)))
+            if all(_same_person(m, fullest) for m in names):
+                self._surnames[surname] = (key, fullest)
 
     @classmethod
     def from_dict(cls, data: dict, path: Path | None = None) -> Actors:
@@ -272,6 +315,12 @@ class Actors:
                 return hit
         return None
 
+    def surname_side(self, name: str) -> str | None:
+        """The actor whose members all carry the last word of ``name`` as surname ("Haqqani" ->
+        ``taliban``), or None."""
+        words = _WORDS.findall(name)
+        return self._surname_sides.get(words[-1].lower()) if words else None
+
     def alias_side(self, phrase: str) -> str | None:
         """The actor whose name or alias occurs first in ``phrase`` (e.g. "the Islamist militia")."""
         best: tuple[int, str] | None = None
@@ -293,7 +342,10 @@ class Actors:
         hit = self.member(speaker)
         if hit:
             return hit[0]
-        return self.alias_side(speaker)
+        side = self.alias_side(speaker)
+        if side is None and len(speaker.split()) == 1:  # a lone surname: "Haqqani"
+            side = self.surname_side(speaker)
+        return side
 
     def is_media(self, phrase: str) -> bool:
         """Whether ``phrase`` names a news outlet from the ``media`` list."""
@@ -311,22 +363,7 @@ class Actors:
 @lru_cache(maxsize=8)
 def _load_cached(path: str, mtime: float) -> Actors:
     p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            f"{p}: cannot read the actors file ({exc.strerror or exc}); point the config's 'actors' key at a valid file"
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{p}: the actors file is not UTF-8 text") from None
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}" if mark is not None else str(p)
-        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{p}: expected a mapping with an 'actors' key, see configs/actors.yaml")
+    data, _ = load_mapping(p, "actors file", "actors, media; see newsclf:configs/actors.yaml")
     return Actors.from_dict(data, path=p)
 
 

@@ -5,7 +5,9 @@ split and label; :func:`build_dataset` turns it into ``<data>/<name>/<task>/`` f
 (``datasets.DatasetDict.save_to_disk``, ``label`` a ``ClassLabel`` in task label order) and
 ``<data>/<name>/manifest.json``.
 
-The manifest's ``fingerprint`` is a sha256 over the input bytes (each article file by its name
+The manifest's ``fingerprint`` hashes the config and the input files before anything is built
+(:mod:`newsclf.data.cache`): a build whose fingerprint matches the dataset on disk is skipped
+(``force`` rebuilds). Its ``content_fingerprint`` is a sha256 over the input bytes (each article file by its name
 relative to the source path, the gold annotation files and the actors file), the canonical JSON of
 every importer's rows and options, and the resolved config without its name and source paths:
 the same inputs and config give the same fingerprint wherever they sit and whenever they are
@@ -32,6 +34,7 @@ from typing import Any
 from newsclf import settings
 from newsclf.errors import ConfigError, InputError, NewsclfError
 from newsclf.hashing import sha256_file
+from newsclf.staging import exclusive, staging_dir, sweep_stale
 from newsclf.tasks import CONTEXT_LABEL, get_task
 
 from .config import (
@@ -73,6 +76,8 @@ class BuildResult:
     output_dir: Path
     manifest: dict[str, Any]
     bad: list[dict[str, str]] = field(default_factory=list)
+    cached: bool = False
+    """True when the dataset on disk was reused: same inputs and config (``newsclf.data.cache``)."""
 
 
 # ============================================================================ hashing
@@ -105,23 +110,29 @@ def _input_files(paths: list[Path]) -> list[tuple[str, Path]]:
 # ============================================================================ gold
 
 
-def _load_gold(source: SourceConfig, skip_bad: bool, bad: list[dict[str, str]]) -> dict[str, Any]:
-    """Gold annotations by article id (``newsclf.data.annotations``) from the source's folder.
+def _gold_folder(source: SourceConfig) -> Path | None:
+    """The gold folder of a ``files`` source: its ``annotations`` or the project's
+    ``data/annotations/`` (None when that does not exist)."""
+    if source.annotations:
+        folder = resolve_path(source.annotations, "annotations folder")
+        if not folder.is_dir():
+            raise ConfigError(
+                f"annotations folder {source.annotations!r} is not a folder (resolved to {folder})"
+            )
+        return folder
+    folder = settings.annotations_dir()
+    return folder if folder.is_dir() else None
+
+
+def _load_gold(folder: Path | None, skip_bad: bool, bad: list[dict[str, str]]) -> dict[str, Any]:
+    """Gold annotations by article id (:mod:`newsclf.data.annotations`) from ``folder``.
 
     Each ``*.json`` file is read on its own so that, under ``skip_bad``, one broken file is
     reported and the others still count.
     """
-    try:
-        from newsclf.data import annotations as ann
-    except ImportError:  # pragma: no cover - module missing: no gold
-        return {}
-    folder = (resolve_path(source.annotations, "annotations folder") if source.annotations
-              else settings.annotations_dir())
-    if not folder.is_dir():
-        if source.annotations:
-            raise ConfigError(
-                f"annotations folder {source.annotations!r} not found (resolved to {folder})"
-            )
+    from newsclf.data import annotations as ann
+
+    if folder is None:
         return {}
     out: dict[str, Any] = {}
     for f in sorted(folder.rglob("*.json")):
@@ -140,30 +151,6 @@ def _load_gold(source: SourceConfig, skip_bad: bool, bad: list[dict[str, str]]) 
             continue
         out[gold.article_id] = gold
     return out
-
-
-def _to_gold(entry: Any, article: Any):
-    """Adapt one annotation entry to :class:`newsclf.data.examples.Gold` (checked against the text)."""
-    from newsclf.data.examples import Gold
-
-    if entry is None:
-        return None
-    if isinstance(entry, Gold):
-        return entry
-    convert = getattr(entry, "to_gold", None)
-    if convert is not None:
-        return convert(article)
-    sentences = {
-        (int(s.start), int(s.end)): s.label
-        for s in getattr(entry, "sentences", ())
-        if getattr(s, "label", None)
-    }
-    stance: dict[tuple[int, int, str], str] = {}
-    for q in getattr(entry, "quotes", ()):
-        for target, label in (getattr(q, "stance", None) or {}).items():
-            if label:
-                stance[(int(q.start), int(q.end), target)] = label
-    return Gold(sentences=sentences, stance=stance)
 
 
 # ============================================================================ build
@@ -252,6 +239,10 @@ class _Build:
         self.importer_stats: list[dict[str, Any]] = []
         self.labelling: dict[str, list[dict[str, Any]]] = {}
         self.articles_read = 0
+        self.gold_reports: list[dict[str, Any]] = []
+        self.gold_files: dict[str, dict[str, str]] = {}  # gold folder -> article id -> file
+        self.gold_used: dict[str, set[str]] = {}
+        self.rows_stats: list[dict[str, Any]] = []
 
     # ------------------------------------------------------------ bad input
 
@@ -265,16 +256,23 @@ class _Build:
     # ------------------------------------------------------------ sources
 
     def read_files(self, si: int, source: SourceConfig) -> None:
-        """Read, process and weakly label the articles of a ``files`` source."""
+        """Read, process and weakly label the articles of a ``files`` source (gold first)."""
         from newsclf.data.document import process_article
         from newsclf.data.examples import Collector
         from newsclf.data.readers import BadInputReport, read_articles
 
         paths = [resolve_path(p, "article path") for p in source.paths]
-        gold_by_id = _load_gold(source, self.skip_bad, self.bad)
+        folder = _gold_folder(source)
+        gold_by_id = _load_gold(folder, self.skip_bad, self.bad)
+        if folder is not None:
+            self.gold_files.setdefault(str(folder), {}).update(
+                {aid: str(g.path) for aid, g in gold_by_id.items()}
+            )
         for rel, f in _input_files(paths):
             self.inputs.append({"source": si, "file": rel, "sha256": sha256_file(f)})
-        collectors = {t: Collector(t, actors=self.actors, unit=source.unit) for t in self.cfg.tasks}
+        # tasks whose rows only come from corpus importers (attribution) take nothing from files
+        collectors = {t: Collector(t, actors=self.actors, unit=source.unit) for t in self.cfg.tasks
+                      if not get_task(t).importer_only}
         report = BadInputReport()
         articles = read_articles(paths, skip_bad=self.skip_bad, report=report)
         for article in self.progress(articles, f"source {si + 1}: articles", None):
@@ -285,7 +283,10 @@ class _Build:
                 self._bad(src, exc)
                 continue
             self.warnings.extend(getattr(processed, "warnings", None) or ())
-            gold = self._gold(si, gold_by_id.get(article.id), article)
+            entry = gold_by_id.get(article.id)
+            gold = None
+            if entry is not None:
+                processed, gold = self._gold(si, entry, processed, str(folder), source.unit)
             try:
                 for col in collectors.values():
                     col.add(processed, gold)
@@ -296,7 +297,7 @@ class _Build:
         self.bad.extend({"source": b.source, "message": b.message} for b in report.bad)
         for task, col in collectors.items():
             result = col.finish(self.cfg.labelling.combiner)
-            self.rows[task].extend({**r, "_split": None} for r in result.rows)
+            self.rows[task].extend({**r, "_split": None, "_source": si} for r in result.rows)
             self.labelling.setdefault(task, []).append(
                 {
                     "source": si,
@@ -307,21 +308,53 @@ class _Build:
                 }
             )
 
-    def _gold(self, si: int, entry: Any, article: Any) -> Any:
-        """The article's gold labels; a stale annotation is a bad input (weak labels remain)."""
-        if entry is None:
-            return None
-        path = getattr(entry, "path", None)
-        try:
-            gold = _to_gold(entry, article)
-        except NewsclfError as exc:
-            self._bad(str(path or article.source or article.id), exc)
-            return None
-        if path is not None and Path(path).is_file():
-            self.inputs.append(
-                {"source": si, "annotation": Path(path).name, "sha256": sha256_file(Path(path))}
+    def _gold(
+        self, si: int, entry: Any, processed: Any, folder: str, unit: str
+    ) -> tuple[Any, Any]:
+        """Apply an article's gold (:func:`newsclf.data.gold_matching.apply_gold`); the report
+        of what was applied, matched fuzzily, added or left unplaced goes to the manifest."""
+        from newsclf.data.gold_matching import apply_gold
+
+        path = Path(entry.path)
+        self.inputs.append({"source": si, "annotation": path.name, "sha256": sha256_file(path)})
+        self.gold_used.setdefault(folder, set()).add(entry.article_id)
+        targets = [a.key for a in self.actors]
+        processed, labels, report = apply_gold(processed, entry, targets, unit=unit)
+        self.gold_reports.append({"source": si, **report.to_dict()})
+        return processed, labels
+
+    def read_rows(self, si: int, source: SourceConfig) -> None:
+        """Add the labelled rows of a ``rows`` source (:mod:`newsclf.data.rows`)."""
+        from newsclf.data.examples import complete_row
+        from newsclf.data.rows import iter_row_files, read_rows
+
+        task = source.task
+        paths = [resolve_path(p, "labelled rows path") for p in source.paths]
+        files = list(iter_row_files(paths))
+        if not files:
+            raise InputError(
+                f"{self.where}: source {si + 1} (rows): no .jsonl or .csv files under "
+                + ", ".join(source.paths)
             )
-        return gold
+        stats = []
+        for f in self.progress(files, f"source {si + 1}: labelled rows", len(files)):
+            try:
+                got = read_rows(f, task, skip_bad=self.skip_bad)
+            except NewsclfError as exc:
+                self._bad(str(f), exc)
+                continue
+            self.bad.extend(got.bad)
+            base = next((p for p in paths if p.is_dir() and p in f.parents), f.parent)
+            self.inputs.append(
+                {"source": si, "rows_file": f.relative_to(base).as_posix(), "sha256": sha256_file(f)}
+            )
+            for r in got.rows:
+                row = complete_row(task, r, source="gold")
+                row["_split"] = None
+                row["_source"] = si
+                self.rows[task].append(row)
+            stats.append({"file": str(f), **got.stats()})
+        self.rows_stats.append({"source": si, "task": task, "files": stats})
 
     def read_importer(self, si: int, source: SourceConfig) -> None:
         """Add the labelled rows of a corpus importer; its unlabelled rows are counted and dropped,
@@ -354,6 +387,7 @@ class _Build:
                         f"({', '.join(labels)})"
                     )
                 row["_split"] = r.get("split")
+                row["_source"] = si
                 kept.append(row)
             self.imported[task]["rows"] += len(kept)
             self.rows[task].extend(kept)
@@ -376,8 +410,14 @@ class _Build:
         """sha256 of the config (without name, description, paths) and every input's content."""
         resolved = self.cfg.model_dump(mode="json")
         config = {k: v for k, v in resolved.items() if k not in ("name", "description", "actors")}
+        # keys added later count only when set, so that older configs keep their fingerprint
+        later = {"task": None, "repeat": 1, "splits": None}
         config["sources"] = [
-            {k: v for k, v in src.items() if k not in ("paths", "annotations")}
+            {
+                k: v
+                for k, v in src.items()
+                if k not in ("paths", "annotations") and not (k in later and v == later[k])
+            }
             for src in config["sources"]
         ]
         return _sha256_json(
@@ -387,6 +427,75 @@ class _Build:
                 "actors_sha256": sha256_file(Path(self.actors_file)),
             }
         )
+
+    def actors_record(self) -> dict[str, Any]:
+        """The actors of this build (the config's ``actors`` key): reference, sha256 and content,
+        so that training uses exactly these actors (:func:`newsclf.pipeline.data.dataset_actors`)."""
+        return {
+            "ref": str(self.cfg.actors or settings.default_actors_ref()),
+            "sha256": sha256_file(Path(self.actors_file)),
+            "spec": self.actors.spec,
+        }
+
+    def _keep_splits(
+        self, rows: list[dict[str, Any]], splits: list[str]
+    ) -> tuple[list[dict[str, Any]], list[str], dict[str, int]]:
+        """Leave out the rows of sources with ``splits`` that landed in another split; returns
+        the rows, their splits and the rows left out per source."""
+        keep = {si: set(src.splits) for si, src in enumerate(self.cfg.sources) if src.splits}
+        if not keep:
+            return rows, splits, {}
+        out_rows, out_splits, dropped = [], [], Counter()
+        for r, split in zip(rows, splits, strict=True):
+            allowed = keep.get(r.get("_source"))
+            if allowed is not None and split not in allowed:
+                dropped[f"source {r['_source'] + 1}"] += 1
+                continue
+            out_rows.append(r)
+            out_splits.append(split)
+        return out_rows, out_splits, dict(sorted(dropped.items()))
+
+    def _repeat(
+        self, rows: list[dict[str, Any]], splits: list[str]
+    ) -> tuple[list[dict[str, Any]], list[str], dict[str, int]]:
+        """Over-sample the train rows of sources with ``repeat`` > 1 (copies follow the original)
+        and leave out those of sources with ``repeat: 0``; returns the rows, their splits and the
+        rows added (or, negative, left out) per source (``"source 3": 540``)."""
+        times = {si: src.repeat for si, src in enumerate(self.cfg.sources) if src.repeat != 1}
+        if not times:
+            return rows, splits, {}
+        out_rows, out_splits, extra = [], [], Counter()
+        for r, split in zip(rows, splits, strict=True):
+            n = times.get(r.get("_source"), 1) if split == "train" and r["label"] is not None else 1
+            out_rows.extend([dict(r) for _ in range(n)] if n > 1 else [r] * n)
+            out_splits.extend([split] * n)
+            if n != 1:
+                extra[f"source {r['_source'] + 1}"] += n - 1
+        return out_rows, out_splits, dict(sorted(extra.items()))
+
+    def gold_summary(self) -> dict[str, Any]:
+        """Gold labels over every annotated article, per outcome, and the gold files whose article
+        no source read (their labels could not be placed at all)."""
+        from newsclf.data.gold_matching import OUTCOMES
+
+        totals = {k: sum(r["labels"][k] for r in self.gold_reports) for k in OUTCOMES}
+        quotes = {k: sum(r["quotes"][k] for r in self.gold_reports) for k in OUTCOMES}
+        orphans = sorted(
+            path
+            for folder, files in self.gold_files.items()
+            for aid, path in files.items()
+            if aid not in self.gold_used.get(folder, set())
+        )
+        return {
+            "articles": len(self.gold_reports),
+            "labels": totals,
+            "quotes": quotes,
+            "corrected": dict(
+                sum((Counter(r["corrected"]) for r in self.gold_reports), Counter())
+            ),
+            "text_changed": sum(r["text_changed"] for r in self.gold_reports),
+            "files_without_article": orphans,
+        }
 
     def write_task(self, task: str, out: Path) -> dict[str, Any]:
         """Split the rows of ``task``, save its DatasetDict under ``out`` and return its manifest part."""
@@ -410,6 +519,8 @@ class _Build:
             fixed=[r.pop("_split", None) for r in rows],
             labels=[r["label"] or "" for r in rows] if self.cfg.split.stratify else None,
         )
+        rows, splits, dropped = self._keep_splits(rows, splits)
+        rows, splits, repeated = self._repeat(rows, splits)
 
         features = _features(task)
         from newsclf.data.examples import BOOKKEEPING
@@ -442,6 +553,8 @@ class _Build:
             "rows": len(rows),
             "splits": per_split,
             "groups_across_splits": _groups_across_splits(rows, splits),
+            **({"repeated": repeated} if repeated else {}),
+            **({"left_out_by_source_splits": dropped} if dropped else {}),
             "imported": dict(self.imported[task]),
             "labelling": self.labelling.get(task, []),
         }
@@ -452,6 +565,8 @@ def build_dataset(
     output_root: str | Path | None = None,
     skip_bad: bool = False,
     progress: Progress | None = None,
+    force: bool = False,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the datasets of a data config and write them with their manifest.
 
@@ -464,7 +579,19 @@ def build_dataset(
         Report bad input files (and stale annotations) and build from the rest; otherwise the
         first bad input raises.
     progress : callable (iterable, description, total) -> iterable, optional
-        Wraps long loops (the CLI passes Rich progress bars).
+        Wraps long loops (default: :func:`newsclf.progress.track`, bars when a command draws them).
+    force : bool, default False
+        Rebuild even when the dataset on disk has the same input fingerprint
+        (:mod:`newsclf.data.cache`); otherwise that dataset is returned as is (``cached=True``).
+    strict : bool, default False
+        Refuse to build (before writing anything) unless every gold label was applied as written:
+        any label matched fuzzily or not placed, an annotated text that changed, or a gold file
+        whose article no source read raises :class:`InputError` listing them. Gold quotes the
+        quote finder missed (added as annotated) are allowed.
+
+    The manifest's ``gold`` holds, per annotated article, how many gold labels were applied,
+    matched fuzzily, added (quotes the finder missed) or could not be placed, with the reasons
+    (:mod:`newsclf.data.gold_matching`), and their totals.
 
     Returns
     -------
@@ -475,13 +602,40 @@ def build_dataset(
     ConfigError, InputError
     """
     cfg, where = load_data_config(config)
+    root = Path(output_root) if output_root is not None else settings.data_dir()
+    # one build of a dataset at a time (a second one waits, then finds it cached); staged
+    # datasets left by a build that died are removed first
+    with exclusive(root / f".{cfg.name}.lock", f"dataset {root / cfg.name}", wait=True):
+        sweep_stale_datasets(root)
+        return _build(cfg, where, root, skip_bad, progress, force, strict)
+
+
+def _build(cfg: DataConfig, where: str, root: Path, skip_bad: bool, progress: Progress | None,
+           force: bool, strict: bool) -> BuildResult:
+    from newsclf import progress as bars
+    from newsclf.data.cache import input_fingerprint, reusable
+
     t0 = time.perf_counter()
-    state = _Build(cfg, where, skip_bad, progress or _identity)
+    with bars.step(f"fingerprint the inputs of {cfg.name}"):
+        input_fp = input_fingerprint(cfg)
+    cached = None if force else reusable(root / cfg.name, input_fp, list(cfg.tasks), skip_bad)
+    if cached is not None:
+        if strict:  # the same inputs give the same gold report: check the one on disk
+            gold = cached.get("gold", {})
+            _refuse_inexact_gold(where, gold.get("per_article", []), gold)
+        return BuildResult(name=cfg.name, output_dir=root / cfg.name, manifest=cached,
+                           bad=list(cached.get("bad_inputs", [])), cached=True)
+    state = _Build(cfg, where, skip_bad, progress or bars.track)
     for si, source in enumerate(cfg.sources):
         if source.kind == "files":
             state.read_files(si, source)
+        elif source.kind == "rows":
+            state.read_rows(si, source)
         else:
             state.read_importer(si, source)
+    gold = state.gold_summary()
+    if strict:
+        _refuse_inexact_gold(where, state.gold_reports, gold)
     if not any(state.rows.values()):
         skipped = f" ({len(state.bad)} bad input(s) skipped)" if state.bad else ""
         paths = ", ".join(p for s in cfg.sources for p in s.paths) or "importers"
@@ -490,12 +644,9 @@ def build_dataset(
         )
     fingerprint = state.fingerprint()
 
-    root = Path(output_root) if output_root is not None else settings.data_dir()
     final = root / cfg.name
     root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".{cfg.name}.tmp-{os.getpid()}-{time.time_ns()}"
-    try:
-        tmp.mkdir(parents=True)
+    with staging_dir(root, cfg.name, "tmp") as tmp:
         tasks = {
             task: state.write_task(task, tmp / task)
             for task in state.progress(cfg.tasks, "writing datasets", len(cfg.tasks))
@@ -503,14 +654,18 @@ def build_dataset(
         manifest = {
             "name": cfg.name,
             "description": cfg.description,
-            "fingerprint": fingerprint,
+            "fingerprint": input_fp,  # of the inputs, known before building (newsclf.data.cache)
+            "content_fingerprint": fingerprint,
             "config": cfg.model_dump(mode="json"),
             "config_file": where,
+            "actors": state.actors_record(),
             "seed": cfg.seed,
             "tasks": tasks,
             "inputs": state.inputs,
             "articles_read": state.articles_read,
             "importers": state.importer_stats,
+            "labelled_rows": state.rows_stats,
+            "gold": {**gold, "per_article": state.gold_reports},
             "bad_inputs": state.bad,
             "warnings": state.warnings,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -519,10 +674,27 @@ def build_dataset(
         text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n"
         (tmp / MANIFEST).write_text(text, encoding="utf-8")
         _swap_into_place(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return BuildResult(name=cfg.name, output_dir=final, manifest=manifest, bad=state.bad)
+
+
+def _refuse_inexact_gold(where: str, reports: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+    """Raise InputError (``--strict``) listing every gold label not applied as written."""
+    problems = []
+    for r in reports:
+        n = r["labels"]
+        if n["fuzzy"] or n["unplaced"] or r["text_changed"]:
+            lines = [d for d in r["details"] if ": added (" not in d]
+            problems.append(
+                f"{r['path'] or r['article']}: {n['fuzzy']} fuzzy, {n['unplaced']} unplaced"
+                + "".join(f"\n    {d}" for d in lines)
+            )
+    for path in summary.get("files_without_article", []):
+        problems.append(f"{path}: no source read its article (check article_id and the sources)")
+    if problems:
+        raise InputError(
+            f"{where}: --strict: gold not applied as written (fix the offsets or texts, or build "
+            "without --strict to use fuzzy matches):\n  " + "\n  ".join(problems)
+        )
 
 
 def _save_quietly(dd: Any, path: Path) -> None:
@@ -550,6 +722,18 @@ def _groups_across_splits(rows: list[dict[str, Any]], splits: list[str]) -> int:
     for r, s in zip(rows, splits, strict=True):
         seen.setdefault(r["split_group"], set()).add(s)
     return sum(1 for v in seen.values() if len(v) > 1)
+
+
+STAGED_DATASETS = r"\.(?:.+\.\d+-[0-9a-f]+\.tmp|.+\.tmp-\d+-\d+|(?P<name>.+)\.old-\d+-\d+)"
+"""Staged datasets (``.<name>.<pid>-<random>.tmp``; older ``.<name>.tmp-<pid>-<ns>``) and datasets
+moved aside while replaced (``.<name>.old-<pid>-<ns>``)."""
+
+
+def sweep_stale_datasets(root: Path) -> list[Path]:
+    """Remove staged datasets under ``root`` that no live build holds (a killed ``data build``);
+    a dataset moved aside by a build that died before its replacement took its place is renamed
+    back instead. Returns what was removed."""
+    return sweep_stale(root, STAGED_DATASETS, restore="name")
 
 
 def _swap_into_place(tmp: Path, final: Path) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsclf import settings
 from newsclf.configfile import allowed_keys, yaml_line
 from newsclf.errors import ConfigError
 from newsclf.resources import resolve_path
+from newsclf.safeyaml import clip, load_mapping
 from newsclf.tasks import TASKS
 
 __all__ = [
@@ -25,7 +25,8 @@ __all__ = [
     "resolve_path",
 ]
 
-SOURCE_KINDS = ("files", "aeb", "trafilatura", "newsmtsc", "dse")
+SOURCE_KINDS = ("files", "rows", "aeb", "trafilatura", "newsmtsc", "dse", "polnear")
+"""``files``: articles; ``rows``: labelled rows (:mod:`newsclf.data.rows`); the rest: corpus importers."""
 SEED_CONFIG = "newsclf:configs/data/seed.yaml"
 
 
@@ -35,7 +36,8 @@ class _Strict(BaseModel):
 
 
 class SourceConfig(_Strict):
-    """One source: article files (``kind: files``) or a corpus importer (``kind: aeb``...)."""
+    """One source: article files (``kind: files``), labelled rows (``kind: rows``) or a corpus
+    importer (``kind: aeb``...)."""
 
     kind: str
     paths: list[str] = Field(default_factory=list)
@@ -46,6 +48,16 @@ class SourceConfig(_Strict):
     """Rows an importer leaves unlabelled (trafilatura-eval labels only the blocks holding a
     snippet): ``drop`` them, or keep them as ``context`` rows (label -1) so that context features
     see whole pages; the estimator is not fitted on them and evaluation does not score them."""
+    task: str | None = None
+    """The task of a ``rows`` source's rows (may be left out when the config has one task)."""
+    repeat: int = Field(1, ge=0, le=1000)
+    """Over-sampling: every *train* row of this source is used ``repeat`` times (validation and
+    test rows once), so that a few hundred hand-labelled rows weigh in beside corpora of tens of
+    thousands. The copies share their group, so CV folds keep them together. ``repeat: 0`` trains
+    on none of them (a baseline evaluated on the same test rows)."""
+    splits: list[str] | None = None
+    """Keep only this source's rows that land in these splits (e.g. ``[train]``: a corpus used
+    for training only, so that the test split holds only your own articles); default all."""
 
     @field_validator("kind")
     @classmethod
@@ -54,9 +66,33 @@ class SourceConfig(_Strict):
             raise ValueError(f"unknown source kind {v!r}; allowed: {', '.join(SOURCE_KINDS)}")
         return v
 
+    @field_validator("splits")
+    @classmethod
+    def _splits(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and not v:
+            raise ValueError("give at least one split name (train, validation, test...) or drop 'splits'")
+        return v
+
+    @field_validator("task")
+    @classmethod
+    def _task(cls, v: str | None) -> str | None:
+        if v is not None and v not in TASKS:
+            raise ValueError(f"unknown task {v!r}; allowed: {', '.join(TASKS)}")
+        return v
+
     @model_validator(mode="after")
     def _shape(self) -> SourceConfig:
-        if self.kind == "files":
+        if self.task is not None and self.kind != "rows":
+            raise ValueError("'task' is for 'rows' sources (a source of one task's labelled rows)")
+        if self.kind == "rows":
+            if not self.paths:
+                raise ValueError("a 'rows' source needs 'paths' (JSONL or CSV files of labelled rows)")
+            extra = [k for k in ("options", "annotations") if getattr(self, k)]
+            if extra or self.unit != "sentence" or self.unlabelled != "drop":
+                raise ValueError(
+                    "a 'rows' source takes paths, task, repeat and splits (its rows are labelled already)"
+                )
+        elif self.kind == "files":
             if not self.paths:
                 raise ValueError("a 'files' source needs 'paths' (files or folders of articles)")
             if self.options:
@@ -106,7 +142,7 @@ class DataConfig(_Strict):
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
-    tasks: list[str] = Field(default_factory=lambda: list(TASKS))
+    tasks: list[str] = Field(default_factory=lambda: [t for t in TASKS if not TASKS[t].importer_only])
     seed: int = settings.DEFAULT_SEED
     sources: list[SourceConfig] = Field(min_length=1)
     split: SplitConfig = Field(default_factory=SplitConfig)
@@ -123,6 +159,25 @@ class DataConfig(_Strict):
                 raise ValueError(f"unknown task {t!r}; allowed: {', '.join(TASKS)}")
         return list(dict.fromkeys(v))
 
+    @model_validator(mode="after")
+    def _rows_tasks(self) -> DataConfig:
+        for i, src in enumerate(self.sources):
+            if src.kind != "rows":
+                continue
+            if src.task is None:
+                if len(self.tasks) != 1:
+                    raise ValueError(
+                        f"sources.{i}: a 'rows' source needs 'task' (one of {', '.join(self.tasks)}) "
+                        "when the config has several tasks"
+                    )
+                src.task = self.tasks[0]
+            elif src.task not in self.tasks:
+                raise ValueError(
+                    f"sources.{i}: task {src.task!r} is not one of the config's tasks "
+                    f"({', '.join(self.tasks)}); add it to tasks"
+                )
+        return self
+
 
 def _config_error(exc: ValidationError, where: str, tree: Any = None) -> ConfigError:
     problems = []
@@ -138,7 +193,7 @@ def _config_error(exc: ValidationError, where: str, tree: Any = None) -> ConfigE
             problems.append(f"{at}: missing required key {dotted!r}")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{at}: {dotted}: {msg}")
+            problems.append(f"{at}: {dotted}: {clip(msg)}")
     return ConfigError("invalid data config:\n  " + "\n  ".join(problems))
 
 
@@ -157,22 +212,8 @@ def load_data_config(config: str | Path | dict | DataConfig) -> tuple[DataConfig
     path = resolve_path(config, "data config")
     if not path.is_file():
         raise ConfigError(f"{config}: not a file (a data config is a YAML file, see {SEED_CONFIG})")
-    try:
-        raw = path.read_text(encoding="utf-8")
-        tree = yaml.compose(raw)
-        data = yaml.safe_load(raw)
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{path}: expected a mapping with name, tasks, sources (see configs/data/seed.yaml)"
-        )
+    data, raw = load_mapping(path, "data config", "name, tasks, sources; see configs/data/seed.yaml")
     try:
         return DataConfig.model_validate(data), str(path)
     except ValidationError as exc:
-        raise _config_error(exc, str(path), tree) from None
-
+        raise _config_error(exc, str(path), raw) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsclf.data.actors import Actors, load_actors
 from newsclf.data.quotes import find_quotes
@@ -53,13 +54,19 @@ class ProcessedArticle:
         return [q for q in self.quotes if q.start < sentence.end and q.end > sentence.start]
 
 
-def process_article(article: Article, actors: Actors | None = None) -> ProcessedArticle:
-    """Segment ``article`` and find its quotes (actors from ``configs/actors.yaml`` by default)."""
+def process_article(
+    article: Article, actors: Actors | None = None, attribution: Any = None
+) -> ProcessedArticle:
+    """Segment ``article`` and find its quotes (actors from ``configs/actors.yaml`` by default).
+
+    ``attribution`` is a fitted attribution model (:func:`newsclf.data.attribution.load_attribution`)
+    that ranks the candidate speakers of each quote; without it the rules attribute them.
+    """
     if actors is None:
         actors = load_actors()
     sentences = split_sentences(article.text, article.blocks or None)
     warnings: list[str] = []
-    quotes = find_quotes(article, sentences, actors, warnings=warnings)
+    quotes = find_quotes(article, sentences, actors, warnings=warnings, attribution=attribution)
     return ProcessedArticle(article=article, sentences=sentences, quotes=quotes, warnings=warnings)
 
 
@@ -92,7 +99,7 @@ def boilerplate_records(processed: ProcessedArticle) -> list[dict]:
 
 def sentence_labels(processed: ProcessedArticle, model=None) -> list[str]:
     """``content``/``boilerplate`` per sentence: from a trained boilerplate model when given, else
-    from the weak labelling functions (``content`` for every sentence if those are unavailable)."""
+    from the weak labelling functions."""
     if not processed.sentences:
         return []
     if model is not None:
@@ -102,10 +109,8 @@ def sentence_labels(processed: ProcessedArticle, model=None) -> list[str]:
             p["label"]
             for p in predict_records(model, "boilerplate", boilerplate_records(processed))
         ]
-    try:
-        from newsclf.data.labelling import weak_sentence_labels
-    except ImportError:  # labelling functions not installed: no boilerplate detection
-        return ["content"] * len(processed.sentences)
+    from newsclf.data.labelling import weak_sentence_labels
+
     return list(weak_sentence_labels(processed))
 
 

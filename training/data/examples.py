@@ -33,7 +33,7 @@ import numpy as np
 from newsclf.data import labelling as lab
 from newsclf.tasks import get_task
 
-__all__ = ["BOOKKEEPING", "UNITS", "Collector", "Gold", "LabelledRows", "complete_row"]
+__all__ = ["BOOKKEEPING", "UNITS", "Collector", "Gold", "LabelledRows", "complete_row", "unit_spans"]
 
 UNITS = ("sentence", "block")
 
@@ -41,6 +41,8 @@ BOOKKEEPING: dict[str, dict[str, Any]] = {
     "boilerplate": {"label_source": "", "article": "", "block": -1, "start": -1, "end": -1},
     "stance": {"label_source": "", "article": "", "block": -1, "quote_start": -1, "quote_end": -1,
                "target_start": -1, "target_end": -1, "speaker_start": -1, "speaker_end": -1},
+    "attribution": {"label_source": "", "article": "", "quote_start": -1, "quote_end": -1,
+                    "gold_kind": "", "quote_type": ""},
 }
 """Non-input columns of each task's datasets and their defaults (importer rows use them).
 
@@ -130,16 +132,7 @@ class Collector:
     def _boilerplate(self, processed: Any, gold: Gold | None):
         article = processed.article
         blocks = {b.index: b for b in article.blocks or ()}
-        if self.unit == "sentence":
-            spans = [(s.start, s.end, s.text, s.block) for s in processed.sentences]
-        else:
-            spans = []
-            for b in article.blocks or ():
-                text = article.text[b.start : b.end]
-                stripped = text.strip()
-                if stripped:
-                    start = b.start + (len(text) - len(text.lstrip()))
-                    spans.append((start, start + len(stripped), stripped, b.index))
+        spans = unit_spans(processed, self.unit)
         n = len(spans)
         units = lab.make_units(
             [(text, blocks.get(block_index)) for _, _, text, block_index in spans]
@@ -234,6 +227,22 @@ class Collector:
             counts[source] += 1
             kept.append({**row, "label": labels[code], "label_source": source})
         return LabelledRows(self.task.name, kept, counts, stats, summary, info)
+
+
+def unit_spans(processed: Any, unit: str = "sentence") -> list[tuple[int, int, str, int]]:
+    """``(start, end, text, block index)`` of every boilerplate unit of a processed article: its
+    sentences, or (``unit="block"``) its non-empty blocks without surrounding white space."""
+    if unit == "sentence":
+        return [(s.start, s.end, s.text, s.block) for s in processed.sentences]
+    article = processed.article
+    spans = []
+    for b in article.blocks or ():
+        text = article.text[b.start : b.end]
+        stripped = text.strip()
+        if stripped:
+            start = b.start + (len(text) - len(text.lstrip()))
+            spans.append((start, start + len(stripped), stripped, b.index))
+    return spans
 
 
 def complete_row(task: str, row: Mapping[str, Any], source: str = "corpus") -> dict[str, Any]:

@@ -166,14 +166,11 @@ def decode_html(data: bytes, source: str = "") -> tuple[str, str]:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             pass
-    try:
-        import charset_normalizer  # optional: better guesses for undeclared legacy encodings
+    import charset_normalizer  # a dependency: guesses for undeclared legacy encodings
 
-        best = charset_normalizer.from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding:
-            return data.decode(best.encoding, errors="replace"), best.encoding
-    except ImportError:
-        pass
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        return data.decode(best.encoding, errors="replace"), best.encoding
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 

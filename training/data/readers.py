@@ -242,12 +242,8 @@ def _check_nonempty(text: str, source: str) -> None:
 
 
 def _read_html(data: bytes | str, id: str, source: str) -> Article:
-    try:
-        from newsclf.data.html import read_html
-    except ImportError as exc:  # the HTML reader is a separate module
-        raise InputError(
-            f"{source}: cannot read HTML: newsclf.data.html is not available ({exc})"
-        ) from None
+    from newsclf.data.html import read_html
+
     gzipped = isinstance(data, bytes) and data[:2] == b"\x1f\x8b"  # decompressed within the size limit
     if isinstance(data, bytes) and not gzipped and b"\x00" in data[:4096]:
         raise InputError(f"{source}: looks binary (NUL bytes), not an HTML page")

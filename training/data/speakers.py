@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsclf.data.actors import Actors
-from newsclf.data.types import Sentence
+from newsclf.data.sides import (
+    description_after,
+    description_before,
+    is_organisation,
+    side_from_descriptions,
+)
+from newsclf.data.textindex import QuoteSite, TextIndex
 
-__all__ = ["REPORTING_VERBS", "Speaker", "SpeakerResolver", "attribute_quote"]
+__all__ = ["RECENT_LIMIT", "REPORTING_VERBS", "Speaker", "SpeakerResolver", "attribute_quote"]
+
+RECENT_LIMIT = 60
+"""Mentions looked back over to resolve a pronoun or description."""
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -32,6 +40,11 @@ REPORTING_VERBS = (
     "denies|admitted|admits|acknowledged|acknowledges|reiterated|reiterates|demanded|demands|"
     "threatened|threatens|called|calls|described|describes|dubbed|branded|labelled|labeled|termed|"
     "remarked|recalled|boasted|boasts|predicted|predicts|blamed|blames|condemned|condemns|"
+    "joked|jokes|quipped|quips|answered|answers|snapped|retorted|exclaimed|conceded|concedes|"
+    "countered|counters|asserted|asserts|cautioned|cautions|lamented|laments|complained|complains|"
+    "recounted|shouted|yelled|chanted|emphasized|emphasises|emphasised|emphasizes|"
+    "questioned|wondered|scoffed|interjected|protested|concluded|continued|remembered|"
+    "pointed\\s+out|went\\s+on|barked|pressed|reported|reports|"
     "according\\s+to"
 )
 _VERB = re.compile(rf"\b(?:{REPORTING_VERBS})\b", re.IGNORECASE)
@@ -52,26 +65,23 @@ _AUX_TAIL = re.compile(
     r"expects?|plans?|wants?|hopes?|intends?|expected|planned|wanted|seeks?|sought|went\s+on|"
     r"(?!family|ally|rally|assembly|supply|anomaly|july)[a-z]+ly)\s*$"
 )
+_GROUP_NOUNS = frozenset(
+    """group militia movement ministry government fighters forces insurgents militants resistance
+    front administration authorities organisation organization agency department office council
+    committee commission party army police embassy mission coalition alliance""".split()
+)
+_PERSON_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson official commander leader minister president chief envoy
+    source officials sources resident residents shopkeeper farmer analyst expert elder cleric
+    doctor witness witnesses diplomat diplomats negotiator member fighter militant soldier
+    officer deputy adviser advisor aide governor villager teacher student activist journalist
+    researcher worker engineer driver trader businessman woman man mother father""".split()
+)
 _DESCRIPTION = re.compile(
-    r"\b(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}?"
-    r"(?P<noun>spokes(?:man|woman|person)|group|militia|movement|official|officials|commander|"
-    r"leader|minister|ministry|government|president|chief|fighters|forces|insurgents|militants|"
-    r"resistance|front|administration|envoy|source|sources|authorities|organi[sz]ation)\s*$",
+    r"\b(?:the|a|an|its|their|his|her|one|another)\s+(?:[\w’'-]+\s+){0,3}?"
+    rf"(?P<noun>{'|'.join(sorted(_GROUP_NOUNS | _PERSON_NOUNS, key=len, reverse=True))})\s*$",
     re.IGNORECASE,
 )
-_PERSON_NOUNS = {
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "official",
-    "commander",
-    "leader",
-    "minister",
-    "president",
-    "chief",
-    "envoy",
-    "source",
-}
 _NAME_RUN = re.compile(
     r"\b[A-Z][\w’'-]*(?:[ \t\u00a0]+(?:(?:al|bin|ibn|de|van|von|el|ul)[- ]+)?[A-Z][\w’'-]*)*"
 )
@@ -101,7 +111,22 @@ _FUNCTION_WORDS = frozenset(
     under over about into ceo cfo coo cto chairman chairwoman director secretary senator
     congressman congresswoman mayor coach professor prof judge officer manager founder analyst
     executive premier chancellor king queen prince princess ambassador captain capt sgt maj
+    mullah mawlawi maulvi qari haji hajji
     """.split()
+)
+_RUN_TITLES = frozenset(
+    """advocate delegate attorney chairman chairwoman commissioner representative councilman
+    councilwoman treasurer comptroller speaker whip""".split()
+)
+_NOT_LABELS = frozenset(
+    "VIDEO UPDATE NOTE EDITOR CORRECTION BREAKING WATCH READ PHOTO AUDIO TRANSCRIPT EXCLUSIVE "
+    "WARNING ALERT SOURCE SOURCES NEWS LIVE PS P.S. EDITOR'S EDITOR’S PARTIAL".split()
+)
+_AFGHAN_HONORIFICS = frozenset("mullah mawlawi maulvi molvi qari haji hajji sheikh hafiz".split())
+# leading words of a title that is capitalised like a name ("Secretary of State Antony Blinken")
+_TITLE_LEAD = _FUNCTION_WORDS | frozenset(
+    """state affairs information culture justice finance homeland security staff nations
+    minister ministers department us u.s. uk un""".split()
 )
 _NOT_PERSON = frozenset(
     """
@@ -119,17 +144,40 @@ _NOT_PERSON = frozenset(
 )
 
 _APPOSITIVE = re.compile(
-    r"(?:^|[^\w’'-])(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}),\s+"
-    r"(?P<desc>(?:the|a|an|his|her|its|their)\s+[^,]{1,60}?),?\s*$"
+    r"(?:^|[^\w’'-])(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,3}),\s+(?:\d{1,3},\s+)?"
+    r"(?P<desc>(?:(?:the|a|an|his|her|its|their)\s+|[a-z][\w-]*\s+|(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+)"
+    r"[^,]{1,70}?),?\s*$"
 )
+_APPOSED_SUBJECT = re.compile(rf"\s*,\s*(?:{REPORTING_VERBS})\b")
+_RELATIVE = re.compile(
+    r"\s*,\s+(?:who|whose|which|according|[a-z]+ing)\b[^“”\"]{0,160}?,?\s*$"
+)
+_REPORTS_END = re.compile(
+    r"\b(?:said|says|told|added|wrote|tweeted|stated|declared|announced)\b[^.!?]{0,60}[.!?]$"
+)
+_NAME_COLON = re.compile(
+    r"(?:^|[.!?”\"]\s+)(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*:\s*$"
+)
+_SENTENCE_SUBJECT = re.compile(
+    r"^\s*(?:(?:As|But|And|Then|Later|Meanwhile|However|So),?\s+)?"
+    r"(?P<subject>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'.-]*){0,4}|he|she|they|He|She|They)\b"
+)
+_TRAILING_DETAIL = re.compile(
+    r",\s*(?:\d{1,3}|[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?|of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*|"
+    r"[A-Z][a-z]?\.[A-Z]\.|[A-Z][a-z]{1,3}\.)\s*,?\s*$"
+)
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][^,;:“”\"]{0,60}$")
 _PRONOUN_AT_END = re.compile(r"(?<![\w’'-])(he|she|they|we|i|it)\s*$", re.IGNORECASE)
 _PRONOUN_AT_START = re.compile(r"(he|she|they|we|it)\b", re.IGNORECASE)
 _INTRO_END = re.compile(r"[:,]\s*$")
 _PERSON_DESC = re.compile(r"spokes|official|commander|leader", re.IGNORECASE)
 _TRAILING_CAPS = re.compile(r"^(.*?)((?:[A-Z][\w’'-]*\s*)+)$")
-_FRAME_BREAK = re.compile(r"[;:“”\"«»]|\.\s")
+# a point ends a clause unless it closes an abbreviation or an initial ("Mr. Obama", "Roger C. Altman")
+_POINT = r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)" \
+    r"(?<!\bLt)(?<!\bCol)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bCapt)(?<!\bSgt)(?<!\bProf)(?<!\bRev)\."
+_FRAME_BREAK = re.compile(rf"[;:“”\"«»]|''|{_POINT}\s")
 _AFTER_VERB_END = re.compile(
-    r"[,.;:!?()“”\"«»\n]|\s(?:in|on|at|during|after|before|while|when|who|from)\s"
+    rf"[,;:!?()“”\"«»\n]|''|{_POINT}(?=\s|$)|\s(?:in|on|at|during|after|before|while|when|who|from|of)\s"
 )
 _DESCRIPTOR_SPLIT = re.compile(r"[.,;:!?()“”\"«»\n]")
 _ANY_MARK = re.compile(r"[“”„«»\"]")
@@ -169,8 +217,19 @@ def _clean_name(run: str) -> tuple[str, str]:
     while len(tokens) > 1 and (
         tokens[0].lower().rstrip(".") in _FUNCTION_WORDS
         or (tokens[0].isupper() and len(tokens[0]) > 1)
+        or (len(tokens) > 2 and tokens[0].lower().rstrip(".") in _TITLE_LEAD)
+        or tokens[0].endswith(("’s", "'s"))  # "Pakistan's Prime Minister Imran Khan"
     ):
         head.append(tokens.pop(0))
+    poss = [i for i, t in enumerate(tokens[:-1]) if t.endswith(("’s", "'s"))]
+    if poss:  # "American Action Forum’s Douglas Holtz-Eakin"
+        head.extend(tokens[: poss[-1] + 1])
+        tokens = tokens[poss[-1] + 1 :]
+    if len(tokens) > 3:  # "New York City Public Advocate Trish James": keep what follows a title
+        titles = [i for i, t in enumerate(tokens[:-1]) if t.lower().rstrip(".") in _TITLE_LEAD | _RUN_TITLES]
+        if titles and len(tokens) - titles[-1] - 1 in (2, 3):
+            head.extend(tokens[: titles[-1] + 1])
+            tokens = tokens[titles[-1] + 1 :]
     if len(tokens) > 4:  # a headline or a title in capitals, not a name
         return " ".join(head), ""
     name = " ".join(tokens)
@@ -180,29 +239,29 @@ def _clean_name(run: str) -> tuple[str, str]:
 
 
 class SpeakerResolver:
-    """Named people and actors mentioned in an article, for pronoun and surname resolution."""
+    """Named people and actors mentioned in an article, for pronoun and surname resolution.
 
-    def __init__(
-        self,
-        text: str,
-        actors: Actors | None,
-        quote_spans: Sequence[tuple[int, int]],
-        sentence_starts: list[int] | None = None,
-    ):
+    Parameters
+    ----------
+    text : str
+    actors : Actors or None
+    index : TextIndex
+        Sentence starts and quote spans of the article (mentions inside quotes are not kept).
+    """
+
+    def __init__(self, text: str, actors: Actors | None, index: TextIndex):
         self.text = text
-        self.sentence_starts = sentence_starts or [0]
+        self.index = index
         self.actors = actors
         self.persons: list[str] = []  # full names in order of first mention
         self.by_surname: dict[str, str] = {}  # lower-cased last name -> first full name with it
         self.sides: dict[str, str | None] = {}
         self.descriptors: dict[str, str] = {}
+        # name or surname -> (run start, title words in the run, name end) of its mentions
+        self._described_at: dict[str, list[tuple[int, str, int]]] = {}
+        self._side_cache: dict[tuple[str, str, str], str | None] = {}
         self.mentions: list[tuple[int, Speaker]] = []
-        inside = list(quote_spans)
-        starts = [a for a, _ in inside]
-
-        def in_quote(pos: int) -> bool:
-            i = bisect.bisect_right(starts, pos) - 1
-            return i >= 0 and inside[i][0] < pos < inside[i][1]
+        in_quote = index.in_quote
 
         for m in _NAME_RUN.finditer(text):
             start, run = m.start(), m.group()
@@ -219,7 +278,11 @@ class SpeakerResolver:
                     if not in_quote(start):
                         self.mentions.append((start, Speaker(actors.get(key).name, "group", key)))
                     continue
-                if not (low in self.by_surname or (actors is not None and actors.is_surname(low))):
+                if not (
+                    low in self.by_surname
+                    or (actors is not None and actors.is_surname(low))
+                    or (low not in _NOT_PERSON and self._described_after(m.end()))
+                ):
                     continue
             if in_quote(start):
                 continue
@@ -227,6 +290,13 @@ class SpeakerResolver:
             if ent is not None:
                 ent.subject = self._is_subject(start, m.end())
                 self.mentions.append((start, ent))
+        for m in _NEW_PERSON.finditer(text):  # "A spokesman for the NRF, who ..., said"
+            if in_quote(m.start()):
+                continue
+            phrase = m.group().strip()
+            self.mentions.append(
+                (m.start(), Speaker(_bare_description(phrase), "person", None, phrase, subject=True))
+            )
         if actors is not None:  # lower-case descriptions of actors ("the militant group")
             for start, _end, key in actors.find_descriptions(text):
                 if not in_quote(start):
@@ -238,9 +308,21 @@ class SpeakerResolver:
         """A mention in the sentence's leading noun phrase, or right before a reporting verb."""
         if _VERB_CS.match(self.text, end + 1) and self.text[end : end + 1] == " ":
             return True
-        i = bisect.bisect_right(self.sentence_starts, start) - 1
-        lead = self.text[self.sentence_starts[i] if i >= 0 else 0 : start]
+        if _APPOSED_SUBJECT.match(self.text, end, end + 40):  # "A Taliban commander, NAME, said"
+            return True
+        si = self.index.sentence_at(start)
+        s_start = self.index.sent_starts[si] if si >= 0 else 0
+        if start - s_start > 120:  # more than four words before it, whatever they are
+            return False
+        lead = self.text[s_start:start]
         return "," not in lead and len(lead.split()) <= 4
+
+    def _described_after(self, end: int) -> bool:
+        """A comma and a description of a person right after ``end`` ("Ahmad, a resident of")."""
+        if self.text[end : end + 2] != ", ":
+            return False
+        desc = description_after(self.text, end)
+        return bool(desc) and any(w.lower() in _PERSON_NOUNS for w in _words(desc)[:6])
 
     def _descriptor_before(self, pos: int) -> str:
         chunk = self.text[max(0, pos - 60) : pos]
@@ -275,9 +357,22 @@ class SpeakerResolver:
                 return Speaker(actors.get(key).name, "group", key)
         words = name.split()
         if len(words) == 1:
-            full = self.full_name(name)
+            honorific = head.split()[-1] if head else ""
+            full = self.by_surname.get(name.lower()) or name
+            if full == name and honorific.lower().rstrip(".") in _AFGHAN_HONORIFICS and (
+                name.lower() not in _NOT_PERSON
+            ):
+                full = f"{honorific} {name}"  # "Mawlawi Fasihuddin": the name as the article gives it
+                words = full.split()
+            elif full == name:
+                full = self.full_name(name)
             if full == name:
-                return None  # a lone capitalised word: not known as a person
+                if pos is not None and name.lower() not in _NOT_PERSON and self._described_after(
+                    pos + max(0, run.find(name)) + len(name)
+                ):
+                    pass  # "Ahmad, a resident of Kabul": a person known by one name
+                else:
+                    return None  # a lone capitalised word: not known as a person
         else:
             low = [w.lower().rstrip(".") for w in words]
             if any(w in _NOT_PERSON or w in _HEADLINE_WORDS for w in low):
@@ -290,9 +385,18 @@ class SpeakerResolver:
         if descriptor is None:
             descriptor = self._descriptor_before(pos) if pos is not None else ""
         descriptor = " ".join(x for x in (descriptor, head) if x)
+        if register and pos is not None:  # where the article describes them, read when needed
+            at = pos + max(0, run.find(name))
+            for key in {full, words[-1].lower()}:
+                bucket = self._described_at.setdefault(key, [])
+                if len(bucket) < 6:
+                    bucket.append((pos, head, at + len(name)))
         if register and len(words) > 1 and full not in self.sides:
             self.persons.append(full)
             self.by_surname.setdefault(words[-1].lower(), full)
+        elif register and len(words) == 1 and full not in self.sides:
+            self.persons.append(full)
+            self.by_surname.setdefault(full.lower(), full)
         side = None
         if actors is not None:
             side = actors.side_of(full) or (actors.alias_side(descriptor) if descriptor else None)
@@ -305,6 +409,31 @@ class SpeakerResolver:
             self.sides[full] = side
         return Speaker(full, "person", side, descriptor)
 
+    def descriptions_of(self, key: str) -> list[str]:
+        """What the article says about the person ``key`` (full name or lower-cased surname):
+        the titles before and the appositions after each of their mentions."""
+        out = []
+        for pos, head, end in self._described_at.get(key, ()):
+            before = " ".join(x for x in (description_before(self.text, pos), head) if x)
+            out.extend(d for d in (before, description_after(self.text, end)) if d)
+        return out
+
+    def side_for(self, entity: Speaker | None) -> str | None:
+        """The side of a speaker as the article describes it (:mod:`newsclf.data.sides`): an actor
+        key, ``"other"`` or None."""
+        if entity is None:
+            return None
+        if entity.kind == "group" and entity.side:
+            return entity.side
+        last = entity.name.split()[-1].lower() if entity.name.split() else ""
+        key = (entity.name, entity.kind, entity.descriptor)
+        if key not in self._side_cache:
+            said = [*self.descriptions_of(entity.name), *self.descriptions_of(last), entity.descriptor]
+            self._side_cache[key] = side_from_descriptions(
+                entity.name, said, self.actors, organisation=entity.kind in ("group", "org")
+            )
+        return self._side_cache[key]
+
     def recent(
         self,
         pos: int,
@@ -313,27 +442,56 @@ class SpeakerResolver:
         noun: str = "",
         side: str | None = None,
     ) -> Speaker | None:
-        """The most recent entity of ``kind`` mentioned before ``pos`` (static mentions and speakers)."""
-        i = bisect.bisect_left(self.positions, pos)
-        dyn = [(p, e) for p, e in dynamic if p < pos]
-        # merge by position, newest first
-        merged = sorted(self.mentions[:i] + dyn, key=lambda x: x[0], reverse=True)
+        """The most recent entity of ``kind`` mentioned before ``pos`` (static mentions and speakers).
+
+        Looks back over at most :data:`RECENT_LIMIT` mentions (a pronoun refers to someone recent),
+        so each call costs O(log n).
+        """
+        merged = self._recent_window(pos, dynamic)
         if kind == "person" and not noun:
             # pronouns refer to a recent subject or speaker first, any named person otherwise
-            for _, e in merged:
+            for e in merged:
                 if e.kind == kind and e.subject and (side is None or e.side == side):
                     return e
-        for _, e in merged:
+        for e in merged:
             if e.kind != kind:
                 continue
             if side is not None and e.side != side:
                 continue
-            if noun and noun not in self.descriptors.get(e.name, e.descriptor).lower():
+            if noun and noun not in self._described_as(e):
                 continue
             return e
         if noun:  # no one described that way: the most recent person of that side
             return self.recent(pos, kind, dynamic, side=side)
         return None
+
+    def _described_as(self, e: Speaker) -> str:
+        """What a noun is matched against: a person's descriptor, a group's name and aliases."""
+        if e.kind == "group":
+            if self.actors is not None and e.side in self.actors:
+                a = self.actors.get(e.side)
+                return " ".join([a.name, *a.aliases]).lower()
+            return e.name.lower()
+        return self.descriptors.get(e.name, e.descriptor).lower()
+
+    def _recent_window(self, pos: int, dynamic: list[tuple[int, Speaker]]) -> list[Speaker]:
+        """Up to ``RECENT_LIMIT`` static mentions and speakers before ``pos``, newest first."""
+        i = bisect.bisect_left(self.positions, pos) - 1
+        j = len(dynamic) - 1
+        while j >= 0 and dynamic[j][0] >= pos:
+            j -= 1
+            if len(dynamic) - j > RECENT_LIMIT:  # speakers are appended in text order
+                break
+        out: list[Speaker] = []
+        while len(out) < RECENT_LIMIT and (i >= 0 or j >= 0):
+            if j >= 0 and (i < 0 or dynamic[j][0] >= self.mentions[i][0]):
+                if dynamic[j][0] < pos:
+                    out.append(dynamic[j][1])
+                j -= 1
+            else:
+                out.append(self.mentions[i][1])
+                i -= 1
+        return out
 
 
 # ----------------------------------------------------------------------------- subjects
@@ -341,13 +499,35 @@ class SpeakerResolver:
 
 def _subject_phrase(pre: str) -> tuple[str, str] | None:
     """The subject at the end of ``pre`` (text before a reporting verb): (kind, phrase)."""
-    pre = _strip_aux(pre[-160:])
+    pre = _strip_aux(pre[-200:])
     if not pre.strip():
         return None
+    # "Amrullah Saleh, who has declared himself caretaker president, said" -> the name
+    m = _RELATIVE.search(pre)
+    if m:
+        pre = pre[: m.start()].rstrip()
+        if not pre.strip():
+            return None
+    # "Chancellor Angela Merkel of Germany condemned" -> the name, not the place
+    m = _OF_PLACE.search(pre)
+    if m and _NAME_AT_END.search(pre, 0, m.start()):
+        pre = pre[: m.start()]
+    # "Ramos, 58,", "Sen. Ron Johnson, R-Wis.,", "Harry Bond, 30, of Raleigh, N.C.," -> the name
+    for _ in range(4):
+        m = _TRAILING_DETAIL.search(pre)
+        if m is None or not _NAME_AT_END.search(pre, 0, m.start()):
+            break
+        pre = pre[: m.start()]
     # "Massoud, the NRF leader," -> the name before an appositive
     m = _APPOSITIVE.search(pre)
     if m:
         return "appositive", f"{m.group('name')}\t{m.group('desc')}"
+    # "An analyst at a Kabul think tank said" -> a description with its prepositional tail
+    m = _DESC_PP.search(pre)
+    if m:
+        name = _NAME_AT_END.search(pre)
+        if name is None or _PREP_END.search(pre, 0, name.start()):  # "an officer in Kabul"
+            return "description", m.group().strip()
     m = _PRONOUN_AT_END.search(pre)
     if m:
         return "pronoun", m.group(1).lower()
@@ -414,40 +594,113 @@ def _resolve(
         if ent is not None:
             return ent
         head, name = _clean_name(run)
-        return Speaker(name, "person", actors.side_of(name) if actors else None) if name else None
-    # a description: "the spokesman", "the Taliban spokesman", "the group"
+        if not name:
+            return None
+        kind_of = "org" if is_organisation(name) else "person"
+        return Speaker(name, kind_of, actors.side_of(name) if actors else None, descriptor)
+    # a description: "the spokesman", "the Taliban spokesman", "the group", "an analyst at X"
     m = _DESCRIPTION.search(phrase)
+    pp = None if m else _DESC_PP.search(phrase)
+    if pp is not None:
+        noun_m = re.search(rf"\b({'|'.join(_PERSON_NOUNS)})\b", phrase, re.IGNORECASE)
+        side = actors.alias_side(phrase) if actors is not None else None
+        if noun_m is not None:
+            return Speaker(_bare_description(phrase), "description", side, phrase)
     if m:
         noun = m.group("noun").lower()
         side = actors.alias_side(phrase) if actors is not None else None
+        indefinite = phrase.split()[0].lower() in ("a", "an", "one", "another")
         if noun in _PERSON_NOUNS:
-            ent = resolver.recent(pos, "person", dynamic, noun=noun, side=side)
+            # "a Taliban commander" introduces someone new; "the spokesman" refers back
+            ent = None if indefinite else resolver.recent(pos, "person", dynamic, noun=noun, side=side)
             if ent is not None:
                 return ent
-            return None
-        ent = resolver.recent(pos, "group", dynamic, side=side)
+            return Speaker(_bare_description(phrase), "description", side, phrase)
+        generic = noun in ("group", "organisation", "organization", "administration", "authorities",
+                           "government", "statement")
+        return resolver.recent(pos, "group", dynamic, noun="" if generic else noun, side=side)
+    # "added a South Carolina Democrat": someone new, named by the description itself
+    words = phrase.split()
+    if kind == "description" and 1 < len(words) <= 6 and words[0].lower() in ("a", "an", "one", "another"):
+        return Speaker(_bare_description(phrase), "description", None, phrase)
+    return None
+
+
+_NEW_PERSON = re.compile(
+    r"(?<![\w’'-])(?:A|An|One|Another)\s+(?:[\w’'-]+\s+){0,3}?"
+    rf"(?:{'|'.join(sorted(_PERSON_NOUNS, key=len, reverse=True))})"
+    r"(?:\s+(?:for|of|at|with|from|in)\s+[^,.;:“”\"\n]{1,60}?)?"
+    rf"(?=\s*,|\s+(?:{REPORTING_VERBS})\b)"
+)
+_PREP_END = re.compile(r"\b(?:in|at|of|from|for|with|on)\s+(?:the\s+)?$")
+_DESC_PP = re.compile(
+    r"(?<![\w’'-])(?:the|a|an|one|another)\s+(?:[\w’'-]+\s+){0,3}?"
+    rf"(?:{'|'.join(sorted(_PERSON_NOUNS, key=len, reverse=True))})"
+    r"\s+(?:at|of|for|in|from|with|on)\s+[^,;“”\"]{1,60}$",
+    re.IGNORECASE,
+)
+
+
+def _bare_description(phrase: str) -> str:
+    """"a senior Taliban commander" -> "senior Taliban commander" (the speaker as described)."""
+    words = phrase.split()
+    if words and words[0].lower() in ("a", "an", "one", "another", "the"):
+        words = words[1:]
+    return " ".join(words)
+
+
+_TRANSCRIPT = re.compile(r"([A-Z][A-Za-z.’'-]+(?:[ \t]+[A-Z][A-Za-z.’'-]+){0,3})[ \t]*:\s")
+_DASH_NAME = re.compile(
+    r"\s*[―—–-]{1,2}\s*(?P<name>[A-Z][\w’'.-]*(?:[ \t\u00a0]+(?:(?:al|bin|ibn|de|van|von|el|ul)[- ]+)?"
+    r"[A-Z][\w’'.-]*){0,4})"
+)
+
+
+def transcript_speaker(text: str, para_start: int, pos: int) -> tuple[int, int] | None:
+    """``(start, end)`` of the speaker label of a transcript paragraph ("PENCE: ...", "Jake Tapper:
+    ...") when the paragraph starts with one before ``pos``."""
+    m = _TRANSCRIPT.match(text, para_start, min(pos + 1, para_start + 60))
+    if m is None or m.end() > pos + 1:
+        return None
+    words = m.group(1).split()
+    if not (m.group(1).isupper() and len(m.group(1)) > 2) and not all(
+        w[:1].isupper() and w[1:2].islower() for w in words
+    ):
+        return None
+    if words[0].lower() in _FUNCTION_WORDS | _HEADLINE_WORDS or words[0].upper() in _NOT_LABELS:
+        return None
+    return m.start(1), m.end(1)
+
+
+def _transcript_entity(resolver: SpeakerResolver, run: str) -> Speaker | None:
+    name = " ".join(w if not w.isupper() else w.capitalize() for w in run.split())
+    ent = resolver.entity_for_name(name)
+    if ent is not None:
         return ent
+    words = name.split()
+    if len(words) == 1 and words[0].lower() not in _NOT_PERSON:
+        side = resolver.actors.side_of(name) if resolver.actors is not None else None
+        return Speaker(name, "person", side)
     return None
 
 
 def attribute_quote(
-    text: str,
+    site: QuoteSite,
+    index: TextIndex,
     resolver: SpeakerResolver,
     actors: Actors | None,
     dynamic: list[tuple[int, Speaker]],
-    open_pos: int,
-    close_pos: int,
-    before: str,
-    after: str,
-    fragment: bool,
-    before_start: int,
-    sentences: Sequence[Sentence],
-    sj: int,
-    pi: int,
-    para_at: Callable[[int], int],
 ) -> Speaker | None:
-    """The speaker of the quote whose marks sit at ``open_pos`` and ``close_pos``, or None."""
-    pos = open_pos
+    """The rules' speaker of the quote at ``site``, or None (module docstring).
+
+    Looks only at the quote's sentence, the sentence before a colon, the next short sentence and
+    the start of its paragraph: a bounded window, whatever the article's length.
+    """
+    text = index.text
+    pos = site.open
+    before = text[max(site.before_start, site.open - 400) : site.open]
+    after = text[site.close + site.close_len : min(site.after_end, site.close + site.close_len + 400)]
+    para_start = index.paragraphs[site.para][0] if index.paragraphs else 0
 
     def from_after(chunk: str, chunk_start: int) -> Speaker | None:
         m = _VERB_CS.search(chunk[:120])
@@ -457,7 +710,7 @@ def attribute_quote(
         if len(_words(pre)) > 8 or _FRAME_BREAK.search(pre):
             return None
         if m.group().lower().startswith("according") or not _words(pre):
-            sub = _subject_after_verb(chunk[m.end() :])
+            sub = _subject_after_verb(chunk[m.end() : m.end() + 200])
             if sub is None:
                 return None
             kind, phrase = sub
@@ -470,11 +723,11 @@ def attribute_quote(
             descriptor = _descriptor_of(pre[: max(0, pre.rfind(phrase))]) if kind == "name" else ""
         return _resolve(kind, phrase, descriptor, chunk_start, resolver, actors, dynamic)
 
-    def from_before(chunk: str) -> Speaker | None:
+    def from_before(chunk: str, chunk_start: int) -> Speaker | None:
         verbs = list(_VERB_CS.finditer(chunk))
-        for m in reversed(verbs):
+        for m in reversed(verbs[-4:]):
             if m.group().lower().startswith("according"):
-                sub = _subject_after_verb(chunk[m.end() :])
+                sub = _subject_after_verb(chunk[m.end() : m.end() + 200])
                 if sub is None:
                     continue
                 kind, phrase = sub
@@ -482,7 +735,7 @@ def attribute_quote(
             else:
                 pre = chunk[: m.start()]
                 if not _words(pre):
-                    sub = _subject_after_verb(chunk[m.end() :])
+                    sub = _subject_after_verb(chunk[m.end() : m.end() + 200])
                 else:
                     sub = _subject_phrase(pre)
                 if sub is None:
@@ -490,35 +743,93 @@ def attribute_quote(
                 kind, phrase = sub
                 idx = pre.rfind(phrase)
                 descriptor = _descriptor_of(pre[:idx]) if kind == "name" and idx >= 0 else ""
-            ent = _resolve(kind, phrase, descriptor, pos, resolver, actors, dynamic)
+            # pronouns and descriptions refer to what comes before the reporting verb
+            at = min(pos, chunk_start + m.start())
+            ent = _resolve(kind, phrase, descriptor, at, resolver, actors, dynamic)
             if ent is not None:
                 return ent
         return None
 
+    para_end = index.paragraphs[site.para][1] if index.paragraphs else len(text)
+
+    def from_dash() -> Speaker | None:
+        tail = text[site.close + site.close_len : min(para_end, site.close + site.close_len + 120)]
+        m = _DASH_NAME.match(tail)
+        rest = tail[m.end() :].strip(" .") if m else ""
+        if m is None or (_words(rest) and not rest.startswith((",", "(", "—", "–"))):
+            return None
+        return resolver.entity_for_name(m.group("name")) or _transcript_entity(resolver, m.group("name"))
+
+    if site.label is not None:  # "PENCE: Well, look..." inside the marks
+        ent = _transcript_entity(resolver, text[site.label[0] : site.label[1]])
+        if ent is not None:
+            return ent
+    label = transcript_speaker(text, para_start, pos)
+    if label is not None and not _VERB_CS.search(text, label[1], pos):
+        ent = _transcript_entity(resolver, text[label[0] : label[1]])
+        if ent is not None:
+            return ent
+    m = _NAME_COLON.search(before)  # ... Bush: "The mission is to destroy ISIS."
+    if m is not None and m.group("name").split()[0].upper() not in _NOT_LABELS:
+        ent = resolver.entity_for_name(m.group("name")) or _transcript_entity(resolver, m.group("name"))
+        if ent is not None:
+            return ent
     order = (
-        (lambda: from_before(before), lambda: from_after(after, close_pos))
-        if fragment
-        else (lambda: from_after(after, close_pos), lambda: from_before(before))
+        (lambda: from_before(before, site.open - len(before)), lambda: from_after(after, site.close))
+        if site.fragment
+        else (
+            lambda: from_after(after, site.close),
+            from_dash,
+            lambda: from_before(before, site.open - len(before)),
+        )
     )
     for attempt in order:
         ent = attempt()
         if ent is not None:
             return ent
-    # neighbouring sentences: "X said:" before, or a following "X said." with no quote in it
-    if sentences:
-        si = max(0, bisect.bisect_right([s.start for s in sentences], open_pos) - 1)
-        if (
-            si > 0
-            and sentences[si - 1].text.rstrip().endswith(":")
-            and para_at(sentences[si - 1].start) == pi
-        ):
-            ent = from_before(sentences[si - 1].text)
+    # a quote after a colon with no reporting verb: the sentence's subject ("Trump leaned in and
+    # boomed: “...”", "As John Cornyn put it: “...”")
+    if not site.fragment and (before.rstrip().endswith((":", ",")) or _VERB_CS.search(before)):
+        s_start = index.sentence_span(site.open)[0]
+        lead = text[s_start : min(site.open, s_start + 200)]
+        m = _SENTENCE_SUBJECT.match(lead)
+        if m is not None and m.end() < len(lead) and m.group("subject").split()[0].upper() not in _NOT_LABELS:
+            subject = m.group("subject")
+            if subject.lower() in ("he", "she", "they"):
+                ent = resolver.recent(s_start + m.start("subject"), _PRONOUNS[subject.lower()], dynamic)
+            else:
+                ent = _resolve("name", subject, "", s_start, resolver, actors, dynamic)
             if ent is not None:
                 return ent
-        if sj + 1 < len(sentences) and para_at(sentences[sj + 1].start) == para_at(close_pos):
-            nxt = sentences[sj + 1]
-            if not _ANY_MARK.search(nxt.text) and len(_words(nxt.text)) <= 12:
-                ent = from_after(nxt.text, nxt.start)
-                if ent is not None:
-                    return ent
+    # neighbouring sentences: "X said:" before (in this paragraph, or ending the previous one when
+    # the quote opens its paragraph), or a following "X said." with no quote in it
+    sentences = index.sentences
+    if not sentences:
+        return None
+    si = index.sentence_at(site.open)
+    if si > 0:
+        prev = sentences[si - 1]
+        same_para = index.para_at(prev.start) == site.para
+        opens_para = index.para_at(prev.start) == site.para - 1 and not _words(
+            text[para_start : site.open][-400:]
+        )
+        if text[prev.end - 1 : prev.end] == ":" and (same_para or opens_para):
+            ent = from_before(prev.text[-400:], prev.end - len(prev.text[-400:]))
+            if ent is not None:
+                return ent
+        # "Massoud said in a statement on Monday.\n\n“We will...”": a paragraph of quotes after a
+        # paragraph that ends by reporting someone's words without quoting them
+        if opens_para and site.continued is False and len(prev.text) < 300 and not _ANY_MARK.search(
+            prev.text
+        ) and _REPORTS_END.search(prev.text):
+            ent = from_before(prev.text, prev.start)
+            if ent is not None:
+                return ent
+    sj = index.sentence_at(max(site.open, site.close - 1))
+    if sj + 1 < len(sentences) and index.para_at(sentences[sj + 1].start) == index.para_at(site.close):
+        nxt = sentences[sj + 1]
+        if len(nxt.text) < 300 and not _ANY_MARK.search(nxt.text) and len(_words(nxt.text)) <= 12:
+            ent = from_after(nxt.text, nxt.start)
+            if ent is not None:
+                return ent
     return None

@@ -2,8 +2,10 @@
 
 All functions take label *names*; the confusion matrix has every task label (rows gold, columns
 predicted), so classes missing from a split show up with zero support instead of disappearing.
-Macro-F1 averages the classes that occur in gold or predictions (scikit-learn's convention);
-F_avg (stance) is the mean F1 of the task's ``positive`` labels (favor, against), as in SemEval-2016
+Macro-F1 averages the F1 of *every* task label: a label that a split lacks (no gold row) and that
+no run predicts has F1 0 and still counts, as scikit-learn's ``f1_score(labels=all_labels,
+average="macro", zero_division=0)`` does; a split that lacks a label therefore cannot reach
+macro-F1 1.0, and the report says which labels had no support (never averaged away). F_avg (stance) is the mean F1 of the task's ``positive`` labels (favor, against), as in SemEval-2016
 task 6.
 """
 
@@ -48,9 +50,7 @@ def scores_from_confusion(cm: np.ndarray, positive_idx: Sequence[int] = ()) -> d
         recall = np.where(gold > 0, tp / np.where(gold > 0, gold, 1), 0.0)
         denom = precision + recall
         f1 = np.where(denom > 0, 2 * precision * recall / np.where(denom > 0, denom, 1), 0.0)
-        present = (gold + pred) > 0
-        n_present = present.sum(axis=-1)
-        macro = np.where(n_present > 0, (f1 * present).sum(axis=-1) / np.maximum(n_present, 1), 0.0)
+        macro = f1.mean(axis=-1)
         accuracy = np.where(total > 0, tp.sum(axis=-1) / np.maximum(total, 1), 0.0)
     out = {"accuracy": accuracy, "macro_f1": macro, "precision": precision, "recall": recall,
            "f1": f1, "support": gold}
@@ -65,8 +65,9 @@ def classification_metrics(gold: Sequence[str], pred: Sequence[str], labels: Seq
 
     Returns
     -------
-    dict with ``n``, ``accuracy``, ``macro_f1``, ``f_avg`` (when ``positive``), ``per_class``
-    ({label: {precision, recall, f1, support}}) and ``confusion`` ({labels, matrix}).
+    dict with ``n``, ``accuracy``, ``macro_f1`` (over every label in ``labels``), ``f_avg``
+    (when ``positive``), ``per_class`` ({label: {precision, recall, f1, support}}),
+    ``labels_without_support`` (labels with no gold row) and ``confusion`` ({labels, matrix}).
     """
     labels = list(labels)
     k = len(labels)
@@ -86,5 +87,6 @@ def classification_metrics(gold: Sequence[str], pred: Sequence[str], labels: Seq
               "f1": float(s["f1"][i]), "support": int(s["support"][i])}
         for i, lab in enumerate(labels)
     }
+    out["labels_without_support"] = [lab for i, lab in enumerate(labels) if not s["support"][i]]
     out["confusion"] = {"labels": labels, "matrix": cm.astype(int).tolist()}
     return out

@@ -1,7 +1,7 @@
 """Import every module that registers featurizers or estimators.
 
-Helpers add their module to ``_MODULES`` (one line). A listed module that does not exist yet is
-skipped, so the trainer keeps working while others are still writing theirs.
+A new module that registers components adds itself to ``_MODULES`` (one line); a listed module
+that cannot be imported is an error, never skipped.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ _MODULES = (
     "newsclf.pipeline.estimators",
     "newsclf.pipeline.features.blocks",
     "newsclf.pipeline.features.lines",
-    "newsclf.pipeline.features.router",
+    "newsclf.pipeline.router",
     "newsclf.pipeline.features.stance",
+    "newsclf.pipeline.features.attribution",
 )
 
 _loaded = False
@@ -28,11 +29,7 @@ def load_components() -> None:
     if _loaded:
         return
     for name in _MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        importlib.import_module(name)
     _loaded = True
 
 

@@ -19,17 +19,22 @@ YAML scalars and applied before validation.
 from __future__ import annotations
 
 import copy
+import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsclf import settings
 from newsclf.configfile import allowed_keys, yaml_line
 from newsclf.errors import ConfigError
 from newsclf.resources import resolve_path
+from newsclf.safeyaml import clip, load_mapping, parse_yaml, shown
+
+if TYPE_CHECKING:
+    from newsclf.pipeline.registry import Registry
 
 __all__ = [
     "Component",
@@ -40,6 +45,9 @@ __all__ = [
     "validate_config",
 ]
 
+_NUMBER_LIKE = re.compile(r"[-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:inf|infinity|nan)", re.I)
+DATASET_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+"""A dataset name: a folder directly under the data folder (no ``/``, no leading ``.``)."""
 SEARCH_METHODS = ("none", "grid", "random", "halving")
 DISTRIBUTIONS = ("loguniform", "uniform", "randint")
 
@@ -66,7 +74,8 @@ class SearchConfig(_Strict):
     factor: int = Field(3, ge=2)
     backend: Literal["loky", "dask"] = "loky"
     scheduler: str | None = None
-    n_jobs: int = Field(1, ge=-1)
+    n_jobs: int = Field(-1, ge=-1)
+    """Parallel fits of the search (joblib): -1 = all cores (default), 1 = in this process."""
 
     @field_validator("scoring")
     @classmethod
@@ -82,14 +91,24 @@ class SearchConfig(_Strict):
 class ExperimentConfig(_Strict):
     """A whole experiment; see the module docstring for the YAML form."""
 
-    task: Literal["boilerplate", "stance"]
+    task: Literal["boilerplate", "stance", "attribution"]
     dataset: str | None = None
+    """A folder name under the data folder (``data/<dataset>/<task>/``); never a path."""
     data_config: str | None = None
     seed: int = settings.DEFAULT_SEED
     features: list[Component] = Field(min_length=1)
     model: Component
     search: SearchConfig = Field(default_factory=SearchConfig)
     description: str = ""
+
+    @field_validator("dataset")
+    @classmethod
+    def _dataset_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(DATASET_NAME, value):
+            raise ValueError("a dataset is named by its folder under the data folder (letters, digits, "
+                             "'_', '-', '.'; no '/', no leading '.'), e.g. seed; to build one from a "
+                             "data config use data_config: PATH")
+        return value
 
     @model_validator(mode="after")
     def _dataset_given(self) -> ExperimentConfig:
@@ -112,15 +131,23 @@ class ExperimentConfig(_Strict):
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
     if "=" not in item:
-        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. --set model.params.C=0.5")
+        raise ConfigError(f"--set {shown(item)}: expected KEY=VALUE, e.g. --set model.params.C=0.5")
     key, raw = item.split("=", 1)
     parts = [p for p in key.strip().split(".") if p]
     if not parts:
-        raise ConfigError(f"--set {item!r}: empty key")
+        raise ConfigError(f"--set {shown(item)}: empty key")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"--set {item!r}: value is not valid YAML: {exc}") from None
+        value = parse_yaml(raw, "value") if raw.strip() else ""
+    except ConfigError as exc:
+        raise ConfigError(f"--set {shown(item)}: {clip(str(exc).removeprefix('value:1: '))}") from None
+    if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value.strip()):
+        # YAML 1.1 reads 1e999 (no dot) as text, which pydantic would turn into inf
+        try:
+            number = float(value)
+        except ValueError:
+            number = 0.0
+        if not math.isfinite(number):
+            raise ConfigError(f"--set {shown(item)}: {shown(value, 40)} is not a finite number")
     return parts, value
 
 
@@ -190,7 +217,7 @@ def _format_validation(exc: ValidationError, source: str, text: str | None) -> s
             lines.append(f"{where}: required key is missing")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{where}: {msg} (got {err.get('input')!r})")
+            lines.append(f"{where}: {clip(msg)} (got {shown(err.get('input'))})")
     return "invalid experiment config:\n  " + "\n  ".join(lines)
 
 
@@ -227,6 +254,14 @@ def _check_components(cfg: ExperimentConfig, source: str, text: str | None) -> N
     if cfg.model.name not in estimators:
         raise ConfigError(f"{_where(source, text, ('model', 'name'))}: unknown model {cfg.model.name!r}; "
                           f"registered: {', '.join(estimators.names())}")
+    problems: list[str] = []
+    for i, feat in enumerate(cfg.features):
+        feat.params = _resolve_params(featurizers, feat, cfg.seed, ("features", i, "params"), source, text,
+                                      problems)
+    cfg.model.params = _resolve_params(estimators, cfg.model, cfg.seed, ("model", "params"), source, text,
+                                       problems)
+    if problems:
+        raise ConfigError("invalid experiment config:\n  " + "\n  ".join(problems))
     try:
         pipeline = build_pipeline(cfg)
     except ConfigError as exc:
@@ -246,12 +281,62 @@ def _check_components(cfg: ExperimentConfig, source: str, text: str | None) -> N
                 raise ConfigError(f"{_where(source, text, ('search', 'params', key))}: unknown search "
                                   f"parameter {key!r}{hint}")
             _check_values(key, values, cfg.search.method, source, text)
+            _check_candidates(cfg, key, values, source, text)
     if cfg.search.backend == "dask":
         try:
             import distributed  # noqa: F401
         except ImportError:
             raise ConfigError(f"{_where(source, text, ('search', 'backend'))}: backend 'dask' needs "
                               "dask.distributed: pip install 'newsclf[dask]'") from None
+
+
+def _resolve_params(registry: Registry, component: Component, seed: int, loc: tuple[Any, ...], source: str,
+                    text: str | None, problems: list[str]) -> dict[str, Any]:
+    """Every parameter of ``component`` (defaults included, ``random_state`` = the seed unless set),
+    checked against its factory's signature; problems are appended, naming file, line and key."""
+    model = registry.params_model(component.name)
+    params = dict(component.params)
+    if "random_state" in model.model_fields and params.get("random_state") is None:
+        params["random_state"] = seed
+    try:
+        return registry.resolve(component.name, params)
+    except ValidationError as exc:
+        allowed = ", ".join(model.model_fields)
+        for err in exc.errors():
+            where = _where(source, text, loc + tuple(err["loc"]))
+            msg = err["msg"].replace("Value error, ", "")
+            if err["type"] == "extra_forbidden":
+                problems.append(f"{where}: unknown parameter of {registry.kind} {component.name!r}; "
+                                f"allowed parameters: {allowed}")
+            else:
+                problems.append(f"{where}: {clip(msg)} (got {shown(err.get('input'))}; {registry.kind} "
+                                f"{component.name!r})")
+        return dict(component.params)
+
+
+def _check_candidates(cfg: ExperimentConfig, key: str, values: Any, source: str, text: str | None) -> None:
+    """Check every candidate value of a search parameter against its component's signature
+    (``model__C: [-1, 1]`` is refused like ``model.params.C: -1``)."""
+    from newsclf.pipeline.registry import estimators, featurizers
+
+    parts = key.split("__")
+    if parts[0] == "model" and len(parts) == 2:
+        registry, component = estimators, cfg.model
+    elif parts[0] == "features" and len(parts) == 3:
+        registry = featurizers
+        component = next((f for f in cfg.features if f.name == parts[1]), None)
+    else:
+        return
+    param = parts[-1]
+    if component is None or param not in registry.params_model(component.name).model_fields:
+        return
+    for value in values if isinstance(values, list) else []:
+        try:
+            registry.resolve(component.name, {**component.params, param: value})
+        except ValidationError as exc:
+            msg = "; ".join(e["msg"].replace("Value error, ", "") for e in exc.errors())
+            raise ConfigError(f"{_where(source, text, ('search', 'params', key))}: candidate {shown(value)}: "
+                              f"{msg} ({registry.kind} {component.name!r}, parameter {param!r})") from None
 
 
 def _check_values(key: str, values: Any, method: str, source: str, text: str | None) -> None:
@@ -262,10 +347,10 @@ def _check_values(key: str, values: Any, method: str, source: str, text: str | N
         dist = values.get("distribution")
         if dist not in DISTRIBUTIONS or "low" not in values or "high" not in values:
             raise ConfigError(f"{where}: a distribution needs distribution ({', '.join(DISTRIBUTIONS)}), "
-                              f"low and high; got {values}")
+                              f"low and high; got {shown(values)}")
         return
     kinds = "a non-empty list" + (" or {distribution, low, high}" if method == "random" else "")
-    raise ConfigError(f"{where}: values must be {kinds}, got {values!r}")
+    raise ConfigError(f"{where}: values must be {kinds}, got {shown(values)}")
 
 
 def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentConfig:
@@ -281,15 +366,17 @@ def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentCo
     path = resolve_path(path, "experiment config")
     if not path.is_file():
         raise ConfigError(f"config file {path} not found (experiment configs live in configs/<task>/*.yaml)")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data, text = load_mapping(path, "experiment config", "task, dataset, features, model")
     overrides = list(overrides)
     if overrides:
-        data = apply_overrides(data or {}, overrides)
-    source = str(path) + (f" (with --set {' '.join(overrides)})" if overrides else "")
-    return validate_config(data, source, text)
+        data = apply_overrides(data, overrides)
+    source = str(path) + (f" (with --set {clip(' '.join(overrides), 200)})" if overrides else "")
+    cfg = validate_config(data, source, text)
+    if cfg.data_config:  # its errors name this file and key too, before any work starts
+        from newsclf.data.config import load_data_config
+
+        try:
+            load_data_config(cfg.data_config)
+        except ConfigError as exc:
+            raise ConfigError(f"{_where(source, text, ('data_config',))}: {exc}") from None
+    return cfg

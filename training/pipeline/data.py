@@ -10,18 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from newsclf import settings
 from newsclf.errors import ConfigError, NewsclfError
 from newsclf.resources import resolve_path
 from newsclf.tasks import CONTEXT_LABEL, Task, get_task
 
-__all__ = ["SplitData", "content_fingerprint", "load_dataset", "split_data"]
+if TYPE_CHECKING:
+    from newsclf.data.actors import Actors
+
+__all__ = ["SplitData", "content_fingerprint", "dataset_actors", "load_dataset", "split_data"]
 
 
 @dataclass
@@ -52,49 +54,75 @@ def load_dataset(task: str, dataset: str | None = None, data_config: str | None 
     """Return ``(DatasetDict, name, data_manifest)`` for ``task``.
 
     ``dataset`` names ``data/<dataset>/<task>/``; with ``data_config`` the dataset is built first
-    (via :func:`newsclf.data.build.build_dataset`) when it is not on disk yet.
+    (via :func:`newsclf.data.build.build_dataset`), which reuses the dataset on disk when its
+    input fingerprint is unchanged and rebuilds it otherwise.
     """
     name = dataset
     if data_config:
+        from newsclf.data.config import load_data_config
+
         path = resolve_path(data_config, "data_config")
-        cfg_name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
-        if not cfg_name:
-            raise ConfigError(f"data_config {path}: has no 'name'")
+        cfg_name = load_data_config(path)[0].name
         if name and name != cfg_name:
             raise ConfigError(f"dataset {name!r} differs from the name {cfg_name!r} in data_config {path}")
         name = cfg_name
-        if not (settings.data_dir() / name / task).exists():
-            try:
-                from newsclf.data.build import build_dataset
-            except ImportError as exc:
-                raise NewsclfError(f"cannot build {path}: newsclf.data.build is not available ({exc})") from None
-            build_dataset(path)
-    root = settings.data_dir() / name
+        from newsclf.data.build import build_dataset
+
+        build_dataset(path)  # skipped when the inputs are unchanged (newsclf.data.cache)
+    from newsclf.data.store import dataset_dir
+
+    root = dataset_dir(name)
     manifest: dict[str, Any] = {}
     if (root / "manifest.json").is_file():
         try:
             manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-        except ValueError:
-            manifest = {}
+        except ValueError as exc:
+            raise NewsclfError(f"{root / 'manifest.json'}: not valid JSON ({exc}); rebuild the dataset") from None
     return _load_dict(name, task), name, manifest
 
 
 def _load_dict(name: str, task: str):
-    path = settings.data_dir() / name / task
+    from newsclf.data.store import dataset_dir
+
+    path = dataset_dir(name) / task
     if not path.exists():
         raise NewsclfError(
             f"dataset {name!r} for task {task!r} not found at {path}; build it with "
             f"`newsclf data build configs/data/{name}.yaml` or set data_config in the experiment config"
         )
-    try:
-        from newsclf.data.build import load_dataset_dict
-    except ImportError:
-        load_dataset_dict = None
-    if load_dataset_dict is not None:
-        return load_dataset_dict(name, task)
-    import datasets
+    from newsclf.data.build import load_dataset_dict
 
-    return datasets.load_from_disk(str(path))
+    return load_dataset_dict(name, task)
+
+
+def dataset_actors(name: str, manifest: dict[str, Any]) -> tuple[Actors, dict[str, Any]]:
+    """The actors a dataset was built with, and their record for the run manifest.
+
+    A dataset built by ``newsclf data build`` records them in its manifest (the data config's
+    ``actors`` key: reference, sha256, content); the model is trained with exactly those. A
+    dataset saved without a manifest (a synthetic one) gets the key's default, the shipped
+    ``newsclf:configs/actors.yaml``.
+
+    Raises
+    ------
+    ConfigError
+        When the manifest exists but records no actors (built by an older newsclf): rebuild it.
+    """
+    from newsclf.data.actors import Actors, load_actors
+    from newsclf.hashing import sha256_file
+
+    if not manifest:
+        actors = load_actors()
+        ref = settings.default_actors_ref()
+        return actors, {"ref": ref, "sha256": sha256_file(resolve_path(ref)), "spec": actors.spec}
+    record = manifest.get("actors")
+    if not isinstance(record, dict) or not isinstance(record.get("spec"), dict):
+        config = manifest.get("config_file") or f"configs/data/{name}.yaml"
+        raise ConfigError(
+            f"dataset {name!r} was built by an older newsclf that did not record its actors; "
+            f"rebuild it: newsclf data build {config}"
+        )
+    return Actors.from_dict(record["spec"], path=None), record
 
 
 def content_fingerprint(df: pd.DataFrame) -> str:

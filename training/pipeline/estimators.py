@@ -8,10 +8,11 @@ Every factory takes keyword parameters as written in the config's ``model.params
 
 from __future__ import annotations
 
-import warnings
+from typing import Annotated, Literal
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
@@ -20,6 +21,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from newsclf.pipeline.params import ClassWeight, Fraction, Positive, PositiveInt, RandomState
 from newsclf.pipeline.registry import estimators
 
 __all__ = ["CalibratedLinearSVC", "DenseHistGradientBoosting", "MAX_DENSE_CELLS", "column_major_weights"]
@@ -148,46 +150,67 @@ class DenseHistGradientBoosting(HistGradientBoostingClassifier):
         return super().staged_predict_proba(self._dense(X))
 
 
+Solver = Literal["lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag", "saga"]
+
+
 @estimators.register("logreg")
-def logreg(**params) -> LogisticRegression:
-    """Logistic regression (lbfgs, ``max_iter=1000``)."""
-    params.setdefault("max_iter", 1000)
-    return LogisticRegression(**params)
+def logreg(C: Positive = 1.0, class_weight: ClassWeight = None, solver: Solver = "lbfgs",
+           l1_ratio: Fraction = 0.0, max_iter: PositiveInt = 1000, tol: Positive = 1e-4,
+           fit_intercept: bool = True, random_state: RandomState = None) -> LogisticRegression:
+    """Logistic regression (lbfgs, ``max_iter=1000``; ``l1_ratio`` > 0 needs ``solver: saga``)."""
+    return LogisticRegression(C=C, class_weight=class_weight, solver=solver, l1_ratio=l1_ratio, max_iter=max_iter,
+                              tol=tol, fit_intercept=fit_intercept, random_state=random_state)
 
 
 @estimators.register("linear_svm")
-def linear_svm(**params) -> CalibratedLinearSVC:
+def linear_svm(C: Positive = 1.0, class_weight: ClassWeight = None,
+               loss: Literal["squared_hinge", "hinge"] = "squared_hinge", max_iter: PositiveInt = 2000,
+               cv: Annotated[int, Field(ge=2, le=20)] = 3, method: Literal["sigmoid", "isotonic"] = "sigmoid",
+               random_state: RandomState = None) -> CalibratedLinearSVC:
     """Linear SVM with sigmoid-calibrated probabilities."""
-    return CalibratedLinearSVC(**params)
+    return CalibratedLinearSVC(C=C, class_weight=class_weight, loss=loss, max_iter=max_iter, cv=cv, method=method,
+                               random_state=random_state)
 
 
 @estimators.register("sgd")
-def sgd(**params) -> SGDClassifier:
-    """Linear model trained by SGD with log loss (so it has probabilities)."""
-    params.setdefault("loss", "log_loss")
-    params.setdefault("max_iter", 1000)
-    params.setdefault("tol", 1e-3)
-    return SGDClassifier(**params)
+def sgd(loss: Literal["log_loss", "modified_huber"] = "log_loss", alpha: Positive = 1e-4,
+        penalty: Literal["l2", "l1", "elasticnet"] | None = "l2", l1_ratio: Fraction = 0.15,
+        max_iter: PositiveInt = 1000, tol: Positive | None = 1e-3, class_weight: ClassWeight = None,
+        average: bool = False, random_state: RandomState = None) -> SGDClassifier:
+    """Linear model trained by SGD with a loss that gives probabilities (log loss, modified Huber)."""
+    return SGDClassifier(loss=loss, alpha=alpha, penalty=penalty, l1_ratio=l1_ratio, max_iter=max_iter, tol=tol,
+                         class_weight=class_weight, average=average, random_state=random_state)
 
 
 @estimators.register("complement_nb")
-def complement_nb(**params) -> ComplementNB:
-    """Complement naive Bayes (non-negative features only; takes no random_state)."""
-    params.pop("random_state", None)
-    return ComplementNB(**params)
+def complement_nb(alpha: Positive = 1.0, norm: bool = False, fit_prior: bool = True) -> ComplementNB:
+    """Complement naive Bayes (non-negative features only; not random)."""
+    return ComplementNB(alpha=alpha, norm=norm, fit_prior=fit_prior)
 
 
 @estimators.register("random_forest")
-def random_forest(**params) -> RandomForestClassifier:
+def random_forest(n_estimators: PositiveInt = 200, max_depth: PositiveInt | None = None,
+                  min_samples_split: Annotated[int, Field(ge=2)] = 2, min_samples_leaf: PositiveInt = 1,
+                  max_features: Literal["sqrt", "log2"] | Fraction | None = "sqrt",
+                  class_weight: Literal["balanced", "balanced_subsample"] | dict[str, Positive] | None = None,
+                  n_jobs: int = 1, random_state: RandomState = None) -> RandomForestClassifier:
     """Random forest (``n_estimators=200``, ``n_jobs=1``: the search parallelises)."""
-    params.setdefault("n_estimators", 200)
-    params.setdefault("n_jobs", 1)
-    return RandomForestClassifier(**params)
+    return RandomForestClassifier(n_estimators=n_estimators, max_depth=max_depth, min_samples_split=min_samples_split,
+                                  min_samples_leaf=min_samples_leaf, max_features=max_features,
+                                  class_weight=class_weight, n_jobs=n_jobs, random_state=random_state)
 
 
 @estimators.register("hist_gradient_boosting")
-def hist_gradient_boosting(**params) -> DenseHistGradientBoosting:
+def hist_gradient_boosting(learning_rate: Positive = 0.1, max_iter: PositiveInt = 100,
+                           max_leaf_nodes: Annotated[int, Field(ge=2)] | None = 31,
+                           max_depth: PositiveInt | None = None, min_samples_leaf: PositiveInt = 20,
+                           l2_regularization: Annotated[float, Field(ge=0)] = 0.0,
+                           max_features: Annotated[float, Field(gt=0, le=1)] = 1.0,
+                           early_stopping: Literal["auto"] | bool = "auto", class_weight: ClassWeight = None,
+                           random_state: RandomState = None) -> DenseHistGradientBoosting:
     """Histogram gradient boosting on densified features (see :class:`DenseHistGradientBoosting`)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return DenseHistGradientBoosting(**params)
+    return DenseHistGradientBoosting(learning_rate=learning_rate, max_iter=max_iter, max_leaf_nodes=max_leaf_nodes,
+                                     max_depth=max_depth, min_samples_leaf=min_samples_leaf,
+                                     l2_regularization=l2_regularization, max_features=max_features,
+                                     early_stopping=early_stopping, class_weight=class_weight,
+                                     random_state=random_state)

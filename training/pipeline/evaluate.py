@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from newsclf import progress
+from newsclf.evaluation.adequacy import split_adequacy
 from newsclf.evaluation.bootstrap import bootstrap_intervals
 from newsclf.evaluation.metrics import classification_metrics
 from newsclf.evaluation.report import write_report
@@ -19,34 +21,101 @@ from newsclf.pipeline.data import SplitData, load_dataset, split_data
 from newsclf.pipeline.predict import predict_frame
 from newsclf.tasks import Task, get_task
 
-__all__ = ["evaluate_run", "evaluate_split", "top_features"]
+__all__ = ["confident_errors", "evaluate_run", "evaluate_split", "score_predictions", "top_features"]
+
+N_ERRORS = 10
+"""Most confident errors kept per split (with their text) for the report."""
+MAX_ERROR_CHARS = 400
 
 
-def evaluate_split(model, task: Task, data: SplitData, seed: int, n_boot: int = 1000) -> tuple[dict, dict]:
-    """Return ``(split metrics with intervals, predictions)`` for one split.
+def confident_errors(data: SplitData, rows: np.ndarray, pred: list[str], scores: np.ndarray,
+                     labels: list[str], k: int = N_ERRORS) -> list[dict[str, Any]]:
+    """The ``k`` wrong predictions the model was surest of, most confident first.
 
-    The model predicts every row (context rows give their neighbours' features) and only the
-    labelled rows are scored and stored.
+    ``rows`` are the split rows behind ``pred`` / ``scores`` (shape (len(rows), len(labels))).
+    Each error: ``id``, ``text`` (cut at 400 characters), ``gold``, ``pred``, ``confidence`` (the
+    predicted label's score) and the row's other non-empty input fields (target, speaker...).
     """
-    pred, scores = predict_frame(model, data.X, task.labels)
-    keep = np.flatnonzero(data.labelled)
-    gold = [data.y[i] for i in keep]
-    pred = [pred[i] for i in keep]
-    groups = [data.groups[i] for i in keep] if data.groups else data.groups
+    out = []
+    for j, i in enumerate(rows):
+        gold = data.y[i]
+        if gold is None or pred[j] == gold:
+            continue
+        conf = float(scores[j, labels.index(pred[j])]) if len(scores) else float("nan")
+        row = data.X.iloc[i]
+        text = str(row["text"])
+        extra = {c: row[c] for c in ("target", "speaker", "side", "tag_path") if c in row.index and row[c]}
+        out.append({"id": data.ids[i], "text": text if len(text) <= MAX_ERROR_CHARS
+                    else text[: MAX_ERROR_CHARS - 1] + "…", "gold": gold, "pred": pred[j],
+                    "confidence": round(conf, 4), **{k_: str(v) for k_, v in extra.items()}})
+    out.sort(key=lambda e: -e["confidence"])
+    return out[:k]
+
+
+def score_predictions(task: Task, gold: list[str], pred: list[str], groups: list[str] | None, seed: int,
+                      n_boot: int, split: str) -> dict:
+    """Metrics, bootstrap intervals and adequacy (:func:`split_adequacy`) of one split's predictions."""
     positive = task.positive if task.name == "stance" else ()
     metrics = classification_metrics(gold, pred, task.labels, positive)
     metrics["intervals"] = bootstrap_intervals(gold, pred, task.labels, positive, groups=groups,
                                                n_boot=n_boot, seed=seed)
-    metrics["fingerprint"] = data.fingerprint
-    if len(keep) < len(data.y):
-        metrics["context_rows"] = len(data.y) - len(keep)
+    metrics["adequacy"] = split_adequacy(gold, task.labels, groups, split)
+    return metrics
+
+
+def evaluate_split(model, task: Task, data: SplitData, seed: int, n_boot: int = 1000,
+                   name: str = "test") -> tuple[dict, dict]:
+    """Return ``(split metrics with intervals, adequacy and errors, predictions)`` for one split.
+
+    The model predicts every row (context rows give their neighbours' features) and only the
+    labelled rows are scored and stored.
+    """
+    with progress.step(f"evaluate {name} ({data.n_labelled} rows, {n_boot} bootstrap replicates)"):
+        pred, scores = predict_frame(model, data.X, task.labels)
+        if task.query:
+            return _evaluate_queries(task, data, pred, scores, seed, n_boot, name)
+        keep = np.flatnonzero(data.labelled)
+        gold = [data.y[i] for i in keep]
+        pred = [pred[i] for i in keep]
+        scores = np.asarray(scores)[keep]
+        groups = [data.groups[i] for i in keep] if data.groups else data.groups
+        metrics = score_predictions(task, gold, pred, groups, seed, n_boot, name)
+        metrics["fingerprint"] = data.fingerprint
+        if len(keep) < len(data.y):
+            metrics["context_rows"] = len(data.y) - len(keep)
+        metrics["errors"] = confident_errors(data, keep, pred, scores, list(task.labels))
     predictions = {
         "ids": [data.ids[i] for i in keep],
         "gold": gold,
         "pred": pred,
         "groups": groups,
-        "scores": np.round(np.asarray(scores)[keep], 5).tolist(),
+        "scores": np.round(scores, 5).tolist(),
     }
+    return metrics, predictions
+
+
+def _evaluate_queries(task: Task, data: SplitData, pred, scores, seed: int, n_boot: int,
+                      name: str = "test") -> tuple[dict, dict]:
+    """A ranking task: metrics per query (its best row right or not), rows' metrics beside them;
+    intervals resample the queries' groups (articles)."""
+    from newsclf.evaluation.ranking import query_outcomes
+
+    keep = np.flatnonzero(data.labelled)
+    queries = data.X[task.query].astype(str).tolist()
+    q = query_outcomes([queries[i] for i in keep], [data.y[i] for i in keep],
+                       np.asarray(scores)[keep], task.labels,
+                       [data.groups[i] for i in keep] if data.groups else None)
+    metrics = classification_metrics(q["gold"], q["pred"], task.labels)
+    metrics["intervals"] = bootstrap_intervals(q["gold"], q["pred"], task.labels, groups=q["groups"],
+                                               n_boot=n_boot, seed=seed)
+    metrics["adequacy"] = split_adequacy(q["gold"], task.labels, q["groups"], name, per_class=False)
+    metrics["unit"] = "query"
+    metrics["answerable"] = int(sum(q["answerable"]))
+    rows = classification_metrics([data.y[i] for i in keep], [pred[i] for i in keep], task.labels)
+    metrics["rows"] = {k: rows[k] for k in ("n", "accuracy", "macro_f1", "per_class")}
+    metrics["fingerprint"] = data.fingerprint
+    predictions = {k: q[k] for k in ("ids", "gold", "pred", "groups")}
+    predictions["scores"] = np.round(np.asarray(q["scores"]), 5).tolist()
     return metrics, predictions
 
 
@@ -90,7 +159,7 @@ def evaluate_run(run_path: str | Path, dataset: str | None = None, split: str = 
         raise NewsclfError(f"dataset {name!r} has no split {split!r}; splits: {', '.join(dsd)}")
     data = split_data(dsd[split], task, split)
     seed = int(run.manifest.get("seed", 0))
-    split_metrics, preds = evaluate_split(run.model, task, data, seed, n_boot)
+    split_metrics, preds = evaluate_split(run.model, task, data, seed, n_boot, split)
     metrics = {
         "run_id": run.run_id,
         "task": task.name,

@@ -9,7 +9,7 @@ import numpy as np
 
 from newsclf.tasks import Task, get_task, to_frame
 
-__all__ = ["predict_frame", "predict_records"]
+__all__ = ["missing_targets", "predict_frame", "predict_records", "target_hint"]
 
 
 def predict_frame(model, X, labels: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -27,6 +27,24 @@ def predict_frame(model, X, labels: Sequence[str]) -> tuple[list[str], np.ndarra
         scores[:, labels.index(c)] = proba[:, j]
     pred = [labels[i] for i in scores.argmax(axis=1)]
     return pred, scores
+
+
+def missing_targets(task: str | Task, records: Iterable[Mapping[str, Any]]) -> list[int]:
+    """Indices of the records a task needing a target (stance) cannot classify: no ``target`` or
+    an empty one. Empty for tasks without a ``target`` input."""
+    spec = task if isinstance(task, Task) else get_task(task)
+    if "target" not in spec.inputs:
+        return []
+    return [i for i, r in enumerate(records)
+            if not isinstance(r.get("target"), str) or not r.get("target", "").strip()]
+
+
+def target_hint() -> str:
+    """What to give as a target: the configured actors (``configs/actors.yaml`` or NEWSCLF_ACTORS)."""
+    from newsclf.data.actors import load_actors
+
+    return ("say whom the stance is about: one of the configured actors (" + ", ".join(load_actors().keys)
+            + ") or a name that occurs in the text")
 
 
 def predict_records(model, task: str | Task, records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

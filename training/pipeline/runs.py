@@ -1,10 +1,15 @@
-"""Run directories: written whole or not at all, verified before anything is unpickled.
+"""Run directories: written whole or not at all, verified before the model is read.
 
-A run directory (``models/<run-id>/``) holds ``model.joblib``, ``config.yaml`` (resolved),
-``metrics.json``, ``report.md``, ``report.html``, ``plots/*.png`` and ``manifest.json``; the
-manifest lists the sha256 of every other file. Runs are staged in a hidden temporary directory
-beside the target and renamed into place at the end, so an error or Ctrl-C leaves nothing behind.
-:func:`load_run` checks every hash *before* ``joblib.load`` (joblib runs arbitrary code).
+A run directory (``models/<run-id>/``) holds ``model.skops``, ``config.yaml`` (resolved, every
+effective parameter), ``actors.yaml`` (the actors the model was trained with), ``metrics.json``,
+``report.md``, ``report.html``, ``plots/*.png`` and ``manifest.json``; the manifest lists the
+sha256 of every other file. Runs are staged in a hidden temporary directory beside the target and
+renamed into place at the end, so an error or Ctrl-C leaves nothing behind.
+
+:func:`load_run` checks every hash, then loads the model with :func:`newsclf.pipeline.persistence.load_model`,
+which refuses any type outside the trusted list. Hashes catch corruption; the trusted types make a
+crafted file (with a matching manifest) harmless. Runs of older versions hold ``model.joblib`` (a
+pickle): refused unopened; :func:`convert_run` rewrites one the user trusts.
 """
 
 from __future__ import annotations
@@ -21,17 +26,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from newsclf import settings
-from newsclf.errors import IntegrityError, NewsclfError
+from newsclf.errors import IntegrityError, LegacyModelError, NewsclfError
 from newsclf.hashing import sha256_file
+from newsclf.pipeline.persistence import (
+    LEGACY_MODEL_FILE,
+    MODEL_FILE,
+    dumps_model,
+    legacy_message,
+)
+from newsclf.pipeline.persistence import load_model as read_model
+
+if TYPE_CHECKING:
+    from newsclf.data.actors import Actors
 
 __all__ = [
+    "ACTORS_FILE",
     "MANIFEST",
     "Run",
+    "convert_run",
     "resolve_run",
     "git_commit",
     "list_runs",
@@ -39,12 +54,19 @@ __all__ = [
     "make_run_id",
     "package_versions",
     "sha256_file",
+    "STAGED_RUNS",
+    "check_output_free",
+    "claim_output",
+    "output_lock",
     "staged_dir",
+    "sweep_partial_runs",
     "write_manifest",
 ]
 
 MANIFEST = "manifest.json"
-_PACKAGES = ("newsclf", "scikit-learn", "datasets", "numpy", "scipy", "pandas", "joblib", "pyarrow")
+ACTORS_FILE = "actors.yaml"
+"""The actors a run's model was trained with (the data config's ``actors``), as plain YAML."""
+_PACKAGES = ("newsclf", "scikit-learn", "skops", "datasets", "numpy", "scipy", "pandas", "pyarrow")
 
 
 def package_versions() -> dict[str, str]:
@@ -76,23 +98,74 @@ def make_run_id(task: str, config_stem: str, digest: str, when: datetime | None 
     return f"{task}-{stem}-{when:%Y%m%d-%H%M%S}-{digest[:8]}"
 
 
+STAGED_RUNS = r"\..+\.partial"
+"""Names of staged run directories (``.<run>.<pid>-<random>.partial``; older: ``.<run>.<random>.partial``)."""
+
+
+def output_lock(final: Path) -> contextlib.AbstractContextManager[None]:
+    """The lock of run directory ``final`` (``.<name>.lock`` beside it): held by the process
+    training into it; a second one fails at once (:class:`~newsclf.staging.BusyError`)."""
+    from newsclf.staging import exclusive
+
+    final = Path(final)
+    return exclusive(final.parent / f".{final.name}.lock", f"run directory {final}")
+
+
+def check_output_free(final: Path) -> None:
+    """Raise when ``final`` exists and is not an empty directory (before any work starts)."""
+    final = Path(final)
+    if final.is_symlink() or (final.exists() and (not final.is_dir() or any(final.iterdir()))):
+        raise NewsclfError(f"output {final} already exists; choose another --output or remove it")
+
+
+def sweep_partial_runs(parent: Path) -> list[Path]:
+    """Remove staged runs under ``parent`` left by a train that died (no live process holds them)."""
+    from newsclf.staging import sweep_stale
+
+    return sweep_stale(parent, STAGED_RUNS)
+
+
 @contextlib.contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield a hidden temporary directory beside ``final``; rename it to ``final`` on success,
-    delete it on any exception (KeyboardInterrupt included)."""
+    delete it on any exception (KeyboardInterrupt included). The staged directory is locked while
+    it is written (:func:`newsclf.staging.staging_dir`), so :func:`sweep_partial_runs` of another
+    process leaves it alone; the output itself is locked too (:func:`output_lock`; a lock this
+    process already holds through an outer ``output_lock`` is not taken again)."""
+    from newsclf.staging import staging_dir
+
     final = Path(final)
-    if final.exists() and (not final.is_dir() or any(final.iterdir())):
-        raise NewsclfError(f"output {final} already exists; choose another --output or remove it")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
-    try:
+    check_output_free(final)
+    lock = final.parent / f".{final.name}.lock"
+    held = _held_locks.get(str(lock.absolute()), 0) > 0
+    with contextlib.ExitStack() as stack:
+        if not held:
+            stack.enter_context(output_lock(final))
+        tmp = stack.enter_context(staging_dir(final.parent, final.name, "partial"))
         yield tmp
+        check_output_free(final)
         if final.exists():
             final.rmdir()  # empty placeholder only (checked above)
         os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+
+_held_locks: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def claim_output(final: Path) -> Iterator[None]:
+    """Claim run directory ``final`` for this process for the ``with`` block: refuse at once when
+    it exists or another process holds it, so a busy ``--output`` fails before any training."""
+    final = Path(final)
+    check_output_free(final)
+    key = str((final.parent / f".{final.name}.lock").absolute())
+    with output_lock(final):
+        check_output_free(final)
+        _held_locks[key] = _held_locks.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            _held_locks[key] -= 1
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +203,27 @@ class Run:
     def labels(self) -> list[str]:
         return list(self.manifest["labels"])
 
+    def actors(self) -> Actors:
+        """The actors the model was trained with (``actors.yaml``, verified with the run).
+
+        Raises
+        ------
+        NewsclfError
+            For a run without ``actors.yaml`` (converted from an older version): name the actors
+            file explicitly (``--actors``).
+        """
+        from newsclf.data.actors import Actors
+
+        path = self.path / ACTORS_FILE
+        if ACTORS_FILE not in self.manifest.get("files", {}):
+            raise NewsclfError(
+                f"{self.path}: the run records no actors (it predates {ACTORS_FILE}); name the "
+                "actors file explicitly (--actors FILE, e.g. newsclf:configs/actors.yaml)"
+            )
+        from newsclf.safeyaml import load_mapping
+
+        return Actors.from_dict(load_mapping(path, "actors file")[0], path=path)
+
 
 def _read_manifest(path: Path) -> dict[str, Any]:
     mpath = path / MANIFEST
@@ -157,7 +251,9 @@ def verify_run(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     manifest = _read_manifest(path)
     files = manifest["files"]
-    for required in ("model.joblib", "metrics.json", "config.yaml"):
+    if MODEL_FILE not in files and (LEGACY_MODEL_FILE in files or (path / LEGACY_MODEL_FILE).exists()):
+        raise LegacyModelError(legacy_message(path))
+    for required in (MODEL_FILE, "metrics.json", "config.yaml"):
         if required not in files:
             raise IntegrityError(f"{path / MANIFEST} does not list {required}; the run will not be loaded")
     root = path.resolve()
@@ -195,17 +291,80 @@ def resolve_run(ref: str | Path) -> Path:
 
 
 def load_run(path: str | Path, load_model: bool = True) -> Run:
-    """Verify and load a run directory or run id (hashes first, then ``joblib.load``)."""
+    """Verify and load a run directory or run id (hashes first, then the model's trusted types).
+
+    Raises
+    ------
+    IntegrityError
+        A file does not match the manifest; :class:`~newsclf.errors.UnsafeModelError` when the
+        model names an untrusted type; :class:`~newsclf.errors.LegacyModelError` for a pickle run.
+    """
     path = resolve_run(path)
     manifest = verify_run(path)
     metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
-    config = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8"))
-    model = None
-    if load_model:
-        import joblib
+    from newsclf.safeyaml import load_yaml
 
-        model = joblib.load(path / "model.joblib")
+    config = load_yaml(path / "config.yaml", "run config")
+    model = read_model(path / MODEL_FILE) if load_model else None
     return Run(path=path, manifest=manifest, metrics=metrics, config=config, model=model)
+
+
+
+def convert_run(path: str | Path, trust_pickle: bool = False) -> Path:
+    """Rewrite an old run's ``model.joblib`` as ``model.skops`` (only for runs the user trusts).
+
+    The run's hashes are checked first (a file changed since training is refused), then the
+    pickle is loaded - which runs any code it names: hence ``trust_pickle`` - and saved with
+    :func:`~newsclf.pipeline.persistence.dumps_model` (checked against the trusted types). The run
+    is rewritten in a staged copy and swapped into place; its manifest records the conversion.
+
+    Raises
+    ------
+    NewsclfError
+        Without ``trust_pickle``, or when the run holds no pickle model.
+    """
+    path = resolve_run(path)
+    manifest = _read_manifest(path)
+    if MODEL_FILE in manifest["files"]:
+        raise NewsclfError(f"{path}: already holds {MODEL_FILE}; nothing to convert")
+    if LEGACY_MODEL_FILE not in manifest["files"]:
+        raise NewsclfError(f"{path}: its manifest lists no {LEGACY_MODEL_FILE}; nothing to convert")
+    if not trust_pickle:
+        raise NewsclfError(
+            f"converting {path / LEGACY_MODEL_FILE} unpickles it, which runs any code the file names; "
+            "pass --trust-pickle only for a run you trained yourself or got from someone you trust"
+        )
+    root = path.resolve()
+    for rel, digest in manifest["files"].items():
+        target = (path / rel).resolve()
+        if root not in target.parents or not target.is_file() or sha256_file(target) != digest:
+            raise IntegrityError(f"{path / rel} does not match {path / MANIFEST}; refusing to convert it")
+    import joblib
+
+    model = joblib.load(path / LEGACY_MODEL_FILE)
+    data = dumps_model(model, str(path / MODEL_FILE))
+    staged = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".convert", dir=path.parent))
+    old = path.with_name(f".{path.name}.joblib-{os.getpid()}")
+    try:
+        shutil.copytree(path, staged, dirs_exist_ok=True)
+        (staged / LEGACY_MODEL_FILE).unlink()
+        (staged / MODEL_FILE).write_bytes(data)
+        info = {k: v for k, v in manifest.items() if k != "files"}
+        info["converted"] = {
+            "from": LEGACY_MODEL_FILE,
+            "sha256": manifest["files"][LEGACY_MODEL_FILE],
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        write_manifest(staged, info)
+        os.rename(path, old)
+        os.rename(staged, path)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        if old.exists() and not path.exists():
+            os.rename(old, path)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return path
 
 
 def list_runs(models_dir: str | Path | None = None) -> list[dict[str, Any]]:

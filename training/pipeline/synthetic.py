@@ -45,6 +45,15 @@ def _rows(task: str, n: int, rng, n_groups: int, noise: float) -> list[dict]:
             label = "boilerplate" if is_bp else "content"
             row = {"text": text, "group": f"doc{g}", "position": float(rng.random()), "tag_path": "",
                    "attrs": "", "link_density": float(rng.random() * (0.8 if is_bp else 0.1)), "tag": "p"}
+        elif task == "attribution":  # three candidates per quote, the first of them the speaker
+            label = "speaker" if i % 3 == 0 else "other"
+            signals = (["verb_adjacent", "subject", "same_sentence"] if label == "speaker"
+                       else ["other_sentence", "object"])
+            row = {"text": " ".join(rng.choice(["said", "told", "CC", "QQ", "and", "the"], size=3)),
+                   "candidate": f"Person {i}", "kind": str(rng.choice(["name", "pronoun", "nominal"])),
+                   "signals": " ".join([*signals, str(rng.choice(["p0", "p1"]))]),
+                   "distance": float(rng.random() * (1.0 if label == "speaker" else 4.0)),
+                   "query": f"q{i // 3}", "group": f"doc{g}"}
         else:
             label = spec.labels[int(rng.integers(0, 3))]
             cue = {"favor": _FAVOR, "against": _AGAINST, "none": _NEUTRAL}[label]

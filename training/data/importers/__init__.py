@@ -19,6 +19,7 @@ CORPUS_DIRS: dict[str, str] = {
     "trafilatura": "trafilatura-eval",
     "newsmtsc": "newsmtsc",
     "dse": "dse",
+    "polnear": "polnear",
 }
 
 

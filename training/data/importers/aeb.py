@@ -30,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from newsclf import progress
 from newsclf.data.html import read_html
 from newsclf.data.importers.base import Imported
 from newsclf.data.pages import Unit, labelled_rows, page_units, rendered_rows, site_of
@@ -123,7 +124,7 @@ def read_pages(root: Path, limit: int | None = None) -> list[tuple[str, Any, str
         raise InputError(f"{gt_path}: AEB ground truth not found; point NEWSCLF_CORPORA at the corpora folder")
     truth = json.loads(gt_path.read_text(encoding="utf-8"))
     out = []
-    for page_id in sorted(truth)[:limit]:
+    for page_id in progress.track(sorted(truth)[:limit], "aeb: reading pages"):
         path = root / "html" / f"{page_id}.html.gz"
         if not path.is_file():
             raise InputError(f"{path}: page listed in ground-truth.json is missing")

@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from newsclf import progress
 from newsclf.data.html import read_html
 from newsclf.data.importers.base import Imported
 from newsclf.data.pages import Unit, labelled_rows, page_units, rendered_rows, site_of
@@ -87,7 +88,7 @@ def read_pages(root: Path, limit: int | None = None) -> list[tuple[str, Any, dic
         raise InputError(f"{path}: trafilatura-eval annotations not found; point NEWSCLF_CORPORA at the corpora folder")
     entries = json.loads(path.read_text(encoding="utf-8"))
     out = []
-    for key, entry in list(entries.items())[:limit]:
+    for key, entry in progress.track(list(entries.items())[:limit], "trafilatura-eval: reading pages"):
         file = root / "html" / entry["file"]
         if not file.is_file():
             raise InputError(f"{file}: page listed in evaldata.json is missing")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,7 @@ from newsclf.pipeline.features.layout import (
     region_flags,
     run_ids,
 )
+from newsclf.pipeline.params import FoldCount, Positive, PositiveInt, RandomState, Window
 from newsclf.pipeline.registry import featurizers
 
 __all__ = ["BlockProba", "BlockStats", "DomTokens", "TextProba", "block_stat_names", "container_means", "context_features", "document_ids"]
@@ -763,28 +765,25 @@ def _out_of_fold_partial(make_model, M, y: np.ndarray, labelled: np.ndarray, gro
 
 
 @featurizers.register("block_stats")
-def block_stats(
-    window: int = 2, dom: bool = True, mean_window: int = 3, scale: bool = False, layout: bool = False,
-    region: bool = False,
-) -> BlockStats:
+def block_stats(window: Window = 2, dom: bool = True, mean_window: Window = 3, scale: bool = False,
+                layout: bool = False, region: bool = False) -> BlockStats:
     """Dense block statistics with context windows (see :class:`BlockStats`)."""
     return BlockStats(window=window, dom=dom, mean_window=mean_window, scale=scale, layout=layout, region=region)
 
 
 @featurizers.register("dom_tokens")
-def dom_tokens(min_df: int = 2, max_features: int | None = 20000, binary: bool = True) -> DomTokens:
+def dom_tokens(min_df: PositiveInt = 2, max_features: PositiveInt | None = 20000, binary: bool = True) -> DomTokens:
     """TF-IDF of class/id tokens and tag path (see :class:`DomTokens`)."""
     return DomTokens(min_df=min_df, max_features=max_features, binary=binary)
 
 
 @featurizers.register("text_proba")
-def text_proba(
-    window: int = 3, dom: bool = True, C: float = 2.0, cv: int = 4, char: bool = False, positive: str = "boilerplate",
-    random_state: int = 13, rows: str = "all", max_features: int = 200_000,
-) -> TextProba:
+def text_proba(window: Window = 3, dom: bool = True, C: Positive = 2.0, cv: FoldCount = 4, char: bool = False,
+               positive: Literal["boilerplate", "content"] = "boilerplate", random_state: RandomState = 13,
+               rows: Literal["all", "text", "html"] = "all", max_features: PositiveInt = 200_000) -> TextProba:
     """Cross-fitted n-gram model probability with neighbours (see :class:`TextProba`)."""
     return TextProba(window=window, dom=dom, C=C, cv=cv, char=char, positive=positive, random_state=random_state,
-                     rows=rows, max_features=max_features)  # fmt: skip
+                     rows=rows, max_features=max_features)
 
 
 def container_keys(paths: list[str], docs: np.ndarray, level: int) -> np.ndarray:
@@ -896,10 +895,9 @@ class BlockProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
 
 
 @featurizers.register("block_proba")
-def block_proba(
-    window: int = 3, dom: bool = True, cv: int = 3, max_iter: int = 150, learning_rate: float = 0.1,
-    positive: str = "boilerplate", random_state: int = 13,
-) -> BlockProba:
+def block_proba(window: Window = 3, dom: bool = True, cv: FoldCount = 3, max_iter: PositiveInt = 150,
+                learning_rate: Positive = 0.1, positive: Literal["boilerplate", "content"] = "boilerplate",
+                random_state: RandomState = 13) -> BlockProba:
     """Stacked block-model probability with neighbours and containers (see :class:`BlockProba`)."""
     return BlockProba(window=window, dom=dom, cv=cv, max_iter=max_iter, learning_rate=learning_rate,
-                      positive=positive, random_state=random_state)  # fmt: skip
+                      positive=positive, random_state=random_state)

@@ -43,6 +43,7 @@ from newsclf.pipeline.features.blocks import (
     context_features,
     document_ids,
 )
+from newsclf.pipeline.params import FoldCount, Positive, PositiveInt, RandomState, Window
 from newsclf.pipeline.registry import featurizers
 
 __all__ = ["LINE_NAMES", "UNIT_NAMES", "LineStats", "line_proba", "line_stat_names", "line_unit_features", "line_unit_matrix"]
@@ -361,15 +362,15 @@ class LineStats(TransformerMixin, BaseEstimator):
 
 
 @featurizers.register("line_stats")
-def line_stats(window: int = 2, mean_window: int = 3) -> LineStats:
+def line_stats(window: Window = 2, mean_window: Window = 3) -> LineStats:
     """Line features of plain-text units with context windows (see :class:`LineStats`)."""
     return LineStats(window=window, mean_window=mean_window)
 
 
 @featurizers.register("line_proba")
 def line_proba(
-    window: int = 3, C: float = 2.0, cv: int = 4, char: bool = True, random_state: int = 13,
-    max_features: int = 200_000,
+    window: Window = 3, C: Positive = 2.0, cv: FoldCount = 4, char: bool = True, random_state: RandomState = 13,
+    max_features: PositiveInt = 200_000,
 ) -> TextProba:
     """The stacked n-gram model of plain-text units: :class:`~newsclf.pipeline.features.blocks.TextProba`
     on rows without a ``tag_path`` only (``rows="text"``, no DOM tokens), word and (``char``)

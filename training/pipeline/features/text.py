@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from newsclf.pipeline.params import Column, DocFrequency, MaxDocFrequency, NgramRange, PositiveInt
 from newsclf.pipeline.registry import featurizers
 
 __all__ = [
@@ -244,31 +246,56 @@ class TextHashing(TransformerMixin, BaseEstimator):
         return np.asarray([f"hash{i}" for i in range(int(self.n_features))], dtype=object)
 
 
+def _tfidf(analyzer: str, column: Column, ngram_range: tuple[int, int], min_df: int | float,
+           max_df: int | float, max_features: int | None, sublinear_tf: bool, lowercase: bool, binary: bool,
+           use_idf: bool, strip_accents: str | None, stop_words: str | None, norm: str | None,
+           mark: str | None) -> TextTfidf:
+    return TextTfidf(column=column, analyzer=analyzer, ngram_range=tuple(ngram_range), min_df=min_df,
+                     max_df=max_df, max_features=max_features, sublinear_tf=sublinear_tf,
+                     lowercase=lowercase, binary=binary, use_idf=use_idf, strip_accents=strip_accents,
+                     stop_words=stop_words, norm=norm, mark=mark)
+
+
+Analyzer = Literal["word", "char", "char_wb"]
+Norm = Literal["l2", "l1"] | None
+Accents = Literal["ascii", "unicode"] | None
+StopWords = Literal["english"] | None
+
+
 @featurizers.register("word_tfidf")
-def word_tfidf(**params) -> TextTfidf:
-    """Word n-gram TF-IDF (``analyzer="word"``)."""
-    params.setdefault("analyzer", "word")
-    return TextTfidf(**params)
+def word_tfidf(column: Column = "text", analyzer: Analyzer = "word", ngram_range: NgramRange = (1, 1),
+               min_df: DocFrequency = 1, max_df: MaxDocFrequency = 1.0, max_features: PositiveInt | None = None,
+               sublinear_tf: bool = False, lowercase: bool = True, binary: bool = False, use_idf: bool = True,
+               strip_accents: Accents = None, stop_words: StopWords = None, norm: Norm = "l2") -> TextTfidf:
+    """Word n-gram TF-IDF over ``column`` (see :class:`TextTfidf`)."""
+    return _tfidf(analyzer, column, ngram_range, min_df, max_df, max_features, sublinear_tf, lowercase,
+                  binary, use_idf, strip_accents, stop_words, norm, None)
 
 
 @featurizers.register("char_tfidf")
-def char_tfidf(**params) -> TextTfidf:
-    """Character n-gram TF-IDF (``analyzer="char_wb"``, ``ngram_range=(2, 5)``, sublinear tf)."""
-    params.setdefault("analyzer", "char_wb")
-    params.setdefault("ngram_range", (2, 5))
-    params.setdefault("sublinear_tf", True)
-    return TextTfidf(**params)
+def char_tfidf(column: Column = "text", analyzer: Analyzer = "char_wb", ngram_range: NgramRange = (2, 5),
+               min_df: DocFrequency = 1, max_df: MaxDocFrequency = 1.0, max_features: PositiveInt | None = None,
+               sublinear_tf: bool = True, lowercase: bool = True, binary: bool = False, use_idf: bool = True,
+               strip_accents: Accents = None, norm: Norm = "l2") -> TextTfidf:
+    """Character n-gram TF-IDF inside word boundaries (``char_wb``, 2-5, sublinear tf)."""
+    return _tfidf(analyzer, column, ngram_range, min_df, max_df, max_features, sublinear_tf, lowercase,
+                  binary, use_idf, strip_accents, None, norm, None)
 
 
 @featurizers.register("hashing")
-def hashing(**params) -> TextHashing:
-    """Hashed word n-grams."""
-    return TextHashing(**params)
+def hashing(column: Column = "text", n_features: PositiveInt = 2**18, ngram_range: NgramRange = (1, 2),
+            analyzer: Analyzer = "word", alternate_sign: bool = False, norm: Norm = "l2",
+            lowercase: bool = True, binary: bool = False) -> TextHashing:
+    """Hashed word n-grams (see :class:`TextHashing`)."""
+    return TextHashing(column=column, n_features=n_features, ngram_range=tuple(ngram_range), analyzer=analyzer,
+                       alternate_sign=alternate_sign, norm=norm, lowercase=lowercase, binary=binary)
 
 
 @featurizers.register("target_word_tfidf")
-def target_word_tfidf(**params) -> TextTfidf:
-    """Word TF-IDF with target-conjoined tokens (stance)."""
-    params.setdefault("mark", "target")
-    params.setdefault("ngram_range", (1, 1))
-    return TextTfidf(**params)
+def target_word_tfidf(column: Column = "text", ngram_range: NgramRange = (1, 1), min_df: DocFrequency = 1,
+                      max_df: MaxDocFrequency = 1.0, max_features: PositiveInt | None = None,
+                      sublinear_tf: bool = False, lowercase: bool = True, binary: bool = False,
+                      use_idf: bool = True, norm: Norm = "l2") -> TextTfidf:
+    """Word TF-IDF with target-conjoined tokens (stance; ``mark="target"``)."""
+    return _tfidf("word", column, ngram_range, min_df, max_df, max_features, sublinear_tf, lowercase,
+                  binary, use_idf, None, None, norm, "target")

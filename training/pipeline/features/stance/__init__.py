@@ -50,21 +50,54 @@ attribute), ``_marking`` (:func:`mark_text`), ``_vocab`` (fast pre-tokenized TF-
 
 from __future__ import annotations
 
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from newsclf.pipeline.params import (
+    DocFrequency,
+    MaxDocFrequency,
+    NgramRange,
+    Positive,
+    PositiveInt,
+    RandomState,
+    Window,
+)
 from newsclf.pipeline.registry import estimators, featurizers
 
-from ._actors import DEFAULT_ACTORS, load_actor_aliases, relation
+from ._actors import SIDE_RELATIONS, actor_aliases, load_actor_aliases, relation, side_relation
 from ._blend import ProbaBlend
+from ._compose import StanceCompose, decide, explain_pipeline, explain_records
 from ._cues import CUE_NAMES, StanceCues, StanceRelation
 from ._dense import StanceDense
 from ._gate import RelationGate
 from ._marking import SPK, TGT, mark_frame, mark_text
+from ._parts import (
+    PART_COLUMNS,
+    StanceConflictCues,
+    StanceParts,
+    StanceSideRelation,
+    StanceTargetMention,
+    analyse_row,
+)
 from ._polarity import StancePolarity
 from ._rules import NEGATIONS, negated_attribute_cue, vow_cue
 from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  # noqa: F401  (tests)
 
 __all__ = [
     "CUE_NAMES",
-    "DEFAULT_ACTORS",
+    "PART_COLUMNS",
+    "SIDE_RELATIONS",
+    "StanceCompose",
+    "StanceConflictCues",
+    "StanceParts",
+    "StanceSideRelation",
+    "StanceTargetMention",
+    "analyse_row",
+    "decide",
+    "explain_pipeline",
+    "explain_records",
+    "side_relation",
     "NEGATIONS",
     "ProbaBlend",
     "SPK",
@@ -76,6 +109,7 @@ __all__ = [
     "StanceRelation",
     "StanceTfidf",
     "StanceWindows",
+    "actor_aliases",
     "load_actor_aliases",
     "mark_frame",
     "mark_text",
@@ -85,57 +119,195 @@ __all__ = [
 ]
 
 
+Pronouns = Literal["other", "both", "none"]
+
+
+def _estimator_name(value: str) -> str:
+    if value not in estimators:
+        raise ValueError(f"unknown estimator {value!r}; registered: {', '.join(estimators.names())}")
+    return value
+
+
+EstimatorName = Annotated[str, AfterValidator(_estimator_name)]
+
+
 @featurizers.register("stance_tfidf")
-def stance_tfidf(**params) -> StanceTfidf:
-    """TF-IDF over the target-marked text."""
-    return StanceTfidf(**params)
+def stance_tfidf(analyzer: Literal["word", "char_wb", "char"] = "word", ngram_range: NgramRange = (1, 2),
+                 min_df: DocFrequency = 2, max_df: MaxDocFrequency = 1.0, sublinear_tf: bool = True,
+                 max_features: PositiveInt | None = None, pronouns: Pronouns = "other", implicit: bool = True,
+                 frame: bool = True, keep_mention: bool = False,
+                 domain: Literal["speaker"] | None = None) -> StanceTfidf:
+    """TF-IDF over the target-marked text (actors: the data config's, set by the trainer)."""
+    return StanceTfidf(analyzer=analyzer, ngram_range=tuple(ngram_range), min_df=min_df, max_df=max_df,
+                       sublinear_tf=sublinear_tf, max_features=max_features, pronouns=pronouns,
+                       implicit=implicit, frame=frame, keep_mention=keep_mention, domain=domain)
 
 
 @featurizers.register("stance_char_tfidf")
-def stance_char_tfidf(**params) -> StanceTfidf:
+def stance_char_tfidf(analyzer: Literal["word", "char_wb", "char"] = "char_wb", ngram_range: NgramRange = (2, 5),
+                      min_df: DocFrequency = 2, max_df: MaxDocFrequency = 1.0, sublinear_tf: bool = True,
+                      max_features: PositiveInt | None = None, pronouns: Pronouns = "other",
+                      implicit: bool = True, frame: bool = True, keep_mention: bool = False,
+                      domain: Literal["speaker"] | None = None) -> StanceTfidf:
     """Character n-gram TF-IDF over the target-marked text (``char_wb``, 2-5, sublinear)."""
-    params.setdefault("analyzer", "char_wb")
-    params.setdefault("ngram_range", (2, 5))
-    return StanceTfidf(**params)
+    return stance_tfidf(analyzer, ngram_range, min_df, max_df, sublinear_tf, max_features, pronouns, implicit,
+                        frame, keep_mention, domain)
 
 
 @featurizers.register("stance_windows")
-def stance_windows(**params) -> StanceWindows:
-    """Words around the target's mentions."""
-    return StanceWindows(**params)
+def stance_windows(window: Window = 4, min_df: DocFrequency = 2, sublinear_tf: bool = True,
+                   pronouns: Pronouns = "other", implicit: bool = True, frame: bool = True,
+                   between: Window = 0) -> StanceWindows:
+    """Words around the target's mentions (and between speaker and target with ``between``)."""
+    return StanceWindows(window=window, min_df=min_df, sublinear_tf=sublinear_tf, pronouns=pronouns,
+                         implicit=implicit, frame=frame, between=between)
 
 
 @featurizers.register("stance_cues")
-def stance_cues(**params) -> StanceCues:
+def stance_cues(window: Window = 4, lexicon: Literal["vader"] | None = "vader", pronouns: Pronouns = "other",
+                implicit: bool = True, frame: bool = True, attributes: bool = False) -> StanceCues:
     """Dense target/speaker/relation/negation/valence cues."""
-    return StanceCues(**params)
+    return StanceCues(window=window, lexicon=lexicon, pronouns=pronouns, implicit=implicit, frame=frame,
+                      attributes=attributes)
 
 
 @featurizers.register("stance_dense")
-def stance_dense(**params) -> StanceDense:
+def stance_dense(dim: Literal[256] = 256, window: Window = 4, scale: Positive = 1.0, pronouns: Pronouns = "other",
+                 implicit: bool = True, frame: bool = True) -> StanceDense:
     """Optional wordllama embeddings (extra ``stance-dense``)."""
-    return StanceDense(**params)
+    return StanceDense(dim=dim, window=window, scale=scale, pronouns=pronouns, implicit=implicit, frame=frame)
 
 
 @featurizers.register("stance_relation")
-def stance_relation(**params) -> StanceRelation:
+def stance_relation(cues: bool = False) -> StanceRelation:
     """Speaker side vs target actor (``rel:same``, ``rel:other``); last when the model is ``relation_gate``."""
-    return StanceRelation(**params)
-
-
-@estimators.register("relation_gate")
-def relation_gate(**params) -> RelationGate:
-    """A base estimator whose stance never contradicts the speaker's side (see :class:`RelationGate`)."""
-    return RelationGate(**params)
+    return StanceRelation(cues=cues)
 
 
 @featurizers.register("stance_polarity")
-def stance_polarity(**params) -> StancePolarity:
+def stance_polarity(lexicons: tuple[Literal["vader", "afinn", "textblob"], ...] = ("vader", "afinn"),
+                    dense: bool = True, min_df: DocFrequency = 2, pronouns: Pronouns = "other",
+                    implicit: bool = True, frame: bool = True) -> StancePolarity:
     """Lexicon cue words placed relative to the target (side, distance, clause, negation)."""
-    return StancePolarity(**params)
+    return StancePolarity(lexicons=tuple(lexicons), dense=dense, min_df=min_df, pronouns=pronouns,
+                          implicit=implicit, frame=frame)
 
 
-@estimators.register("blend")
-def blend(**params) -> ProbaBlend:
+def _nested(name: str, params: dict[str, Any] | None, key: str, seed: int | None = None) -> dict[str, Any]:
+    """``params`` of estimator ``name`` checked and completed with its defaults; ``seed`` fills a
+    ``random_state`` the params leave unset."""
+    params = dict(params or {})
+    if seed is not None and params.get("random_state") is None \
+            and "random_state" in estimators.params_model(name).model_fields:
+        params["random_state"] = seed
+    try:
+        return estimators.resolve(name, params)
+    except ValidationError as exc:
+        problems = "; ".join(f"{key}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ValueError(problems) from None
+
+
+class _Member(BaseModel):
+    """One member of a ``blend``: a registered estimator, its parameters and its weight."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: EstimatorName
+    params: dict[str, Any] = Field(default_factory=dict)
+    weight: Annotated[float, Field(ge=0)] = 1.0
+
+    @model_validator(mode="after")
+    def _known(self) -> _Member:
+        self.params = _nested(self.name, self.params, "params")
+        return self
+
+
+def _gate_nested(values: Any) -> None:
+    seed = values.random_state
+    values.base_params = _nested(values.base, values.base_params, "base_params", seed)
+    if values.route is not None:  # the no-speaker model: its own estimator/params, else the base's
+        values.nospeaker_params = _nested(values.nospeaker_base or values.base,
+                                          values.nospeaker_params if values.nospeaker_params is not None
+                                          else values.base_params, "nospeaker_params", seed)
+    if values.route is not None and not values.rules:
+        raise ValueError("route needs rules: true (and stance_relation with cues: true)")
+    if values.nospeaker_weight != 1.0 and not values.rules:
+        raise ValueError("nospeaker_weight needs rules: true (and stance_relation with cues: true)")
+
+
+@estimators.register("relation_gate", after=_gate_nested)
+def relation_gate(base: EstimatorName = "logreg", base_params: dict[str, Any] | None = None,
+                  random_state: RandomState = None, rules: bool = False, nospeaker_weight: Positive = 1.0,
+                  route: Literal["split", "shared"] | None = None, nospeaker_base: EstimatorName | None = None,
+                  nospeaker_params: dict[str, Any] | None = None) -> RelationGate:
+    """A base estimator whose stance never contradicts the speaker's side (see :class:`RelationGate`);
+    ``base_params``/``nospeaker_params`` are checked against their estimator's parameters."""
+    return RelationGate(base=base, base_params=base_params, random_state=random_state, rules=rules,
+                        nospeaker_weight=nospeaker_weight, route=route, nospeaker_base=nospeaker_base,
+                        nospeaker_params=nospeaker_params)
+
+
+def _blend_seed(values: Any) -> None:
+    if not values.members:
+        raise ValueError("blend: members is empty; list {name, params, weight} entries")
+    if values.random_state is not None:
+        values.members = tuple(
+            m.model_copy(update={"params": _nested(m.name, m.params, "params", values.random_state)})
+            for m in values.members
+        )
+
+
+@estimators.register("blend", after=_blend_seed)
+def blend(members: tuple[_Member, ...] = (), random_state: RandomState = None) -> ProbaBlend:
     """Weighted mean of several estimators' probabilities (see :class:`ProbaBlend`)."""
-    return ProbaBlend(**params)
+    return ProbaBlend(members=[m.model_dump() for m in members], random_state=random_state)
+
+
+# --------------------------------------------------------------------------- the composition
+
+
+@featurizers.register("stance_side")
+def stance_side() -> StanceSideRelation:
+    """The speaker's relation to the target: same / opposing / other / unknown (one-hot)."""
+    return StanceSideRelation()
+
+
+@featurizers.register("stance_mention")
+def stance_mention() -> StanceTargetMention:
+    """How the target appears in the quote: named / self ("we") / enemy ("they") / none."""
+    return StanceTargetMention()
+
+
+@featurizers.register("stance_conflict")
+def stance_conflict() -> StanceConflictCues:
+    """Conflict-discourse cues of the guide's categories (victory, vow, join, promise, labels...)."""
+    return StanceConflictCues()
+
+
+@featurizers.register("stance_parts")
+def stance_parts(side: bool = True, mention: bool = True, cues: bool = True) -> StanceParts:
+    """Side relation + mention + cues in the fixed layout ``stance_compose`` reads (list it last)."""
+    return StanceParts(side=side, mention=mention, cues=cues)
+
+
+def _compose_nested(values: Any) -> None:
+    seed = values.random_state
+    values.base_params = _nested(values.base, values.base_params, "base_params", seed)
+    if values.route is not None:  # the no-speaker model: its own estimator/params, else the base's
+        values.nospeaker_params = _nested(values.nospeaker_base or values.base,
+                                          values.nospeaker_params if values.nospeaker_params is not None
+                                          else values.base_params, "nospeaker_params", seed)
+
+
+@estimators.register("stance_compose", after=_compose_nested)
+def stance_compose(base: EstimatorName = "logreg", base_params: dict[str, Any] | None = None,
+                   nospeaker_base: EstimatorName | None = None, nospeaker_params: dict[str, Any] | None = None,
+                   route: Literal["split", "shared"] | None = "split", sentiment: bool = True,
+                   rules: bool = True, base_sees_parts: bool = True, direction_balance: bool = False,
+                   third_party_cues: bool = True, random_state: RandomState = None) -> StanceCompose:
+    """Stance composed from side relation, mention, cues and learnt sentiment (see
+    :class:`StanceCompose`); ``base_params``/``nospeaker_params`` are checked against their
+    estimator's parameters."""
+    return StanceCompose(base=base, base_params=base_params, nospeaker_base=nospeaker_base,
+                         nospeaker_params=nospeaker_params, route=route, sentiment=sentiment, rules=rules,
+                         base_sees_parts=base_sees_parts, direction_balance=direction_balance,
+                         third_party_cues=third_party_cues, random_state=random_state)

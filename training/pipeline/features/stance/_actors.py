@@ -7,73 +7,36 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DEFAULT_ACTORS: dict[str, list[str]] = {
-    "taliban": ["Taliban", "Islamic Emirate", "Zabihullah Mujahid", "Mujahid", "the militant group",
-                "the Islamist militia", "Taliban forces", "the Taliban"],
-    "nrf": ["National Resistance Front", "NRF", "Ahmad Massoud", "Massoud", "Amrullah Saleh",
-            "resistance forces", "the resistance"],
-}
-"""Used only when neither :mod:`newsclf.data.actors` nor the actors file can be read."""
+from newsclf.data.actors import Actors, load_actors
 
+__all__ = ["actor_aliases", "load_actor_aliases", "relation"]
 
 # --------------------------------------------------------------------------- actors
 
 
-def _aliases_of(value: Any) -> list[str]:
-    if isinstance(value, Mapping):
-        names = list(value.get("aliases", []) or []) + list(value.get("members", []) or [])
-        names += [m.split()[-1] for m in value.get("members", []) or [] if len(m.split()) > 1]
-        for k in ("name", "label"):
-            if value.get(k):
-                names.append(value[k])
-        return [str(n) for n in names]
-    if hasattr(value, "aliases"):
-        names = list(value.aliases or [])
-        if getattr(value, "name", None):
-            names.append(value.name)
-        members = list(getattr(value, "members", None) or [])
-        names.extend(members)
-        names.extend(getattr(value, "surnames", {}) or [m.split()[-1] for m in members if len(m.split()) > 1])
-        return [str(n) for n in names]
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    return []
+def actor_aliases(actors: Actors) -> dict[str, list[str]]:
+    """Actor key -> every name that marks a mention of the actor: the key, the display name, the
+    aliases, the members and the members' surnames; longest first (ties by name).
+
+    This plain-data form is what a stance featurizer keeps (``actors_``) and what the trainer
+    passes from the data config's ``actors`` file, so a fitted model never reads a file.
+    """
+    return {
+        a.key: sorted({a.key, a.name, *a.aliases, *a.members, *a.surnames}, key=lambda n: (-len(n), n))
+        for a in actors
+    }
 
 
 def load_actor_aliases(path: str | Path | None = None) -> dict[str, list[str]]:
-    """Actor key -> aliases, from :func:`newsclf.data.actors.load_actors` or the actors YAML.
+    """:func:`actor_aliases` of an actors file (default: the shipped ``newsclf:configs/actors.yaml``,
+    the default of the data config's ``actors`` key).
 
-    Falls back to :data:`DEFAULT_ACTORS` when neither can be read.
+    Raises
+    ------
+    ConfigError
+        When the file is missing or invalid (:func:`newsclf.data.actors.load_actors`).
     """
-    try:
-        from newsclf.data.actors import load_actors  # data-core helper
-
-        actors = load_actors(path) if path is not None else load_actors()
-        if isinstance(actors, Mapping):
-            items = actors.items()
-        else:
-            items = [(getattr(a, "key", None) or getattr(a, "id", None) or getattr(a, "name", ""), a) for a in actors]
-        out = {str(k).lower(): _aliases_of(v) for k, v in items if k}
-        if any(out.values()):
-            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
-    except Exception:  # noqa: BLE001 - the module may not exist yet or have another shape
-        pass
-    try:
-        import yaml
-
-        from newsclf import settings
-
-        data = yaml.safe_load(Path(path) if path else settings.resource_path(settings.default_actors_ref()).read_text(encoding="utf-8"))
-        if isinstance(data, Mapping) and "actors" in data:
-            data = data["actors"]
-        if isinstance(data, list):
-            data = {str(d.get("key") or d.get("id") or d.get("name")): d for d in data if isinstance(d, Mapping)}
-        out = {str(k).lower(): _aliases_of(v) for k, v in (data or {}).items()}
-        if any(out.values()):
-            return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in out.items()}
-    except Exception:  # noqa: BLE001
-        pass
-    return {k: sorted(set(v) | {k}, key=len, reverse=True) for k, v in DEFAULT_ACTORS.items()}
+    return actor_aliases(load_actors(path))
 
 
 def _is_word_char(ch: str) -> bool:
@@ -85,11 +48,13 @@ def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({n.strip().lower() for n in names if n and n.strip()}, key=len, reverse=True))
 
 
-def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _find_names(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     """Case-insensitive whole-word occurrences of ``names`` (plus a possessive ``'s``), no regex.
 
     Plain ``str.find`` on the lower-cased text: free-name targets are mostly unique, so compiling
-    a pattern per name would dominate prediction time.
+    a pattern per name would dominate prediction time. Cached: the marking and the parts of one
+    row look up the same names in the same text.
     """
     low = text.lower()
     found: list[tuple[int, int]] = []
@@ -104,7 +69,7 @@ def _find_names(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
                     end += 2
                 found.append((start, end))
             start = low.find(name, start + 1)
-    return found
+    return tuple(found)
 
 
 def _free_name_variants(name: str) -> tuple[str, ...]:
@@ -125,3 +90,48 @@ def relation(side: str, target: str, actors: Mapping[str, Any]) -> str:
     if not side or side not in actors or target not in actors:
         return "unknown"
     return "same" if side == target else "other"
+
+
+# --------------------------------------------------------------------------- side relation (4-way)
+
+SIDE_RELATIONS = ("same", "opposing", "other", "unknown")
+"""The speaker's relation to the target: on its side, on another actor's side, on no actor's side
+(``side == "other"``, or a side that is not an actor), or not known (no side, or a target that is
+not an actor)."""
+
+OTHER_SIDE = "other"
+"""Side value of a speaker tied to neither actor (set by the attribution step)."""
+
+
+def side_relation(side: str, target: str, actors: Mapping[str, Any]) -> str:
+    """One of :data:`SIDE_RELATIONS` for a speaker's ``side`` and a ``target``.
+
+    >>> A = {"taliban": (), "nrf": ()}
+    >>> [side_relation(s, "taliban", A) for s in ("taliban", "nrf", "other", "")]
+    ['same', 'opposing', 'other', 'unknown']
+    """
+    side = (side or "").strip().lower()
+    target = (target or "").strip().lower()
+    if not side or target not in actors:
+        return "unknown"
+    if side == target:
+        return "same"
+    if side in actors:
+        return "opposing"
+    return "other"
+
+
+def actor_names(target: str, actors: Mapping[str, Any]) -> tuple[str, ...]:
+    """Names that mention ``target``: its aliases and members when it is an actor key, otherwise
+    the free name and its surname ("Ahmad Massoud" -> "Massoud")."""
+    key = (target or "").strip().lower()
+    if key in actors:
+        names = actors[key]
+        return names if isinstance(names, tuple) else tuple(names)
+    return _free_name_variants(target or "")
+
+
+def find_mentions(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Character spans of whole-word, case-insensitive occurrences of ``names`` in ``text``
+    ("anti-Taliban" and "pro-Taliban" are not mentions of the Taliban: ``-`` is a word character)."""
+    return _find_names(text, names)

@@ -17,11 +17,9 @@ from ._rules import _FIRST_PERSON, NEGATIONS, _negated_attribute, negated_attrib
 
 
 def _read_vader_lexicon() -> dict[str, float]:
-    """The VADER lexicon shipped in the ``vaderSentiment`` wheel, or {} when it is not installed."""
-    try:
-        import vaderSentiment
-    except ImportError:
-        return {}
+    """The VADER lexicon shipped in the ``vaderSentiment`` wheel (a dependency)."""
+    import vaderSentiment
+
     path = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt")
     lex = {}
     for line in path.read_text(encoding="utf-8").splitlines():

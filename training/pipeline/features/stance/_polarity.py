@@ -43,10 +43,8 @@ DENSE_NAMES = ("near_pos", "near_neg", "clause_pos", "clause_neg", "far_pos", "f
 
 
 def _read_afinn() -> dict[str, float]:
-    try:
-        import afinn
-    except ImportError:
-        return {}
+    import afinn  # a dependency
+
     path = Path(afinn.__file__).parent / "data" / "AFINN-en-165.txt"
     lex = {}
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -63,7 +61,10 @@ def _read_textblob() -> dict[str, float]:
     try:
         import textblob
     except ImportError:
-        return {}
+        from newsclf.errors import ConfigError
+
+        raise ConfigError("stance_polarity lexicon 'textblob' needs the textblob package: pip install "
+                          "textblob (or leave it out of lexicons)") from None
     path = Path(textblob.__file__).parent / "en" / "en-sentiment.xml"
     scores: dict[str, list[float]] = {}
     for m in re.finditer(r'<word form="([^"]+)"[^>]*?polarity="([-0-9.]+)"', path.read_text(encoding="utf-8")):

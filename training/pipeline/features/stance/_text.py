@@ -31,10 +31,12 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
         Relation-aware rewrites (see :func:`mark_text`).
     keep_mention : bool, default False
         Keep the mention's words between two ``tgt`` marks instead of masking them.
-    domain : {None, "speaker"}
+    domain : {None, "speaker", "order"}
         ``"speaker"`` adds two copies of the features, one non-zero only for rows with a known
         speaker (DSE-like rows and quotes), one only for rows without (NewsMTSC-like), so a joint
-        model learns shared and domain-specific weights ("frustratingly easy" domain adaptation).
+        model learns shared and domain-specific weights ("frustratingly easy" domain adaptation);
+        ``"order"`` splits the copies by whether the speaker is named before the target (DSE's
+        p -> q rows and quotes) or after it (q -> p); tried for DSE's 5 classes, not better.
 
     Attributes
     ----------
@@ -75,16 +77,19 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
 
     def _domain(self) -> str | None:
         domain = getattr(self, "domain", None)  # models pickled before the parameter existed
-        if domain not in (None, "speaker"):
-            raise ValueError(f"stance_tfidf: domain must be null or 'speaker', got {domain!r}")
+        if domain not in (None, "speaker", "order"):
+            raise ValueError(f"stance_tfidf: domain must be null, 'speaker' or 'order', got {domain!r}")
         return domain
 
     def _with_domain(self, Xt, texts: list[str]):
         """``[X | X * speaker-known | X * no-speaker]``: shared and per-domain copies (sparse ops)."""
         if self._domain() is None:
             return Xt
-        has = np.fromiter((t.startswith(SPK + " ") or f" {SPK} " in t for t in texts), dtype=np.float64,
-                          count=len(texts))
+        if self._domain() == "order":
+            has = np.fromiter((_speaker_first(t) for t in texts), dtype=np.float64, count=len(texts))
+        else:
+            has = np.fromiter((t.startswith(SPK + " ") or f" {SPK} " in t for t in texts), dtype=np.float64,
+                              count=len(texts))
         Xt = sp.csr_matrix(Xt)
         return sp.hstack([Xt, sp.diags(has) @ Xt, sp.diags(1.0 - has) @ Xt], format="csr")
 
@@ -117,6 +122,16 @@ class StanceTfidf(_MarkingMixin, TransformerMixin, BaseEstimator):
             return names
         return np.concatenate([names, np.asarray(["spk:" + n for n in names], dtype=object),
                                np.asarray(["nospk:" + n for n in names], dtype=object)])
+
+
+def _speaker_first(marked: str) -> bool:
+    """The speaker is named before the target's first mention (or the target is not named):
+    DSE's p -> q rows and framed quotes; False for q -> p rows ("tgt ... spk")."""
+    t = marked.find(f"{TGT} ")
+    if t < 0:
+        return True
+    s = marked.find(f"{SPK} ")
+    return 0 <= s < t
 
 
 def _between_tokens(toks: list[str], idx: list[int], max_gap: int) -> list[str]:

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from newsclf.pipeline.params import NonNegativeInt, RandomState
 from newsclf.pipeline.registry import estimators
 
 __all__ = ["ModeRouter", "binned_raw_predict", "fast_predict_proba"]
@@ -156,8 +157,8 @@ class ModeRouter(ClassifierMixin, BaseEstimator):
 def mode_router(
     html: dict[str, Any] | None = None,
     text: dict[str, Any] | None = None,
-    mode_column: int = 0,
-    random_state: int | None = None,
+    mode_column: NonNegativeInt = 0,
+    random_state: RandomState | None = None,
 ) -> ModeRouter:
     """HTML rows and plain-text rows to their own estimators (see :class:`ModeRouter`)."""
     return ModeRouter(html=html, text=text, mode_column=mode_column, random_state=random_state)
