@@ -69,17 +69,18 @@ def test_analyze_failures_are_reported_and_the_job_goes_on(tmp_path, monkeypatch
 def test_analyze_rerun_skips_complete_shards_and_redoes_damaged_ones(tmp_path, monkeypatch, models, make_corpus):
     monkeypatch.chdir(tmp_path)
     make_corpus(tmp_path)
-    first = analyze_batch(["articles"], "out", models=models, partition_articles=4)
-    before = _files(Path("out"))
-    again = analyze_batch(["articles"], "out", models=models, partition_articles=4)
+    out = Path("articles/out")  # inside the input folder: its shards are not read as input
+    first = analyze_batch(["articles"], out, models=models, partition_articles=4)
+    before = _files(out)
+    again = analyze_batch(["articles"], out, models=models, partition_articles=4)
     assert (again.reused, again.computed_articles) == (first.partitions, 0)
-    assert _files(Path("out")) == before
-    shard = Path("out/part-00002.jsonl")
+    assert _files(out) == before
+    shard = out / "part-00002.jsonl"
     shard.write_bytes(shard.read_bytes()[:-10])  # a damaged shard is redone, the others kept
-    third = analyze_batch(["articles"], "out", models=models, partition_articles=4)
+    third = analyze_batch(["articles"], out, models=models, partition_articles=4)
     articles = json.loads(before["_parts/part-00002.json"])["articles"]
     assert third.reused == first.partitions - 1 and third.computed_articles == articles > 0
-    assert _files(Path("out")) == before
+    assert _files(out) == before
 
 
 def test_analyze_cli_shards_and_refusals(tmp_path, monkeypatch, runs, make_corpus):

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -223,7 +224,7 @@ def analyze_partition(partition: Partition, key: str) -> dict[str, Any]:
     Returns
     -------
     dict
-        The shard's record (:func:`newsclf.batch.shards.write_record`).
+        The shard's record (:func:`newsclf.batch.shards.write_record`) without its ``inputs``.
     """
     job: _Worker = context(key)
     failures: list[dict[str, str]] = []
@@ -257,10 +258,15 @@ def analyze_partition(partition: Partition, key: str) -> dict[str, Any]:
               "counts": dict(counts), "failures": failures, "first": first, "last": last,
               "inputs": partition.describe()}
     write_record(job.output, partition.index, record)
-    return record
+    return _slim(record)
 
 
 # ----------------------------------------------------------------------------- the job (client)
+
+
+def _slim(record: dict[str, Any]) -> dict[str, Any]:
+    """A shard's record without its inputs (kept on disk; the client needs only the totals)."""
+    return {k: v for k, v in record.items() if k != "inputs"}
 
 
 def analyze_batch(
@@ -335,10 +341,11 @@ def analyze_batch(
         "versions": versions(),
     }
     job = {"fingerprint": _sha256(_canonical(job)), **job}
-    files = [InputFile(str(f)) for f in iter_files(expand_inputs(inputs))]
+    out = OutputDir(output, fmt, job, force=force)
+    own = out.path.resolve()  # an output folder inside an input folder is not read as input
+    files = [InputFile(str(f)) for f in iter_files(expand_inputs(inputs)) if own not in f.resolve().parents]
     if not files:
         raise NewsclfError("no article files found in " + ", ".join(map(str, inputs)))
-    out = OutputDir(output, fmt, job, force=force)
     out.open()
     plan = plan_partitions(files, partition_articles, partition_bytes)
     records: dict[int, dict[str, Any]] = {}
@@ -348,20 +355,21 @@ def analyze_batch(
         if done is None:
             todo.append(p)
         else:
-            records[p.index] = done
+            records[p.index] = _slim(done)
     failed: list[dict[str, Any]] = []
     if todo:
         out.start()
         payload = {**models.payload, "output": str(out.path.absolute()), "format": fmt,
                    "job": job["fingerprint"], "targets": chosen_targets, "explain": explain,
                    "limit": limit, "fail_fast": fail_fast, "versions": job["versions"]}
-        ctx = JobContext("analyze", job["fingerprint"], payload)
+        # one context per run: two runs of the same job (into two folders) never share one
+        ctx = JobContext("analyze", f"{job['fingerprint'][:16]}-{uuid.uuid4().hex}", payload)
         bar = JobProgress("analyze", len(todo))
         with bar.running():
             for outcome in executor.run(analyze_partition, todo, ctx, fail_fast=fail_fast):
                 part = todo[outcome.index]
                 if outcome.error is None:
-                    records[part.index] = outcome.result
+                    records[part.index] = _slim(outcome.result)
                     bar.done(outcome.result["articles"])
                     continue
                 if isinstance(outcome.error, WorkerSetupError | ArticleFailed):

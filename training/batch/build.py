@@ -203,7 +203,7 @@ class PartitionedBuild(_Build):
                    "limit": max_article_bytes(), "versions": versions()}
         ctx = JobContext("build", f"build-{uuid.uuid4().hex}", payload)
         seen: dict[str, set[str]] = {}
-        bar = JobProgress(f"source {si + 1}: partitions", len(plan))
+        bar = JobProgress(f"source {si + 1}", len(plan))
         with bar.running():
             outcomes = self.batch.executor.run(build_partition, plan, ctx)
             for events in _ordered(outcomes, f"{self.where}: source {si + 1}", plan):

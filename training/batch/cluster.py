@@ -64,7 +64,7 @@ class JobContext:
     kind : {"analyze", "build"}
         Which loader builds it on a worker.
     key : str
-        Identifies the job (its fingerprint): tasks look their context up by it.
+        Identifies this run of the job (unique): tasks look their context up by it.
     payload : dict
         Plain data: model bytes with their sha256, the actors as data, options.
     """
@@ -152,11 +152,6 @@ class Executor(ABC):
         """Yield an :class:`Outcome` per item as tasks finish (any order); with ``fail_fast``,
         stop after the first error (it is still yielded)."""
 
-    @property
-    def workers(self) -> int:
-        """Processes working on the job (1 for this process)."""
-        return 1
-
     def close(self) -> None:  # noqa: B027 - nothing to release by default
         """Release what the executor started."""
 
@@ -170,7 +165,7 @@ class Executor(ABC):
 class InProcess(Executor):
     """Runs every task here, one after the other, in order."""
 
-    description = "this process"
+    description = "in this process"
 
     def run(self, fn: Callable[[Any, str], Any], items: Sequence[Any], ctx: JobContext,
             fail_fast: bool = False) -> Iterator[Outcome]:
@@ -208,7 +203,8 @@ class DaskCluster(Executor):
                                "pip install 'newsclf[dask]'")
         self.scheduler = scheduler
         self.n_local = workers
-        self.description = scheduler or f"a local Dask cluster of {workers} worker process(es)"
+        self.description = (f"on the Dask cluster at {scheduler}" if scheduler
+                            else f"on a local Dask cluster of {workers} worker process(es)")
         self._cluster: Any = None
         self._client: Any = None
 
@@ -223,10 +219,6 @@ class DaskCluster(Executor):
         if self._client is None:
             self._client = self._connect()
         return self._client
-
-    @property
-    def workers(self) -> int:
-        return len(self.client.scheduler_info(n_workers=-1)["workers"]) or 1
 
     def _connect(self) -> Any:
         from distributed import Client, LocalCluster
@@ -261,20 +253,17 @@ class DaskCluster(Executor):
 
     def run(self, fn: Callable[[Any, str], Any], items: Sequence[Any], ctx: JobContext,
             fail_fast: bool = False) -> Iterator[Outcome]:
-        import uuid
-
         from distributed import as_completed
 
         from newsclf.batch._dask import JobPlugin
 
         client = self.client
-        name = f"newsclf-{ctx.kind}-{ctx.key[:16]}"
+        name = f"newsclf-{ctx.kind}-{ctx.key}"
         client.register_plugin(JobPlugin(ctx), name=name)
-        run_id = uuid.uuid4().hex[:8]
         futures: dict[Any, int] = {}
         try:
             for i, item in enumerate(items):
-                fut = client.submit(fn, item, ctx.key, key=f"{name}-{run_id}-{i:07d}", pure=False)
+                fut = client.submit(fn, item, ctx.key, key=f"{name}-{i:07d}", pure=False)
                 futures[fut] = i
             for fut in as_completed(list(futures)):
                 i = futures.pop(fut)

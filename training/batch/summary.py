@@ -82,7 +82,7 @@ class BatchResult:
     seconds : float
         Wall time of this run.
     where : str
-        Where it ran (this process, a local cluster, a scheduler address).
+        Where it ran ("in this process", "on a local Dask cluster of 2 worker process(es)"...).
     """
 
     output_dir: Path
@@ -110,7 +110,7 @@ def summary_lines(result: BatchResult) -> list[str]:
     lines = [
         f"{result.articles:,} articles, {result.sentences:,} sentences, {result.quotes:,} quotes in "
         f"{result.partitions:,} partitions ({result.reused:,} reused from an earlier run); this run: "
-        f"{result.computed_articles:,} articles in {result.seconds:,.1f} s ({result.rate:,.1f}/s) on "
+        f"{result.computed_articles:,} articles in {result.seconds:,.1f} s ({result.rate:,.1f}/s) "
         f"{result.where}",
     ]
     if result.failures:
