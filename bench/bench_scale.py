@@ -12,7 +12,9 @@ paragraph left out or repeated; seeded) into one JSONL file, then runs
 each into a fresh output folder, and prints articles per second (wall time of the job, from the
 call to the manifest written: planning, model loading on the workers and writing included; the
 cluster's start is timed apart), the median over ``--repeats`` runs, the ratio to one process
-measured in the same run, and whether the shards of every run are byte-identical.
+measured in the same run, the CPU time spent (this process and the workers: the cluster's cost
+per article, which other load on a shared machine does not change much), and whether the shards of
+every run are byte-identical.
 
     nice -n 10 python bench/bench_scale.py [--articles 20000] [--repeats 1] [--partition-size 500]
         [--boilerplate RUN --stance RUN]   # default: the quickstart configs trained on the seed
@@ -75,6 +77,14 @@ def train_models(root: Path) -> tuple[Path, Path]:
     return runs[0], runs[1]
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def shard_hashes(folder: Path) -> list[str]:
     manifest = json.loads((folder / "_SUCCESS").read_text(encoding="utf-8"))
     return [s["sha256"] for s in manifest["shards"]]
@@ -113,6 +123,7 @@ def main() -> None:
     models = model_payload(boilerplate, stance, attribution="rules")
 
     results: dict[str, list[float]] = {}
+    cpu_rates: dict[str, list[float]] = {}
     hashes: dict[str, list[str]] = {}
     starts: dict[str, float] = {}
     for rep in range(args.repeats):
@@ -129,24 +140,37 @@ def main() -> None:
             else:
                 executor = InProcess()
             try:
+                workers_cpu = sum(executor.connect().run(cpu_seconds).values()) if n_workers else 0.0
+                own_cpu = cpu_seconds()
                 seconds = timed(lambda: analyze_batch([corpus], out, models=models, executor=executor,  # noqa: B023
                                                       partition_articles=args.partition_size))
+                cpu = cpu_seconds() - own_cpu
+                if n_workers:
+                    cpu += sum(executor.connect().run(cpu_seconds).values()) - workers_cpu
             finally:
                 executor.close()
                 if cluster is not None:
                     cluster.close()
             results.setdefault(name, []).append(args.articles / seconds)
+            cpu_rates.setdefault(name, []).append(args.articles / cpu)
             hashes[name] = shard_hashes(out)
-            print(f"  run {rep + 1}: {name}: {seconds:.1f} s, {args.articles / seconds:,.1f} articles/s", flush=True)
+            print(f"  run {rep + 1}: {name}: {seconds:.1f} s, {args.articles / seconds:,.1f} articles/s; "
+                  f"{cpu:.1f} CPU-s (client + workers), {args.articles / cpu:,.1f} articles per CPU-s",
+                  flush=True)
 
     base = statistics.median(results["1 process"])
+    cpu_base = statistics.median(cpu_rates["1 process"])
     print()
-    print("| where | articles/s (median) | ratio to 1 process | cluster start |")
-    print("|---|---|---|---|")
+    print("| where | articles/s (median) | ratio to 1 process | articles per CPU-s | CPU efficiency | cluster start |")
+    print("|---|---|---|---|---|---|")
     for name, rates in results.items():
         med = statistics.median(rates)
+        per_cpu = statistics.median(cpu_rates[name])
         start = f"{starts[name]:.1f} s" if name in starts else "-"
-        print(f"| {name} | {med:,.1f} (runs: {', '.join(f'{r:,.1f}' for r in rates)}) | {med / base:.2f}x | {start} |")
+        print(f"| {name} | {med:,.1f} (runs: {', '.join(f'{r:,.1f}' for r in rates)}) | {med / base:.2f}x "
+              f"| {per_cpu:,.1f} | {per_cpu / cpu_base:.2f} | {start} |")
+    print("(CPU efficiency: articles per CPU-second of the client and its workers, relative to one "
+          "process; on otherwise idle cores, N workers reach at most N times it)")
     same = len({tuple(h) for h in hashes.values()}) == 1
     print(f"\nshards byte-identical across the three: {'yes' if same else 'NO'} "
           f"({len(next(iter(hashes.values())))} shards each)")
