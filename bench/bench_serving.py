@@ -7,8 +7,12 @@ Measures, on 127.0.0.1 with bounded request counts, in one run:
   (``bench/minimal_service.py``, BentoML defaults) serving the same model;
 - 1,000 sentences per request: sentences/s over HTTP;
 - in-process ``predict_records`` throughput of the same model (batches of 1,000, and one at a time);
-- ratios and the targets: bulk HTTP >= 90% of in-process; one sentence per request at concurrency
-  32 >= 1.2x the minimal service with p99 <= 100 ms and no errors.
+- ``POST /analyze`` of seed-sized articles (each a slightly changed copy of the seed), one at a
+  time, interleaved with :meth:`newsclf.analysis.Analyzer.article` of the same text in this
+  process: articles/s both ways;
+- ratios and the targets: bulk HTTP >= 95% of in-process; ``/analyze`` over HTTP >= 90% of the
+  in-process analyzer; one sentence per request at concurrency 32 >= 1.2x the minimal service
+  with p99 <= 100 ms and no errors.
 
 Each figure is the median of ``--repeats`` runs (the machines are shared and noisy).
 
@@ -22,7 +26,7 @@ BentoML store (``newsclf promote``); ``--tiny`` trains two tiny models in a temp
 Usage::
 
     python bench/bench_serving.py [--boilerplate models/<run>] [--stance models/<run>]
-        [--requests 2000] [--repeats 3] [--workers 1] [--json out.json]
+        [--requests 2000] [--repeats 3] [--workers 1] [--json out.json] [--ratios-only]
 """
 
 from __future__ import annotations
@@ -217,15 +221,21 @@ def run_python(url: str, body: bytes, n: int, c: int) -> dict[str, Any]:
 
 
 class InProcess:
-    """``predict_records`` of the run's model in this process (one BLAS thread, as the server)."""
+    """``predict_records`` of the run's model in this process (one BLAS thread, as the server),
+    and the analyzer over both runs."""
 
-    def __init__(self, run: Path) -> None:
+    def __init__(self, run: Path, stance: Path | None = None) -> None:
+        from newsclf.analysis import Analyzer
         from newsclf.pipeline.predict import predict_records
         from newsclf.pipeline.runs import load_run
 
-        self.model = load_run(run).model
+        boilerplate = load_run(run)
+        self.model = boilerplate.model
+        self.analyzer = Analyzer.from_runs(boilerplate, load_run(stance)) if stance else None
         self.predict = predict_records
-        self.bulk = [{"text": SENTENCES[i % len(SENTENCES)]} for i in range(1000)]
+        # the records the service builds for one request: one document, positions in it
+        self.bulk = [{"text": SENTENCES[i % len(SENTENCES)], "group": "request-0", "position": i / 999}
+                     for i in range(1000)]
         self.predict(self.model, "boilerplate", self.bulk)  # warm-up
 
     def bulk_sps(self, times: int = 3) -> float:
@@ -251,31 +261,128 @@ class InProcess:
         return n / (time.perf_counter() - t)
 
 
-def bulk_pairs(local: InProcess, url: str, body: bytes, n: int) -> dict[str, Any]:
+def tree_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live descendants."""
+    if pid is None:
+        return 0.0
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def bulk_pairs(local: InProcess, url: str, body: bytes, n: int, server_pid: int | None = None) -> dict[str, Any]:
     """``n`` pairs of (one in-process prediction of 1,000 sentences, one HTTP request of the same
     1,000 sentences), interleaved so that both see the same machine load; medians."""
     import httpx
     from threadpoolctl import threadpool_limits
 
     http_s, local_s, failed = [], [], 0
+    local_cpu = server_cpu = 0.0
     with httpx.Client(timeout=60) as client, threadpool_limits(1):
         client.post(url, content=body, headers={"content-type": "application/json"})  # warm-up
         for _ in range(n):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             local.predict(local.model, "boilerplate", local.bulk)
             local_s.append(time.perf_counter() - t)
+            local_cpu += time.process_time() - c
+            c = tree_cpu(server_pid)
             t = time.perf_counter()
             r = client.post(url, content=body, headers={"content-type": "application/json"})
             http_s.append(time.perf_counter() - t)
+            server_cpu += tree_cpu(server_pid) - c
             failed += r.status_code != 200
     h, i = statistics.median(http_s), statistics.median(local_s)
     return {
         "sps": 1000 / h,
         "in_process_sps": 1000 / i,
         "ratio": i / h,
+        "cpu_ratio": local_cpu / server_cpu if server_cpu else None,
         "p50_ms": h * 1000,
         "failed": failed,
     }
+
+
+def _seed_variants(n: int) -> list[str]:
+    from newsclf import settings
+
+    seed = settings.seed_article_path().read_text(encoding="utf-8")
+    return [seed.replace("134", str(100 + i)).replace("Sept. 6", f"Sept. {i % 28 + 1}") for i in range(n)]
+
+
+def analyze_pairs(local: InProcess, url: str, n: int, server_pid: int | None = None) -> dict[str, Any]:
+    """``n`` pairs of (``Analyzer.article`` of a seed variant in this process, ``POST /analyze``
+    of the same text), interleaved; medians. The HTTP time includes JSON both ways."""
+    import httpx
+    from threadpoolctl import threadpool_limits
+
+    from newsclf.data.readers import article_from_text
+
+    texts = _seed_variants(n + 1)
+    http_s, local_s, failed = [], [], 0
+    local_cpu = server_cpu = 0.0
+    with httpx.Client(timeout=60) as client, threadpool_limits(1):
+        client.post(url, json={"text": texts[-1]})  # warm-up
+        local.analyzer.article(article_from_text(texts[-1], id="article"))
+        for text in texts[:n]:
+            body = json.dumps({"text": text}).encode()
+            t, c = time.perf_counter(), time.process_time()
+            local.analyzer.article(article_from_text(text, id="article"))
+            local_s.append(time.perf_counter() - t)
+            local_cpu += time.process_time() - c
+            c = tree_cpu(server_pid)
+            t = time.perf_counter()
+            r = client.post(url, content=body, headers={"content-type": "application/json"})
+            http_s.append(time.perf_counter() - t)
+            server_cpu += tree_cpu(server_pid) - c
+            failed += r.status_code != 200
+    h, i = statistics.median(http_s), statistics.median(local_s)
+    return {"aps": 1 / h, "in_process_aps": 1 / i, "ratio": i / h, "p50_ms": h * 1000, "failed": failed,
+            "cpu_ratio": local_cpu / server_cpu if server_cpu else None}
+
+
+def fast_while_analyzing(url: str, gen, n: int = 400, c: int = 4, slow: int = 2) -> dict[str, Any]:
+    """Latency of one-sentence ``/boilerplate`` and one-quote ``/stance`` requests, idle and while
+    ``slow`` long ``/analyze`` requests (a 1 MB quote flood each) keep the analysis processes busy."""
+    import threading
+
+    import httpx
+
+    bodies = {
+        "/boilerplate": json.dumps({"sentences": [ONE]}).encode(),
+        "/stance": json.dumps({"quotes": [{"text": "We will fight the Taliban", "target": "taliban"}]}).encode(),
+    }
+    out: dict[str, Any] = {"idle": {}, "busy": {}}
+    for path, body in bodies.items():
+        out["idle"][path] = gen(url + path, body, n, c)
+    big = json.dumps({"text": '"a" ' * 250_000}).encode()
+    stop = threading.Event()
+    slow_codes: list[int] = []
+
+    def hammer() -> None:
+        with httpx.Client(timeout=120) as client:
+            while not stop.is_set():
+                r = client.post(url + "/analyze", content=big, headers={"content-type": "application/json"})
+                slow_codes.append(r.status_code)
+
+    threads = [threading.Thread(target=hammer, daemon=True) for _ in range(slow)]
+    for t in threads:
+        t.start()
+    time.sleep(2.0)
+    for path, body in bodies.items():
+        out["busy"][path] = gen(url + path, body, n, c)
+    stop.set()
+    for t in threads:
+        t.join(150)
+    out["slow_codes"] = sorted(set(slow_codes))
+    return out
 
 
 # --- models ---------------------------------------------------------------------------------
@@ -322,6 +429,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--workers", type=int, default=1, help="newsclf service workers")
     parser.add_argument("--skip-minimal", action="store_true")
+    parser.add_argument("--analyze-requests", type=int, default=30, help="/analyze requests per run")
+    parser.add_argument("--ratios-only", action="store_true",
+                        help="only the bulk and /analyze ratios (no single-sentence load runs)")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args(argv)
 
@@ -347,7 +457,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "workers": args.workers,
         "load_average_before": os.getloadavg()[0],
     }
-    local = InProcess(runs["boilerplate"])
+    local = InProcess(runs["boilerplate"], runs["stance"])
+    if args.ratios_only:
+        args.skip_minimal = True
+        args.concurrency = []
     names = ["newsclf"] + ([] if args.skip_minimal else ["minimal"])
     targets_ = {
         "newsclf": ("newsclf.serving.service:Newsclf", REPO),
@@ -359,7 +472,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             target, cwd = targets_[name]
             servers[name] = Server(target, env, cwd, tmp / f"{name}.log")
         for name, server in servers.items():
-            results[name] = {"ready_s": server.wait_ready(), "single": {}, "bulk_runs": []}
+            results[name] = {"ready_s": server.wait_ready(), "single": {}, "bulk_runs": [],
+                             "analyze_runs": []}
             print(f"{name}: ready on {server.url}", file=sys.stderr)
         for server in servers.values():  # warm-up
             gen(server.url + "/boilerplate", one, 200, 8)
@@ -371,13 +485,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for rep in range(args.repeats):
             in_single.append(local.single_sps())
             for name, server in servers.items():
-                b = bulk_pairs(local, server.url + "/boilerplate", bulk, args.bulk_requests)
+                b = bulk_pairs(local, server.url + "/boilerplate", bulk, args.bulk_requests, server.proc.pid)
                 results[name]["bulk_runs"].append(b)
                 print(
                     f"[{rep + 1}/{args.repeats}] {name} bulk: {b['sps']:.0f} sentences/s over HTTP, "
-                    f"{b['in_process_sps']:.0f} in-process (interleaved)",
+                    f"{b['in_process_sps']:.0f} in-process (interleaved), ratio {b['ratio']:.3f}, "
+                    f"per CPU-second {b['cpu_ratio'] or 0:.3f}",
                     file=sys.stderr,
                 )
+                if name == "newsclf":
+                    a = analyze_pairs(local, server.url + "/analyze", args.analyze_requests, server.proc.pid)
+                    results[name]["analyze_runs"].append(a)
+                    print(
+                        f"[{rep + 1}/{args.repeats}] {name} /analyze: {a['aps']:.1f} articles/s over HTTP, "
+                        f"{a['in_process_aps']:.1f} in-process (interleaved), ratio {a['ratio']:.3f}, "
+                        f"per CPU-second {a['cpu_ratio'] or 0:.3f}",
+                        file=sys.stderr,
+                    )
                 for c in args.concurrency:
                     r = gen(server.url + "/boilerplate", one, args.requests, c)
                     single_runs[name][c].append(r)
@@ -386,6 +510,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         f"p99 {r['p99_ms']:.1f} ms, failed {r['failed']}",
                         file=sys.stderr,
                     )
+        fw = fast_while_analyzing(servers["newsclf"].url, gen)
+        results["newsclf"]["fast_while_analyzing"] = fw
     finally:
         for server in servers.values():
             server.stop()
@@ -412,9 +538,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "failed": sum(b["failed"] for b in bs),
         }
 
-    c_hi = max(args.concurrency)
+    c_hi = max(args.concurrency) if args.concurrency else None
     ours = results["newsclf"]
-    ratios = {"bulk_http_vs_in_process": statistics.median(b["ratio"] for b in ours["bulk_runs"])}
+    ratios = {
+        "bulk_http_vs_in_process": statistics.median(b["ratio"] for b in ours["bulk_runs"]),
+        "analyze_http_vs_in_process": statistics.median(a["ratio"] for a in ours["analyze_runs"]),
+        "bulk_per_cpu_second": statistics.median(b["cpu_ratio"] or 0 for b in ours["bulk_runs"]),
+        "analyze_per_cpu_second": statistics.median(a["cpu_ratio"] or 0 for a in ours["analyze_runs"]),
+    }
+    ours["analyze"] = {
+        "aps": statistics.median(a["aps"] for a in ours["analyze_runs"]),
+        "in_process_aps": statistics.median(a["in_process_aps"] for a in ours["analyze_runs"]),
+        "failed": sum(a["failed"] for a in ours["analyze_runs"]),
+    }
     if "minimal" in results:
         ratios["single_vs_minimal"] = {
             c: ours["single"][c]["rps"] / results["minimal"]["single"][c]["rps"]
@@ -423,12 +559,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         ratios["bulk_vs_minimal"] = ours["bulk"]["sps"] / results["minimal"]["bulk"]["sps"]
     results["ratios"] = ratios
     targets = {
-        "bulk >= 90% of in-process": ratios["bulk_http_vs_in_process"] >= 0.9,
-        f"p99 <= 100 ms at c={c_hi}": ours["single"][c_hi]["p99_ms"] <= 100,
+        "bulk >= 95% of in-process": ratios["bulk_http_vs_in_process"] >= 0.95,
+        "/analyze >= 90% of in-process": ratios["analyze_http_vs_in_process"] >= 0.9,
         "no errors": all(s["failed"] == 0 for s in ours["single"].values())
-        and ours["bulk"]["failed"] == 0,
+        and ours["bulk"]["failed"] == 0 and ours["analyze"]["failed"] == 0,
     }
-    if "minimal" in results:
+    if c_hi is not None:
+        targets[f"p99 <= 100 ms at c={c_hi}"] = ours["single"][c_hi]["p99_ms"] <= 100
+    if "minimal" in results and c_hi is not None:
         targets[f"single >= 1.2x minimal at c={c_hi}"] = ratios["single_vs_minimal"][c_hi] >= 1.2
     results["targets"] = targets
 
@@ -454,12 +592,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(
             f"{name:<9} bulk: {b['sps']:.0f} sentences/s (1,000 per request, p50 {b['p50_ms']:.1f} ms)"
         )
-    print(f"bulk HTTP / in-process: {ratios['bulk_http_vs_in_process']:.2f}")
+    an = ours["analyze"]
+    print(f"/analyze (seed-sized articles, one at a time): {an['aps']:.1f} articles/s over HTTP, "
+          f"{an['in_process_aps']:.1f} in-process (Analyzer.article)")
+    print(f"bulk HTTP / in-process: {ratios['bulk_http_vs_in_process']:.3f} (target 0.95); "
+          f"/analyze HTTP / in-process: {ratios['analyze_http_vs_in_process']:.3f} (target 0.90); "
+          f"medians of {args.repeats} interleaved runs (wall clock, one request at a time)")
+    print(f"per CPU-second (server processes vs this process): bulk {ratios['bulk_per_cpu_second']:.3f}, "
+          f"/analyze {ratios['analyze_per_cpu_second']:.3f}")
     if "single_vs_minimal" in ratios:
         print(
             "newsclf / minimal (one sentence): "
             + ", ".join(f"c={c} {r:.2f}x" for c, r in ratios["single_vs_minimal"].items())
         )
+    for path in fw["idle"]:
+        i, b = fw["idle"][path], fw["busy"][path]
+        print(f"{path} (one item, c=4): idle p50 {i['p50_ms']:.1f} ms p99 {i['p99_ms']:.1f} ms; while two 1 MB "
+              f"/analyze run: p50 {b['p50_ms']:.1f} ms p99 {b['p99_ms']:.1f} ms, failed {b['failed']}")
+    print(f"(the long /analyze requests answered {fw['slow_codes']})")
     for name, ok in targets.items():
         print(f"target {name}: {'met' if ok else 'MISSED'}")
     if args.json:

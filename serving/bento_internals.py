@@ -19,6 +19,10 @@ private API                                                used for
 ``_bentoml_sdk.method.APIMethod._local_call``, ``.output_spec``  the service's per-request fast path
 logger names ``bentoml._internal.server.http_app``,
 ``_bentoml_impl.server.app``                               dropping tracebacks of client errors
+module ``_bentoml_impl.server.app`` (warning filter)       its per-request ``model_fields`` access on
+                                                           an instance (pydantic 2.11 deprecation)
+``uvicorn.config.HTTP_PROTOCOLS["auto"]`` (uvicorn's)      the header timeout
+                                                           (:mod:`newsclf.serving.connections`)
 =========================================================  =========================================
 """
 
@@ -35,6 +39,8 @@ __all__ = [
     "REQUEST_ERROR_LOGGERS",
     "bentoml_home",
     "enabled",
+    "install_connection_timeouts",
+    "silence_per_request_warnings",
     "store_kwargs",
     "tune_api_methods",
 ]
@@ -113,4 +119,46 @@ def tune_api_methods(service: Any) -> bool:
         if method.output_spec.media_type is None:
             method.output_spec.media_type = "application/json"
         method.__class__ = _CachedAPIMethod
+    return True
+
+
+def silence_per_request_warnings() -> None:
+    """Drop the ``PydanticDeprecatedSince211`` warning BentoML's request handler triggers on every
+    request (``input_data.model_fields`` on an instance, in ``_bentoml_impl/server/app.py``).
+
+    Python shows a warning once per place, but every ``warnings.catch_warnings()`` (scikit-learn
+    uses them, in other threads too) resets that memory or swaps the filters for a while, so under
+    load it was printed again and again (13.8 MB in a 10-minute soak). A filter alone is not
+    enough (another thread's ``catch_warnings`` replaces the filter list for its duration), so
+    ``warnings.showwarning`` (a documented hook) is wrapped too: only that warning from that file
+    is dropped. Idempotent; applies whether the switch is on or off.
+    """
+    import warnings
+
+    from pydantic.warnings import PydanticDeprecatedSince211
+
+    warnings.filterwarnings("ignore", category=PydanticDeprecatedSince211, module=r"_bentoml_impl\.server\.app")
+    shown = warnings.showwarning
+    if getattr(shown, "_newsclf", False):
+        return
+    origin = os.path.join("_bentoml_impl", "server", "app.py")
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+        if issubclass(category, PydanticDeprecatedSince211) and str(filename).endswith(origin):
+            return
+        shown(message, category, filename, lineno, file, line)
+
+    showwarning._newsclf = True  # type: ignore[attr-defined]
+    warnings.showwarning = showwarning
+
+
+def install_connection_timeouts() -> bool:
+    """Make :class:`newsclf.serving.connections.TimedHttpToolsProtocol` uvicorn's ``auto`` HTTP
+    protocol (BentoML starts uvicorn with the default, ``http="auto"``); returns whether it was
+    installed (False when the switch is off: no header timeout then)."""
+    if not enabled():
+        return False
+    import uvicorn.config
+
+    uvicorn.config.HTTP_PROTOCOLS["auto"] = "newsclf.serving.connections:TimedHttpToolsProtocol"
     return True

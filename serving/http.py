@@ -5,6 +5,11 @@
 - answers 415 to pickle bodies (any ``Content-Type`` mentioning pickle) and to multipart or other
   non-JSON bodies; bodies sent as ``text/plain`` or form-encoded (``curl -d``) are read as JSON;
 - answers 413 to bodies over :data:`newsclf.serving.limits.MAX_BODY_BYTES` before reading them;
+- reads every body itself within :data:`BODY_TIMEOUT` seconds (408 and the connection closed
+  past it: a slowloris body holds nothing for long) and logs a client that goes away in the middle
+  of its upload in one line (no ``ClientDisconnect`` traceback);
+- tells the endpoint when its client disconnects later (:func:`client_gone`), so that an analysis
+  whose client left is stopped;
 - lets ``GET /models`` through as ``POST /models``;
 - rewrites BentoML's 400 bodies into ``{"error": "<field>: <message naming the limit>", "detail":
   [...]}`` and logs every rejected request in one line (no traceback).
@@ -15,15 +20,19 @@ errors, 4xx exceptions); server errors (5xx) keep their traceback.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 import logging
+import os
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from .bento_internals import REQUEST_ERROR_LOGGERS
 from .limits import MAX_BODY_BYTES
 
-__all__ = ["ClientErrorFilter", "RequestGuard", "install_log_filter", "logger"]
+__all__ = ["BODY_TIMEOUT", "ClientErrorFilter", "RequestGuard", "client_gone", "install_log_filter", "logger"]
 
 logger = logging.getLogger("bentoml.newsclf")
 """Rejected requests are logged here (a child of BentoML's logger, so ``bentoml serve`` shows it)."""
@@ -32,6 +41,27 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = default
+    return value if value > 0 else default
+
+
+BODY_TIMEOUT = _seconds("NEWSCLF_BODY_TIMEOUT", 30.0)
+"""Seconds from the end of the headers to the last byte of the body (``NEWSCLF_BODY_TIMEOUT``)."""
+
+_gone: contextvars.ContextVar[asyncio.Event | None] = contextvars.ContextVar("newsclf_client_gone",
+                                                                            default=None)
+
+
+def client_gone() -> asyncio.Event | None:
+    """An event set when the client of the current request disconnects (None outside the guard)."""
+    return _gone.get()
+
 
 _JSON_LIKE = (
     b"application/json",
@@ -60,18 +90,12 @@ def _summary(payload: Any) -> tuple[str, Any]:
     return str(payload.get("error", payload))[:1000], detail
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any], close: bool = False) -> None:
     data = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(data)).encode()),
-            ],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    if close:  # the rest of the body is not read: the connection cannot carry another request
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
 
@@ -125,6 +149,7 @@ class RequestGuard:
                         path,
                         415,
                         "pickle bodies are not accepted: send JSON (Content-Type: application/json)",
+                        close=True,
                     )
                 if not ctype.startswith(_JSON_LIKE):
                     shown = ctype.decode("latin-1")[:100]
@@ -133,47 +158,74 @@ class RequestGuard:
                         path,
                         415,
                         f"unsupported Content-Type {shown!r}: send JSON (Content-Type: application/json)",
+                        close=True,
                     )
                 scope = dict(scope)
                 scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
                 scope["headers"].append((b"content-type", b"application/json"))
+            size = None
             if clen is not None:
                 try:
                     size = int(clen)
                 except ValueError:
-                    return await self._reject(send, path, 400, "invalid Content-Length header")
+                    return await self._reject(send, path, 400, "invalid Content-Length header", close=True)
                 if size > self.max_body:
                     return await self._reject(
                         send,
                         path,
                         413,
                         f"request body is {size} bytes; the limit is {self.max_body} bytes per request",
+                        close=True,
                     )
-            else:  # chunked body: read it here, up to the limit, and replay it
-                chunks = []
-                seen = 0
-                while True:
-                    message = await receive()
-                    if message["type"] != "http.request":
-                        return  # client went away
-                    chunk = message.get("body", b"")
-                    seen += len(chunk)
-                    if seen > self.max_body:
-                        return await self._reject(
-                            send,
-                            path,
-                            413,
-                            f"request body over the limit of {self.max_body} bytes per request",
-                        )
-                    chunks.append(chunk)
-                    if not message.get("more_body", False):
-                        break
-                receive = _replay(b"".join(chunks), receive)
+            body = await self._read_body(receive, send, path, size)
+            if body is None:
+                return
+            gone = asyncio.Event()
+            watcher = asyncio.ensure_future(_watch(receive, gone))
+            token = _gone.set(gone)
+            try:
+                await self.app(scope, _replay(body, watcher), self._rewriting(send, method, path))
+            finally:
+                _gone.reset(token)
+                watcher.cancel()
+            return
         await self.app(scope, receive, self._rewriting(send, method, path))
 
-    async def _reject(self, send: Send, path: str, status: int, message: str) -> None:
+    async def _read_body(self, receive: Receive, send: Send, path: str, size: int | None) -> bytes | None:
+        """The whole body (None when the request was answered or its client left; logged)."""
+        chunks = []
+        seen = 0
+        deadline = time.monotonic() + BODY_TIMEOUT
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                await self._reject(
+                    send, path, 408,
+                    f"request body not received within {BODY_TIMEOUT:g} s ({seen} of "
+                    f"{size if size is not None else 'unknown'} bytes)",
+                    close=True,
+                )
+                return None
+            if message["type"] != "http.request":
+                of = f" of {size}" if size is not None else ""
+                logger.info("aborted POST %s: the client went away after %d%s bytes of its body", path, seen, of)
+                return None
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_body:
+                await self._reject(
+                    send, path, 413, f"request body over the limit of {self.max_body} bytes per request",
+                    close=True,
+                )
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def _reject(self, send: Send, path: str, status: int, message: str, close: bool = False) -> None:
         logger.info("rejected POST %s: %d %s", path, status, message)
-        await _send_json(send, status, {"error": message})
+        await _send_json(send, status, {"error": message}, close)
 
     def _rewriting(self, send: Send, method: str, path: str) -> Send:
         start: Message | None = None
@@ -219,7 +271,16 @@ class RequestGuard:
         return wrapped
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+async def _watch(receive: Receive, gone: asyncio.Event) -> Message:
+    """The next message after the body: ``http.disconnect`` when the client leaves (sets ``gone``)."""
+    message = await receive()
+    if message["type"] == "http.disconnect":
+        gone.set()
+    return message
+
+
+def _replay(body: bytes, watcher: asyncio.Future[Message]) -> Receive:
+    """The body as one message, then what the watcher receives (the app never races it)."""
     sent = False
 
     async def replay() -> Message:
@@ -227,7 +288,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
+        return await asyncio.shield(watcher)
 
     return replay
 

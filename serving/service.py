@@ -11,7 +11,17 @@ BentoML model store, referenced at class scope so that ``bentoml build`` packs t
     the attribution model ranking quote speakers in ``/analyze`` (optional: a run directory, or
     a store tag, default ``newsclf-attribution:latest`` when promoted); the rules without one.
 ``NEWSCLF_WORKERS`` (default 1), ``NEWSCLF_THREADS`` (default 1)
-    worker processes and request threads per worker.
+    service worker processes (one model copy each; they serve ``/boilerplate``, ``/stance``,
+    ``/models`` and the HTTP traffic) and request threads per worker.
+``NEWSCLF_ANALYSIS_WORKERS`` (default: the number of CPUs, at most 4)
+    analysis processes per service worker, forked from it (models shared copy-on-write), that
+    run ``/analyze`` and ``/extract`` under a time and memory budget
+    (:mod:`newsclf.serving.workers`); ``0`` runs them in the worker's threads, without the
+    budget's enforcement (development only).
+``NEWSCLF_TIME_BUDGET`` (seconds, default 20), ``NEWSCLF_MEMORY_BUDGET_MB`` (default 1024)
+    the budget of one ``/analyze`` or ``/extract`` request (422 past it).
+``NEWSCLF_HEADER_TIMEOUT`` (10 s), ``NEWSCLF_BODY_TIMEOUT`` (30 s)
+    deadlines for a request's headers and body (408 and the connection closed past them).
 ``NEWSCLF_SERVE_ACTORS``
     an actors file for ``/analyze`` (``newsclf serve --actors``); default: the actors the stance
     model was trained with (a warning is logged when the file differs from them).
@@ -31,6 +41,7 @@ Endpoints (JSON over POST; limits in :mod:`newsclf.serving.limits`): ``/boilerpl
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
 import json
@@ -39,16 +50,27 @@ import os
 from typing import Any
 
 import bentoml
-from bentoml.exceptions import InvalidArgument
+from bentoml.exceptions import InvalidArgument, ServiceUnavailable, UnprocessableEntity
 
-from newsclf.analysis import Analyzer, choose_actors, predict
-from newsclf.errors import NewsclfError
+from newsclf.analysis import Analyzer, WorkLimits, choose_actors, predict
+from newsclf.errors import BudgetError, NewsclfError
 
 from . import bento_internals
 from .batching import Batcher
-from .http import RequestGuard, install_log_filter
-from .limits import AnalyzeRequest, BoilerplateRequest, ExtractRequest, ModelsRequest, StanceRequest
+from .http import RequestGuard, client_gone, install_log_filter
+from .limits import (
+    MAX_PAIRS,
+    MAX_SENTENCES,
+    MEMORY_BUDGET_MB,
+    TIME_BUDGET,
+    AnalyzeRequest,
+    BoilerplateRequest,
+    ExtractRequest,
+    ModelsRequest,
+    StanceRequest,
+)
 from .models import ENV_RUN, LoadedModel, load_run_dir, load_stored_model, model_ref, stored_or_none
+from .workers import AnalysisPool, BudgetExceeded, ChildFailed, ClientError, Job
 
 __all__ = ["Newsclf"]
 
@@ -59,11 +81,37 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _int_env(name: str, default: int) -> int:
+def _int_env(name: str, default: int, least: int = 1) -> int:
     value = os.environ.get(name, str(default))
-    if not value.strip().isdigit() or int(value) < 1:
-        raise NewsclfError(f"{name}={value!r}: expected a whole number >= 1")
+    if not value.strip().isdigit() or int(value) < least:
+        raise NewsclfError(f"{name}={value!r}: expected a whole number >= {least}")
     return int(value)
+
+
+def _float_env(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number > 0 or number == float("inf"):
+        raise NewsclfError(f"{name}={value!r}: expected a number of seconds > 0")
+    return number
+
+
+def _status(exc: BaseException) -> int | None:
+    """HTTP status of an exception the analysis raises on its input (None: a server error)."""
+    if isinstance(exc, BudgetError):
+        return 422
+    if isinstance(exc, (NewsclfError, ValueError)):
+        return 400
+    return None
+
+
+def _analysis_workers() -> int:
+    return _int_env("NEWSCLF_ANALYSIS_WORKERS", min(4, os.cpu_count() or 1), least=0)
 
 
 API_PATHS = ("/boilerplate", "/stance", "/analyze", "/extract", "/models")
@@ -88,9 +136,10 @@ def _json(obj: Any) -> Any:
     return Response(json.dumps(obj).encode(), media_type="application/json")
 
 
-def _client_error(exc: Exception) -> InvalidArgument:
+def _client_error(exc: Exception, status: int = 400) -> Exception:
     msg = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
-    return InvalidArgument(msg or type(exc).__name__)
+    msg = (msg or type(exc).__name__)[:2000]
+    return UnprocessableEntity(msg) if status == 422 else InvalidArgument(msg)
 
 
 def load_task_model(task: str, ref: Any) -> LoadedModel:
@@ -122,7 +171,8 @@ def load_task_model(task: str, ref: Any) -> LoadedModel:
     name="newsclf",
     workers=_int_env("NEWSCLF_WORKERS", 1),
     threads=_int_env("NEWSCLF_THREADS", 1),
-    traffic={"timeout": 120},
+    # the analysis budget stops work first (NEWSCLF_TIME_BUDGET); this only bounds what is left
+    traffic={"timeout": max(120, _float_env("NEWSCLF_TIME_BUDGET", TIME_BUDGET) * 3)},
     logging={"access": {"enabled": _flag("NEWSCLF_ACCESS_LOG")}},
     # Without an exporter, BentoML's OpenTelemetry middleware only burns ~25% of the event loop on
     # spans nobody collects: tracing of the API routes is off unless NEWSCLF_TRACING=1.
@@ -143,6 +193,7 @@ class Newsclf:
 
     def __init__(self) -> None:
         install_log_filter()
+        bento_internals.silence_per_request_warnings()
         limit_threads()
         cls = type(self)
         self.boilerplate_model = load_task_model("boilerplate", cls.__dict__.get("boilerplate_ref"))
@@ -162,15 +213,33 @@ class Newsclf:
         self.analyzer = Analyzer(
             self.boilerplate_model.model, self.stance_model.model, actors,
             self.attribution_model.model if self.attribution_model is not None else None,
+            limits=WorkLimits(sentences=MAX_SENTENCES, pairs=MAX_PAIRS),
         )
         self._boilerplate_batcher = Batcher(
             functools.partial(predict, self.boilerplate_model.model, "boilerplate")
         )
         self._stance_batcher = Batcher(functools.partial(predict, self.stance_model.model, "stance"))
+        self._warm_up()
         # The models are long-lived: keep the garbage collector from re-scanning them (a full
-        # collection over a large TF-IDF vocabulary stalls every request for hundreds of ms).
+        # collection over a large TF-IDF vocabulary stalls every request for hundreds of ms);
+        # frozen before the analysis processes fork, so that they share them copy-on-write.
         gc.collect()
         gc.freeze()
+        n_analysis = _analysis_workers()
+        self.pool: AnalysisPool | None = None
+        if n_analysis:
+            self.pool = AnalysisPool(
+                {"analyze": self._analyze, "extract": self._extract}, size=n_analysis,
+                time_budget=_float_env("NEWSCLF_TIME_BUDGET", TIME_BUDGET),
+                memory_budget=_int_env("NEWSCLF_MEMORY_BUDGET_MB", MEMORY_BUDGET_MB) * 2**20,
+                classify=_status,
+            )
+            self.pool.start()
+        log.info(
+            "newsclf analysis: %s", f"{n_analysis} worker processes, budget "
+            f"{self.pool.time_budget:g} s and {self.pool.memory_budget // 2**20} MB per request"
+            if self.pool else "in threads (NEWSCLF_ANALYSIS_WORKERS=0: no time or memory budget)",
+        )
         log.info(
             "newsclf models: boilerplate %s (run %s), stance %s (run %s)",
             self.boilerplate_model.tag or self.boilerplate_model.path,
@@ -211,31 +280,68 @@ class Newsclf:
         ]
         return _json(await self._stance_batcher(records))
 
+    def _warm_up(self) -> None:
+        """One small analysis and extraction: lazy imports and caches are ready before the
+        analysis processes fork (so they share them, and the first request is not slow)."""
+        text = ('Taliban forces entered the valley on Monday. "We will fight on," Ahmad Massoud '
+                "said. Sign up for our newsletter.")
+        self._analyze(text=text)
+        self._extract(html=f"<html><body><nav>Home</nav><p>{text}</p></body></html>")
+
+    def _analyze(self, text: str | None = None, html: str | None = None,
+                 targets: list[str] | None = None) -> dict[str, Any]:
+        if html is not None:
+            return self.analyzer.html(html, id="page", targets=targets)
+        from newsclf.data.readers import article_from_text
+
+        return self.analyzer.article(article_from_text(text or "", id="article"), targets)
+
+    def _extract(self, html: str, comments: bool = False) -> dict[str, str]:
+        from newsclf.data.html import read_html
+
+        return {"text": self.analyzer.extract(read_html(html, id="page"), comments=comments)}
+
+    async def _run(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Run an analysis in the pool (or, without one, in a thread) and answer its JSON."""
+        if self.pool is None:
+            import anyio.to_thread
+
+            fn = getattr(self, f"_{method}")
+            try:
+                return _json(await anyio.to_thread.run_sync(functools.partial(fn, **kwargs)))
+            except (NewsclfError, ValueError) as exc:
+                raise _client_error(exc, _status(exc) or 400) from None
+        from starlette.responses import Response
+
+        try:
+            data = await self.pool.run(Job(method, kwargs), cancelled=client_gone())
+        except BudgetExceeded as exc:
+            raise UnprocessableEntity(f"{path}: {exc}; send a smaller input") from None
+        except ClientError as exc:
+            raise _client_error(exc, exc.status) from None
+        except asyncio.CancelledError:
+            log.info("aborted POST %s: the client went away; its analysis was stopped", path)
+            return Response(status_code=499)
+        except ChildFailed as exc:
+            if str(exc).startswith("busy"):
+                raise ServiceUnavailable(str(exc)) from None
+            log.error("POST %s: 500 analysis failed: %s", path, exc)
+            return Response(json.dumps({"error": "analysis failed; see the server log"}).encode(),
+                            status_code=500, media_type="application/json")
+        return Response(data, media_type="application/json")
+
     @bentoml.api(input_spec=AnalyzeRequest)
-    def analyze(
+    async def analyze(
         self, text: str | None = None, html: str | None = None, targets: list[str] | None = None
     ) -> dict[str, Any]:
         """Analyse one article (``text`` or ``html``): sentence labels, quotes and their stance."""
-        try:
-            if html is not None:
-                return self.analyzer.html(html, id="page", targets=targets)
-            from newsclf.data.readers import article_from_text
-
-            return self.analyzer.article(article_from_text(text or "", id="article"), targets)
-        except (NewsclfError, ValueError) as exc:
-            raise _client_error(exc) from None
+        return await self._run("analyze", "/analyze", text=text, html=html, targets=targets)
 
     @bentoml.api(input_spec=ExtractRequest)
-    def extract(self, html: str, comments: bool = False) -> dict[str, str]:
+    async def extract(self, html: str, comments: bool = False) -> dict[str, str]:
         """Main text of an HTML page, by the boilerplate model (reader comments left out unless
         ``comments``)."""
-        from newsclf.data.html import read_html
-
-        try:
-            page = read_html(html, id="page")
-            return {"text": self.analyzer.extract(page, comments=comments)}
-        except (NewsclfError, ValueError) as exc:
-            raise _client_error(exc) from None
+        return await self._run("extract", "/extract", html=html, comments=comments)
 
     @bentoml.api(input_spec=ModelsRequest)
     def models(self) -> dict[str, Any]:
@@ -250,3 +356,5 @@ if not bento_internals.tune_api_methods(Newsclf):
     log.info("newsclf: BentoML fast path off (%s=0)", bento_internals.ENV_SWITCH)
 Newsclf.add_asgi_middleware(RequestGuard, paths=API_PATHS, get_paths=("/models",))
 install_log_filter()
+bento_internals.silence_per_request_warnings()
+bento_internals.install_connection_timeouts()

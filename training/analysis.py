@@ -22,6 +22,7 @@ when it differs.
 
 from __future__ import annotations
 
+import bisect
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ __all__ = [
     "Analyzer",
     "ArticleAnalysis",
     "Prediction",
+    "WorkLimits",
     "analysis_run",
     "analyze",
     "choose_actors",
@@ -117,6 +119,35 @@ def choose_actors(stance_run: Run, explicit: str | Path | Actors | None = None) 
 
 
 @dataclass(frozen=True)
+class WorkLimits:
+    """Caps on the work of one analysis (the service sets them; ``None`` fields: no cap).
+
+    Attributes
+    ----------
+    sentences : int or None
+        Most sentences one article may hold (each is classified and returned).
+    pairs : int or None
+        Most quote-target pairs one article may ask the stance model for (quotes x targets).
+    """
+
+    sentences: int | None = None
+    pairs: int | None = None
+
+    def check(self, n_sentences: int, n_quotes: int, n_targets: int) -> None:
+        """Raise :class:`~newsclf.errors.BudgetError` naming the cap an article exceeds."""
+        from newsclf.errors import BudgetError
+
+        if self.sentences is not None and n_sentences > self.sentences:
+            raise BudgetError(f"the article has {n_sentences:,} sentences; the limit is "
+                              f"{self.sentences:,} per article: split it")
+        pairs = n_quotes * n_targets
+        if self.pairs is not None and pairs > self.pairs:
+            raise BudgetError(f"{n_quotes:,} quotes x {n_targets:,} targets = {pairs:,} stance "
+                              f"predictions; the limit is {self.pairs:,} per article: send fewer "
+                              "targets or a shorter article")
+
+
+@dataclass(frozen=True)
 class Analyzer:
     """A boilerplate model, a stance model and the actors they analyse articles with.
 
@@ -129,12 +160,15 @@ class Analyzer:
     attribution : sklearn.pipeline.Pipeline or None
         A fitted attribution model ranking each quote's candidate speakers; None: the rules
         (:mod:`newsclf.data.attribution`).
+    limits : WorkLimits or None
+        Caps on the work of one article (checked before the models run); None: none.
     """
 
     boilerplate: Pipeline
     stance: Pipeline
     actors: Actors
     attribution: Pipeline | None = None
+    limits: WorkLimits | None = None
 
     @classmethod
     def load(cls, boilerplate: str | Path | None = None, stance: str | Path | None = None,
@@ -169,7 +203,11 @@ class Analyzer:
         {target: {"label", "scores"}}}]}``."""
         from newsclf.data.document import boilerplate_records, process_article
 
+        chosen = self.targets(targets)
         processed = process_article(article, self.actors, attribution=self.attribution)
+        if self.limits is not None:
+            self.limits.check(len(processed.sentences),
+                              sum(1 for q in processed.quotes if not q.fragment), len(chosen))
         records = boilerplate_records(processed)
         labelled = predict(self.boilerplate, "boilerplate", records)
         why = explain_rows(self.boilerplate, "boilerplate", records) if explain else [None] * len(records)
@@ -183,11 +221,13 @@ class Analyzer:
                 boiler_spans.append((sent.start, sent.end))
             sentences.append(item)
 
+        starts = [s for s, _ in boiler_spans]  # sentences are in text order: sorted, disjoint
+
         def in_boilerplate(quote: Quote) -> bool:
-            return any(s <= quote.start and quote.end <= e for s, e in boiler_spans)
+            i = bisect.bisect_right(starts, quote.start) - 1
+            return i >= 0 and quote.end <= boiler_spans[i][1]
 
         quotes = [q for q in processed.quotes if not in_boilerplate(q)]
-        chosen = self.targets(targets)
         stance_records = [
             {"text": q.text, "target": target, "speaker": q.speaker or "", "side": q.side or "",
              "group": article.id}

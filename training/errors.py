@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "BudgetError",
     "ConfigError",
     "InputError",
     "IntegrityError",
@@ -18,6 +19,11 @@ class NewsclfError(Exception):
 
 class InputError(NewsclfError):
     """An input file (article, annotation, corpus) is empty, binary, mis-encoded or inconsistent."""
+
+
+class BudgetError(InputError):
+    """The work an input needs exceeds a stated limit (sentences of one article, quote-target
+    pairs...): the message names the limit and the amount."""
 
 
 class ConfigError(NewsclfError):

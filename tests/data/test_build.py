@@ -499,3 +499,32 @@ def test_build_context_rows_need_an_importer_that_keeps_them(workdir, monkeypatc
                        "sources": [{"kind": "trafilatura", "unlabelled": "context"}]})
     with pytest.raises(ConfigError, match="is for importer sources"):
         build_dataset({"name": "c", "sources": [{"kind": "files", "paths": ["seeds/"], "unlabelled": "context"}]})
+
+
+def test_build_removes_datasets_left_by_a_killed_build(tmp_path):
+    """A `data build` killed while writing leaves a hidden staged dataset; the next build removes
+    it (its process is gone), keeps a live build's, and the dataset on disk is intact."""
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "data"
+    code = ("import time\nfrom pathlib import Path\nfrom newsclf.staging import staging_dir\n"
+            f"with staging_dir(Path({str(root)!r}), 'seed', 'tmp') as d:\n"
+            "    (d / 'big.arrow').write_bytes(b'x' * 100000); print('ready', flush=True); time.sleep(60)")
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    killed, live = procs
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(10)
+    legacy = root / ".seed.tmp-999999999-1"  # an older newsclf's name: pid inside, no lock
+    legacy.mkdir()
+    try:
+        result = build_dataset(SEED_CONFIG, output_root=root)
+        hidden = sorted(p.name for p in root.iterdir() if p.name.startswith("."))
+        assert all(f".{live.pid}-" in n for n in hidden) and len(hidden) == 2  # the live one + its lock
+    finally:
+        live.kill()
+        live.wait(10)
+    assert (result.output_dir / "manifest.json").is_file()

@@ -34,7 +34,8 @@ def test_browser_compare_page_fits_1280(base_run, tmp_path):
         run = shutil.copytree(base_run, tmp_path / f"boilerplate-word-and-char-ngrams-2026120{i}-1529{i:02d}-a60a6d5{i}")
         cfg = run / "config.yaml"
         text = cfg.read_text().replace("C: 1.0", f"C: {c}")
-        cfg.write_text(text + f"description: a long description of variant {i} " + "x" * 80 + "\n")
+        lines = [ln for ln in text.splitlines() if not ln.startswith("description:")]  # a key once
+        cfg.write_text("\n".join(lines) + f"\ndescription: a long description of variant {i} " + "x" * 80 + "\n")
         manifest = json.loads((run / "manifest.json").read_text())
         manifest["run_id"] = run.name
         from newsclf.hashing import sha256_file

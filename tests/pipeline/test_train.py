@@ -180,3 +180,67 @@ def test_train_scores_every_extra_split(workdir, write_config, monkeypatch):
     assert metrics["eval_split"] == "test"
     assert "dev_mt" in (run / "report.md").read_text()
     assert eval_split_names(["dev_mt", "train", "test"]) == ["test", "dev_mt"]
+
+
+def test_train_into_a_busy_output_fails_at_once(data_env, write_config, monkeypatch):
+    """A second `newsclf train` into an --output another process is training into stops before
+    loading any data, with one line naming the output and the holder."""
+    import subprocess
+    import sys
+    import time
+
+    from typer.testing import CliRunner
+
+    from newsclf.cli import app
+
+    out = data_env / "models" / "busy"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+         "from newsclf.pipeline.runs import claim_output\n"
+         f"with claim_output(Path({str(out)!r})):\n    print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        import newsclf.pipeline.train as train_mod
+
+        loaded = []
+        with monkeypatch.context() as mp:
+            mp.setattr(train_mod, "load_dataset", lambda *a, **k: loaded.append(a) or 1 / 0)
+            t = time.perf_counter()
+            result = CliRunner().invoke(app, ["train", str(write_config()), "--output", str(out)])
+        assert time.perf_counter() - t < 5 and not loaded
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"run directory {out} is in use by another newsclf process (pid {holder.pid})" in result.output
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert train(write_config(), output=out, n_boot=20) == out  # free again once the holder died
+
+
+def test_train_removes_partial_runs_of_dead_processes(data_env, write_config):
+    import signal
+    import subprocess
+    import sys
+
+    models = data_env / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    code = ("import time\nfrom pathlib import Path\nfrom newsclf.staging import staging_dir\n"
+            f"with staging_dir(Path({str(models)!r}), 'r', 'partial') as d:\n"
+            "    (d / 'model.skops').write_bytes(b'x' * 10000); print('ready', flush=True); time.sleep(60)")
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    dead, live = procs
+    dead.send_signal(signal.SIGKILL)
+    dead.wait(10)
+    legacy = models / ".old-run.ab12cd34.partial"  # an older newsclf's staged run (no pid, no lock)
+    legacy.mkdir()
+    os.utime(legacy, (1, 1))
+    try:
+        run = train(write_config(), n_boot=20)
+        left = sorted(p.name for p in models.iterdir() if p.name.startswith("."))
+        assert left == [n for n in left if f".{live.pid}-" in n] and len(left) == 2  # its dir + lock
+    finally:
+        live.kill()
+        live.wait(10)
+    assert run.is_dir() and not list(run.glob(".*"))

@@ -109,6 +109,36 @@ def test_analysis_cli_matches_service(tiny_runs, seed_path, seed_text, tmp_path,
     ]
 
 
+def test_analysis_cli_refuses_to_clobber_unless_forced(tiny_runs, seed_path, tmp_path):
+    """`newsclf analyze` never overwrites an output without --force, and never writes through a
+    symbolic link planted in the output folder (not even with --force)."""
+    from typer.testing import CliRunner
+
+    from newsclf.cli import app
+
+    out = tmp_path / "out"
+    args = ["analyze", str(seed_path), "--boilerplate", str(tiny_runs["boilerplate"]),
+            "--stance", str(tiny_runs["stance"]), "--output", str(out)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    written = out / "panjshir-nrf-2021-09.json"
+    written.write_text("the user's edits", encoding="utf-8")
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 1 and "exists; pass --force" in again.output and "Traceback" not in again.output
+    assert written.read_text(encoding="utf-8") == "the user's edits"
+    assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+    assert json.loads(written.read_text(encoding="utf-8"))["sentences"]
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    written.unlink()
+    written.symlink_to(victim)
+    for extra in ([], ["--force"]):
+        refused = CliRunner().invoke(app, [*args, *extra])
+        assert refused.exit_code == 1 and "symbolic link" in refused.output
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in out.iterdir()) == [written.name]  # no temporary files left
+
+
 def test_analysis_cli_errors_are_clean(tmp_path, tiny_runs, workdir):
     from typer.testing import CliRunner
 

@@ -85,3 +85,49 @@ def test_bento_internals_log_filter_on_request_loggers():
 
     install_log_filter()
     assert all(_FILTER in logging.getLogger(n).filters for n in bento_internals.REQUEST_ERROR_LOGGERS)
+
+
+def test_bento_internals_connection_timeouts_target_uvicorns_auto_protocol():
+    """BentoML starts uvicorn with http="auto": our protocol replaces that entry, and it is
+    uvicorn's httptools protocol with the hooks it overrides still in place."""
+    import uvicorn.config
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from newsclf.serving.connections import TimedHttpToolsProtocol
+
+    assert "auto" in uvicorn.config.HTTP_PROTOCOLS
+    assert bento_internals.install_connection_timeouts() is True
+    assert uvicorn.config.HTTP_PROTOCOLS["auto"] == "newsclf.serving.connections:TimedHttpToolsProtocol"
+    for hook in ("connection_made", "on_message_begin", "on_headers_complete", "connection_lost"):
+        assert callable(getattr(HttpToolsProtocol, hook))
+    assert issubclass(TimedHttpToolsProtocol, HttpToolsProtocol)
+    src = inspect.getsource(importlib.import_module("_bentoml_impl.worker.service"))
+    assert "uvicorn.Config(" in src and "http=" not in src.split("uvicorn.Config(", 1)[1].split(")", 1)[0]
+
+
+def test_bento_internals_per_request_warning_is_dropped_even_under_other_threads_filters():
+    """The warning BentoML's handler raises per request stays silent even while another thread
+    holds a catch_warnings() that shows every warning (as scikit-learn's do); other warnings
+    still show. In a subprocess: pytest records warnings itself."""
+    code = """
+import threading, warnings
+from pydantic.warnings import PydanticDeprecatedSince211 as W
+from newsclf.serving import bento_internals
+bento_internals.silence_per_request_warnings()
+bento_internals.silence_per_request_warnings()
+inside, leave = threading.Event(), threading.Event()
+def other():
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        inside.set(); leave.wait(10)
+t = threading.Thread(target=other); t.start(); inside.wait(10)
+code = compile("warnings.warn(W('model_fields on an instance'), stacklevel=1)",
+               "/x/site-packages/_bentoml_impl/server/app.py", "exec")
+for _ in range(3):
+    exec(code, {"warnings": warnings, "W": W, "__name__": "_bentoml_impl.server.app"})
+warnings.warn("another warning stays visible", UserWarning, stacklevel=1)
+leave.set(); t.join(10)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "model_fields" not in out.stderr and "another warning stays visible" in out.stderr

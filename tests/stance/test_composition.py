@@ -223,15 +223,15 @@ def test_stance_compose_refuses_features_without_parts_last():
 
 
 def test_analyze_explain_names_the_parts_behind_each_stance(seed_path):
-    """``analyze_article(explain=True)`` with a composed stance model: every stance of a non-fragment
+    """``Analyzer.article(explain=True)`` with a composed stance model: every stance of a non-fragment
     quote carries the parts that decided it."""
     from sklearn.compose import ColumnTransformer
     from sklearn.dummy import DummyClassifier
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from newsclf.analysis import Analyzer
     from newsclf.data.actors import load_actors
     from newsclf.data.readers import read_file
-    from newsclf.serving.analysis import analyze_article
 
     texts = ["Sign up to receive our latest news!", "By submitting this form, I agree to the terms.",
              "The fighters entered the valley on Monday.", "The spokesman said talks had failed."]
@@ -246,7 +246,7 @@ def test_analyze_explain_names_the_parts_behind_each_stance(seed_path):
                                    ("parts", featurizers.create("stance_parts"))])),
         ("model", estimators.create("stance_compose", base_params={"C": 10.0})),
     ]).fit(X, y)
-    out = analyze_article(next(read_file(seed_path)), boiler, stance_model, load_actors(), explain=True)
+    out = Analyzer(boiler, stance_model, load_actors()).article(next(read_file(seed_path)), explain=True)
     stances = [v for q in out["quotes"] for v in q["stance"].values()]
     assert stances
     for v in stances:

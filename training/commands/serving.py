@@ -42,6 +42,14 @@ def serve_cmd(
         int, typer.Option(min=1, help="Worker processes (one model copy each).")
     ] = 1,
     threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 1,
+    analysis_workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="Analysis processes per worker for /analyze and /extract (default: CPUs, at most 4; "
+                                 "0: in threads, no time or memory budget)."),
+    ] = None,
+    time_budget: Annotated[
+        float | None, typer.Option(min=0.1, help="Seconds of analysis per /analyze or /extract request (default 20).")
+    ] = None,
     boilerplate: Annotated[
         Path | None,
         typer.Option(help="Serve this boilerplate run directory instead of the promoted model."),
@@ -73,6 +81,10 @@ def serve_cmd(
     )
     if access_log:
         env["NEWSCLF_ACCESS_LOG"] = "1"
+    if analysis_workers is not None:
+        env["NEWSCLF_ANALYSIS_WORKERS"] = str(analysis_workers)
+    if time_budget is not None:
+        env["NEWSCLF_TIME_BUDGET"] = str(time_budget)
     if actors is not None:
         env["NEWSCLF_SERVE_ACTORS"] = actors if is_resource(actors) else str(
             resolve_path(actors, "actors file").resolve())
@@ -160,7 +172,8 @@ def analyze_cmd(
         bool, typer.Option(help="Stop at the first article that cannot be read or analysed.")
     ] = False,
     force: Annotated[
-        bool, typer.Option(help="Sharded output: take over a folder holding another job's output.")
+        bool, typer.Option("--force", help="Overwrite existing output files (never through a symbolic link); "
+                           "sharded output: take over a folder holding another job's output.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -195,7 +208,8 @@ def analyze_cmd(
         )
 
     written = analyze_files(
-        articles, analyzer, output, targets=target or None, explain=explain, on_written=report
+        articles, analyzer, output, targets=target or None, explain=explain, on_written=report,
+        force=force,
     )
     if not written:
         raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))

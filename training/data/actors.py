@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsclf import settings
 from newsclf.errors import ConfigError
 from newsclf.resources import resolve_path
+from newsclf.safeyaml import load_mapping
 
 __all__ = ["Actor", "Actors", "load_actors"]
 
@@ -363,22 +363,7 @@ class Actors:
 @lru_cache(maxsize=8)
 def _load_cached(path: str, mtime: float) -> Actors:
     p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            f"{p}: cannot read the actors file ({exc.strerror or exc}); point the config's 'actors' key at a valid file"
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{p}: the actors file is not UTF-8 text") from None
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}" if mark is not None else str(p)
-        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{p}: expected a mapping with an 'actors' key, see configs/actors.yaml")
+    data, _ = load_mapping(p, "actors file", "actors, media; see newsclf:configs/actors.yaml")
     return Actors.from_dict(data, path=p)
 
 

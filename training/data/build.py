@@ -34,6 +34,7 @@ from typing import Any
 from newsclf import settings
 from newsclf.errors import ConfigError, InputError, NewsclfError
 from newsclf.hashing import sha256_file
+from newsclf.staging import exclusive, staging_dir, sweep_stale
 from newsclf.tasks import CONTEXT_LABEL, get_task
 
 from .config import (
@@ -604,12 +605,21 @@ def build_dataset(
     ------
     ConfigError, InputError
     """
+    cfg, where = load_data_config(config)
+    root = Path(output_root) if output_root is not None else settings.data_dir()
+    # one build of a dataset at a time (a second one waits, then finds it cached); staged
+    # datasets left by a build that died are removed first
+    with exclusive(root / f".{cfg.name}.lock", f"dataset {root / cfg.name}", wait=True):
+        sweep_stale_datasets(root)
+        return _build(cfg, where, root, skip_bad, progress, force, strict, batch)
+
+
+def _build(cfg: DataConfig, where: str, root: Path, skip_bad: bool, progress: Progress | None,
+           force: bool, strict: bool, batch: Any) -> BuildResult:
     from newsclf import progress as bars
     from newsclf.data.cache import input_fingerprint, reusable
 
-    cfg, where = load_data_config(config)
     t0 = time.perf_counter()
-    root = Path(output_root) if output_root is not None else settings.data_dir()
     with bars.step(f"fingerprint the inputs of {cfg.name}"):
         input_fp = input_fingerprint(cfg)
     cached = None if force else reusable(root / cfg.name, input_fp, list(cfg.tasks), skip_bad)
@@ -645,9 +655,7 @@ def build_dataset(
 
     final = root / cfg.name
     root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".{cfg.name}.tmp-{os.getpid()}-{time.time_ns()}"
-    try:
-        tmp.mkdir(parents=True)
+    with staging_dir(root, cfg.name, "tmp") as tmp:
         tasks = {
             task: state.write_task(task, tmp / task)
             for task in state.progress(cfg.tasks, "writing datasets", len(cfg.tasks))
@@ -675,9 +683,6 @@ def build_dataset(
         text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n"
         (tmp / MANIFEST).write_text(text, encoding="utf-8")
         _swap_into_place(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return BuildResult(name=cfg.name, output_dir=final, manifest=manifest, bad=state.bad)
 
 
@@ -726,6 +731,18 @@ def _groups_across_splits(rows: list[dict[str, Any]], splits: list[str]) -> int:
     for r, s in zip(rows, splits, strict=True):
         seen.setdefault(r["split_group"], set()).add(s)
     return sum(1 for v in seen.values() if len(v) > 1)
+
+
+STAGED_DATASETS = r"\.(?:.+\.\d+-[0-9a-f]+\.tmp|.+\.tmp-\d+-\d+|(?P<name>.+)\.old-\d+-\d+)"
+"""Staged datasets (``.<name>.<pid>-<random>.tmp``; older ``.<name>.tmp-<pid>-<ns>``) and datasets
+moved aside while replaced (``.<name>.old-<pid>-<ns>``)."""
+
+
+def sweep_stale_datasets(root: Path) -> list[Path]:
+    """Remove staged datasets under ``root`` that no live build holds (a killed ``data build``);
+    a dataset moved aside by a build that died before its replacement took its place is renamed
+    back instead. Returns what was removed."""
+    return sweep_stale(root, STAGED_DATASETS, restore="name")
 
 
 def _swap_into_place(tmp: Path, final: Path) -> None:

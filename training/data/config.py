@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsclf import settings
 from newsclf.configfile import allowed_keys, yaml_line
 from newsclf.errors import ConfigError
 from newsclf.resources import resolve_path
+from newsclf.safeyaml import clip, load_mapping
 from newsclf.tasks import TASKS
 
 __all__ = [
@@ -193,7 +193,7 @@ def _config_error(exc: ValidationError, where: str, tree: Any = None) -> ConfigE
             problems.append(f"{at}: missing required key {dotted!r}")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{at}: {dotted}: {msg}")
+            problems.append(f"{at}: {dotted}: {clip(msg)}")
     return ConfigError("invalid data config:\n  " + "\n  ".join(problems))
 
 
@@ -212,22 +212,8 @@ def load_data_config(config: str | Path | dict | DataConfig) -> tuple[DataConfig
     path = resolve_path(config, "data config")
     if not path.is_file():
         raise ConfigError(f"{config}: not a file (a data config is a YAML file, see {SEED_CONFIG})")
-    try:
-        raw = path.read_text(encoding="utf-8")
-        tree = yaml.compose(raw)
-        data = yaml.safe_load(raw)
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{path}: expected a mapping with name, tasks, sources (see configs/data/seed.yaml)"
-        )
+    data, raw = load_mapping(path, "data config", "name, tasks, sources; see configs/data/seed.yaml")
     try:
         return DataConfig.model_validate(data), str(path)
     except ValidationError as exc:
-        raise _config_error(exc, str(path), tree) from None
-
+        raise _config_error(exc, str(path), raw) from None

@@ -4,6 +4,7 @@ they are loaded back, with errors that say which command builds a missing one.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,23 @@ __all__ = ["MANIFEST", "dataset_dir", "load_dataset_dict", "load_manifest"]
 MANIFEST = "manifest.json"
 
 
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
 def dataset_dir(name: str, root: str | Path | None = None) -> Path:
-    """``<data root>/<name>`` (data root: ``root`` or ``settings.data_dir()``)."""
+    """``<data root>/<name>`` (data root: ``root`` or ``settings.data_dir()``).
+
+    Raises
+    ------
+    InputError
+        When ``name`` is not a plain folder name (``../etc``, ``a/b``, ``.hidden``): a dataset
+        never lives outside the data folder.
+    """
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise InputError(
+            f"dataset name {str(name)[:80]!r} is not a folder name (letters, digits, '_', '-', '.'; "
+            "no '/', no leading '.'); datasets live directly under the data folder"
+        )
     return (Path(root) if root is not None else settings.data_dir()) / name
 
 

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from newsclf import settings
 from newsclf.errors import NewsclfError
 from newsclf.pipeline.runs import MANIFEST, resolve_run
@@ -55,9 +53,12 @@ def _entry(path: Path) -> dict[str, Any] | None:
         m = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    try:
-        config = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+    from newsclf.errors import ConfigError
+    from newsclf.safeyaml import load_yaml
+
+    try:  # a listing: a run whose config cannot be read shows without its config values
+        config = load_yaml(path / "config.yaml", "run config") or {}
+    except ConfigError:
         config = {}
     head = _headline(path, m)
     from newsclf.comparison.compare import flatten_config

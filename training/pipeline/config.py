@@ -19,17 +19,19 @@ YAML scalars and applied before validation.
 from __future__ import annotations
 
 import copy
+import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsclf import settings
 from newsclf.configfile import allowed_keys, yaml_line
 from newsclf.errors import ConfigError
 from newsclf.resources import resolve_path
+from newsclf.safeyaml import clip, load_mapping, parse_yaml, shown
 
 if TYPE_CHECKING:
     from newsclf.pipeline.registry import Registry
@@ -43,6 +45,9 @@ __all__ = [
     "validate_config",
 ]
 
+_NUMBER_LIKE = re.compile(r"[-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:inf|infinity|nan)", re.I)
+DATASET_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+"""A dataset name: a folder directly under the data folder (no ``/``, no leading ``.``)."""
 SEARCH_METHODS = ("none", "grid", "random", "halving")
 DISTRIBUTIONS = ("loguniform", "uniform", "randint")
 
@@ -88,12 +93,22 @@ class ExperimentConfig(_Strict):
 
     task: Literal["boilerplate", "stance", "attribution"]
     dataset: str | None = None
+    """A folder name under the data folder (``data/<dataset>/<task>/``); never a path."""
     data_config: str | None = None
     seed: int = settings.DEFAULT_SEED
     features: list[Component] = Field(min_length=1)
     model: Component
     search: SearchConfig = Field(default_factory=SearchConfig)
     description: str = ""
+
+    @field_validator("dataset")
+    @classmethod
+    def _dataset_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(DATASET_NAME, value):
+            raise ValueError("a dataset is named by its folder under the data folder (letters, digits, "
+                             "'_', '-', '.'; no '/', no leading '.'), e.g. seed; to build one from a "
+                             "data config use data_config: PATH")
+        return value
 
     @model_validator(mode="after")
     def _dataset_given(self) -> ExperimentConfig:
@@ -116,15 +131,23 @@ class ExperimentConfig(_Strict):
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
     if "=" not in item:
-        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. --set model.params.C=0.5")
+        raise ConfigError(f"--set {shown(item)}: expected KEY=VALUE, e.g. --set model.params.C=0.5")
     key, raw = item.split("=", 1)
     parts = [p for p in key.strip().split(".") if p]
     if not parts:
-        raise ConfigError(f"--set {item!r}: empty key")
+        raise ConfigError(f"--set {shown(item)}: empty key")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"--set {item!r}: value is not valid YAML: {exc}") from None
+        value = parse_yaml(raw, "value") if raw.strip() else ""
+    except ConfigError as exc:
+        raise ConfigError(f"--set {shown(item)}: {clip(str(exc).removeprefix('value:1: '))}") from None
+    if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value.strip()):
+        # YAML 1.1 reads 1e999 (no dot) as text, which pydantic would turn into inf
+        try:
+            number = float(value)
+        except ValueError:
+            number = 0.0
+        if not math.isfinite(number):
+            raise ConfigError(f"--set {shown(item)}: {shown(value, 40)} is not a finite number")
     return parts, value
 
 
@@ -194,7 +217,7 @@ def _format_validation(exc: ValidationError, source: str, text: str | None) -> s
             lines.append(f"{where}: required key is missing")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{where}: {msg} (got {err.get('input')!r})")
+            lines.append(f"{where}: {clip(msg)} (got {shown(err.get('input'))})")
     return "invalid experiment config:\n  " + "\n  ".join(lines)
 
 
@@ -286,7 +309,7 @@ def _resolve_params(registry: Registry, component: Component, seed: int, loc: tu
                 problems.append(f"{where}: unknown parameter of {registry.kind} {component.name!r}; "
                                 f"allowed parameters: {allowed}")
             else:
-                problems.append(f"{where}: {msg} (got {err.get('input')!r}; {registry.kind} "
+                problems.append(f"{where}: {clip(msg)} (got {shown(err.get('input'))}; {registry.kind} "
                                 f"{component.name!r})")
         return dict(component.params)
 
@@ -312,7 +335,7 @@ def _check_candidates(cfg: ExperimentConfig, key: str, values: Any, source: str,
             registry.resolve(component.name, {**component.params, param: value})
         except ValidationError as exc:
             msg = "; ".join(e["msg"].replace("Value error, ", "") for e in exc.errors())
-            raise ConfigError(f"{_where(source, text, ('search', 'params', key))}: candidate {value!r}: "
+            raise ConfigError(f"{_where(source, text, ('search', 'params', key))}: candidate {shown(value)}: "
                               f"{msg} ({registry.kind} {component.name!r}, parameter {param!r})") from None
 
 
@@ -324,10 +347,10 @@ def _check_values(key: str, values: Any, method: str, source: str, text: str | N
         dist = values.get("distribution")
         if dist not in DISTRIBUTIONS or "low" not in values or "high" not in values:
             raise ConfigError(f"{where}: a distribution needs distribution ({', '.join(DISTRIBUTIONS)}), "
-                              f"low and high; got {values}")
+                              f"low and high; got {shown(values)}")
         return
     kinds = "a non-empty list" + (" or {distribution, low, high}" if method == "random" else "")
-    raise ConfigError(f"{where}: values must be {kinds}, got {values!r}")
+    raise ConfigError(f"{where}: values must be {kinds}, got {shown(values)}")
 
 
 def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentConfig:
@@ -343,15 +366,17 @@ def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentCo
     path = resolve_path(path, "experiment config")
     if not path.is_file():
         raise ConfigError(f"config file {path} not found (experiment configs live in configs/<task>/*.yaml)")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data, text = load_mapping(path, "experiment config", "task, dataset, features, model")
     overrides = list(overrides)
     if overrides:
-        data = apply_overrides(data or {}, overrides)
-    source = str(path) + (f" (with --set {' '.join(overrides)})" if overrides else "")
-    return validate_config(data, source, text)
+        data = apply_overrides(data, overrides)
+    source = str(path) + (f" (with --set {clip(' '.join(overrides), 200)})" if overrides else "")
+    cfg = validate_config(data, source, text)
+    if cfg.data_config:  # its errors name this file and key too, before any work starts
+        from newsclf.data.config import load_data_config
+
+        try:
+            load_data_config(cfg.data_config)
+        except ConfigError as exc:
+            raise ConfigError(f"{_where(source, text, ('data_config',))}: {exc}") from None
+    return cfg

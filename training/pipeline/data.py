@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from newsclf import settings
 from newsclf.errors import ConfigError, NewsclfError
@@ -60,17 +59,19 @@ def load_dataset(task: str, dataset: str | None = None, data_config: str | None 
     """
     name = dataset
     if data_config:
+        from newsclf.data.config import load_data_config
+
         path = resolve_path(data_config, "data_config")
-        cfg_name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
-        if not cfg_name:
-            raise ConfigError(f"data_config {path}: has no 'name'")
+        cfg_name = load_data_config(path)[0].name
         if name and name != cfg_name:
             raise ConfigError(f"dataset {name!r} differs from the name {cfg_name!r} in data_config {path}")
         name = cfg_name
         from newsclf.data.build import build_dataset
 
         build_dataset(path)  # skipped when the inputs are unchanged (newsclf.data.cache)
-    root = settings.data_dir() / name
+    from newsclf.data.store import dataset_dir
+
+    root = dataset_dir(name)
     manifest: dict[str, Any] = {}
     if (root / "manifest.json").is_file():
         try:
@@ -81,7 +82,9 @@ def load_dataset(task: str, dataset: str | None = None, data_config: str | None 
 
 
 def _load_dict(name: str, task: str):
-    path = settings.data_dir() / name / task
+    from newsclf.data.store import dataset_dir
+
+    path = dataset_dir(name) / task
     if not path.exists():
         raise NewsclfError(
             f"dataset {name!r} for task {task!r} not found at {path}; build it with "

@@ -55,7 +55,7 @@ def _params_model(kind: str, name: str, factory: Callable[..., Any],
 
         validators["_after"] = model_validator(mode="after")(_after)
     return create_model(
-        f"{name}_params", __config__=ConfigDict(extra="forbid", protected_namespaces=()),
+        f"{name}_params", __config__=ConfigDict(extra="forbid", protected_namespaces=(), allow_inf_nan=False),
         __validators__=validators, **fields,
     )
 

@@ -28,8 +28,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from newsclf import settings
 from newsclf.errors import IntegrityError, LegacyModelError, NewsclfError
 from newsclf.hashing import sha256_file
@@ -56,7 +54,12 @@ __all__ = [
     "make_run_id",
     "package_versions",
     "sha256_file",
+    "STAGED_RUNS",
+    "check_output_free",
+    "claim_output",
+    "output_lock",
     "staged_dir",
+    "sweep_partial_runs",
     "write_manifest",
 ]
 
@@ -95,23 +98,74 @@ def make_run_id(task: str, config_stem: str, digest: str, when: datetime | None 
     return f"{task}-{stem}-{when:%Y%m%d-%H%M%S}-{digest[:8]}"
 
 
+STAGED_RUNS = r"\..+\.partial"
+"""Names of staged run directories (``.<run>.<pid>-<random>.partial``; older: ``.<run>.<random>.partial``)."""
+
+
+def output_lock(final: Path) -> contextlib.AbstractContextManager[None]:
+    """The lock of run directory ``final`` (``.<name>.lock`` beside it): held by the process
+    training into it; a second one fails at once (:class:`~newsclf.staging.BusyError`)."""
+    from newsclf.staging import exclusive
+
+    final = Path(final)
+    return exclusive(final.parent / f".{final.name}.lock", f"run directory {final}")
+
+
+def check_output_free(final: Path) -> None:
+    """Raise when ``final`` exists and is not an empty directory (before any work starts)."""
+    final = Path(final)
+    if final.is_symlink() or (final.exists() and (not final.is_dir() or any(final.iterdir()))):
+        raise NewsclfError(f"output {final} already exists; choose another --output or remove it")
+
+
+def sweep_partial_runs(parent: Path) -> list[Path]:
+    """Remove staged runs under ``parent`` left by a train that died (no live process holds them)."""
+    from newsclf.staging import sweep_stale
+
+    return sweep_stale(parent, STAGED_RUNS)
+
+
 @contextlib.contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield a hidden temporary directory beside ``final``; rename it to ``final`` on success,
-    delete it on any exception (KeyboardInterrupt included)."""
+    delete it on any exception (KeyboardInterrupt included). The staged directory is locked while
+    it is written (:func:`newsclf.staging.staging_dir`), so :func:`sweep_partial_runs` of another
+    process leaves it alone; the output itself is locked too (:func:`output_lock`; a lock this
+    process already holds through an outer ``output_lock`` is not taken again)."""
+    from newsclf.staging import staging_dir
+
     final = Path(final)
-    if final.exists() and (not final.is_dir() or any(final.iterdir())):
-        raise NewsclfError(f"output {final} already exists; choose another --output or remove it")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
-    try:
+    check_output_free(final)
+    lock = final.parent / f".{final.name}.lock"
+    held = _held_locks.get(str(lock.absolute()), 0) > 0
+    with contextlib.ExitStack() as stack:
+        if not held:
+            stack.enter_context(output_lock(final))
+        tmp = stack.enter_context(staging_dir(final.parent, final.name, "partial"))
         yield tmp
+        check_output_free(final)
         if final.exists():
             final.rmdir()  # empty placeholder only (checked above)
         os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+
+_held_locks: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def claim_output(final: Path) -> Iterator[None]:
+    """Claim run directory ``final`` for this process for the ``with`` block: refuse at once when
+    it exists or another process holds it, so a busy ``--output`` fails before any training."""
+    final = Path(final)
+    check_output_free(final)
+    key = str((final.parent / f".{final.name}.lock").absolute())
+    with output_lock(final):
+        check_output_free(final)
+        _held_locks[key] = _held_locks.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            _held_locks[key] -= 1
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +220,9 @@ class Run:
                 f"{self.path}: the run records no actors (it predates {ACTORS_FILE}); name the "
                 "actors file explicitly (--actors FILE, e.g. newsclf:configs/actors.yaml)"
             )
-        return Actors.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), path=path)
+        from newsclf.safeyaml import load_mapping
+
+        return Actors.from_dict(load_mapping(path, "actors file")[0], path=path)
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:
@@ -246,7 +302,9 @@ def load_run(path: str | Path, load_model: bool = True) -> Run:
     path = resolve_run(path)
     manifest = verify_run(path)
     metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
-    config = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8"))
+    from newsclf.safeyaml import load_yaml
+
+    config = load_yaml(path / "config.yaml", "run config")
     model = read_model(path / MODEL_FILE) if load_model else None
     return Run(path=path, manifest=manifest, metrics=metrics, config=config, model=model)
 

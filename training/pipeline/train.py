@@ -3,6 +3,7 @@ validation and test, and write a complete run directory. Returns the run directo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -25,10 +26,12 @@ from newsclf.pipeline.features.stance import actor_aliases
 from newsclf.pipeline.persistence import MODEL_FILE, save_model
 from newsclf.pipeline.runs import (
     ACTORS_FILE,
+    claim_output,
     git_commit,
     make_run_id,
     package_versions,
     staged_dir,
+    sweep_partial_runs,
     write_manifest,
 )
 from newsclf.pipeline.search import run_search
@@ -98,7 +101,23 @@ def _dataset_fingerprint(data_manifest: dict | None, splits: dict) -> tuple[str,
 def train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | None = None,
                  log: Callable[[str], None] | None = None, n_boot: int = 1000,
                  source: dict | None = None, cv: int | None = None) -> Path:
-    """Train a validated config (see :func:`train`)."""
+    """Train a validated config (see :func:`train`).
+
+    An explicit ``output`` is claimed before any work (:func:`newsclf.pipeline.runs.claim_output`):
+    when it exists, or another process trains into it, this fails at once. Staged runs left by a
+    train that died (``.*.partial`` beside the output) are removed first.
+    """
+    parent = Path(output).parent if output else settings.models_dir()
+    with contextlib.ExitStack() as stack:
+        if output:
+            stack.enter_context(claim_output(Path(output)))
+        sweep_partial_runs(parent)
+        return _train_config(cfg, config_name, output, log, n_boot, source, cv)
+
+
+def _train_config(cfg: ExperimentConfig, config_name: str, output: str | Path | None,
+                  log: Callable[[str], None] | None, n_boot: int, source: dict | None,
+                  cv: int | None) -> Path:
     say = log or (lambda _msg: None)
     source = dict(source or {})
     timings: dict[str, float] = {}
