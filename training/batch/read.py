@@ -35,7 +35,6 @@ from .plan import Partition, Piece
 
 __all__ = ["BadRead", "InputChanged", "read_partition", "read_piece"]
 
-ARTICLE_LIMIT_ENV = "NEWSCLF_MAX_ARTICLE_BYTES"
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,6 @@ def read_piece(piece: Piece, limit: int) -> Iterator[Article | BadRead]:
     InputChanged
         When the file's size is not the planned one (changed, or another file at that path).
     """
-    from newsclf.data.readers import max_article_bytes
-
-    if max_article_bytes() != limit:
-        os.environ[ARTICLE_LIMIT_ENV] = str(limit)  # read_file reads the limit from the environment
     path = _open_path(piece)
     if piece.size or os.path.exists(path):
         try:
@@ -85,7 +80,7 @@ def read_piece(piece: Piece, limit: int) -> Iterator[Article | BadRead]:
                                "the job was planned; the file changed (run the job again) or "
                                "workers see another file at that path")
     if piece.whole:
-        yield from _read_whole(path, piece.shown)
+        yield from _read_whole(path, piece.shown, limit)
     else:
         yield from _read_range(path, piece, limit)
 
@@ -103,7 +98,7 @@ def _relabel(text: str, path: str, shown: str) -> str:
     return text.replace(path, shown) if path != shown else text
 
 
-def _read_whole(path: str, shown: str) -> Iterator[Article | BadRead]:
+def _read_whole(path: str, shown: str, limit: int) -> Iterator[Article | BadRead]:
     report = BadInputReport()
     reported = 0
 
@@ -113,7 +108,7 @@ def _read_whole(path: str, shown: str) -> Iterator[Article | BadRead]:
             yield BadRead(_relabel(bad.source, path, shown), _relabel(bad.message, path, shown))
         reported = len(report.bad)
 
-    articles = read_file(Path(path), skip_bad=True, report=report)
+    articles = read_file(Path(path), skip_bad=True, report=report, limit=limit)
     while True:
         try:
             article = next(articles)

@@ -262,9 +262,10 @@ def _read_html(data: bytes | str, id: str, source: str) -> Article:
 
 
 def read_file(
-    path: str | Path, skip_bad: bool = False, report: BadInputReport | None = None
+    path: str | Path, skip_bad: bool = False, report: BadInputReport | None = None, limit: int | None = None
 ) -> Iterator[Article]:
-    """Read the articles of one file (one for txt/html, one per line for jsonl).
+    """Read the articles of one file (one for txt/html, one per line for jsonl); ``limit`` is the
+    article size limit in bytes (default :func:`max_article_bytes`).
 
     Raises
     ------
@@ -281,10 +282,10 @@ def read_file(
         )
     if not path.exists():
         raise InputError(f"{source}: no such file or folder")
+    limit = max_article_bytes() if limit is None else limit
     if ext == ".jsonl":
-        yield from _read_jsonl(path, gz, skip_bad=skip_bad, report=report)
+        yield from _read_jsonl(path, gz, skip_bad=skip_bad, report=report, limit=limit)
         return
-    limit = max_article_bytes()
     data = _read_bytes(path, gz, limit)
     aid = article_id(path)
     if not data.strip():
@@ -298,10 +299,9 @@ def read_file(
 
 
 def _read_jsonl(
-    path: Path, gz: bool, skip_bad: bool, report: BadInputReport | None
+    path: Path, gz: bool, skip_bad: bool, report: BadInputReport | None, limit: int
 ) -> Iterator[Article]:
     source = str(path)
-    limit = max_article_bytes()
     try:
         fh = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
