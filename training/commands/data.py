@@ -166,18 +166,37 @@ def build(
         "--strict",
         help="Refuse to build unless every gold label is applied as written (none fuzzy or unplaced).",
     ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Read and label articles on a local Dask cluster of N processes."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Read and label articles on a running Dask cluster (tcp://host:8786)."
+    ),
+    partition_size: int = typer.Option(
+        500, "--partition-size", min=1, help="Articles per partition (with --workers/--scheduler)."
+    ),
 ) -> None:
     """Build the datasets of a data config: data/<name>/<task>/ + manifest.json (skipped when the
-    input fingerprint is unchanged, as DVC skips unchanged stages; --force rebuilds)."""
+    input fingerprint is unchanged, as DVC skips unchanged stages; --force rebuilds). With
+    --workers/--scheduler the per-article work runs on Dask: the same dataset, row for row."""
     from rich.console import Console
 
     from newsclf.data.build import build_dataset
     from newsclf.progress import reporting
 
-    with reporting(quiet=quiet):
-        result = build_dataset(
-            config, output_root=output, skip_bad=skip_bad, force=force, strict=strict
-        )
+    batch = None
+    if workers is not None or scheduler is not None:
+        from newsclf.batch import BatchBuild, open_executor
+
+        batch = BatchBuild(open_executor(scheduler, workers), partition_articles=partition_size)
+    try:
+        with reporting(quiet=quiet):
+            result = build_dataset(
+                config, output_root=output, skip_bad=skip_bad, force=force, strict=strict, batch=batch
+            )
+    finally:
+        if batch is not None:
+            batch.executor.close()
     console = Console()
     err = _stderr_console()
     if result.cached:

@@ -153,16 +153,47 @@ def analyze_cmd(
         str | None,
         typer.Option(help="Attribution run ranking speakers ('rules' for none; default: the promoted one, if any)."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite existing output files (never through a symbolic link).")
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", help="json: one file per article (small jobs; the default in one "
+                     "process); jsonl or parquet: shards of many articles + a _SUCCESS manifest, "
+                     "resumable (the default, jsonl, with --workers/--scheduler)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Run on a local Dask cluster of N worker processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on a running Dask cluster (tcp://host:8786).")
+    ] = None,
+    partition_size: Annotated[
+        int, typer.Option(min=1, help="Articles per partition (one shard each).")
+    ] = 500,
+    fail_fast: Annotated[
+        bool, typer.Option(help="Stop at the first article that cannot be read or analysed.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing output files (never through a symbolic link); "
+                           "sharded output: take over a folder holding another job's output.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Analyse ARTICLES (sentences, quotes, stance) into one JSON file per article, as /analyze does."""
+    """Analyse ARTICLES (files, folders, quoted globs such as 'news/**/*.jsonl') into one JSON file
+    per article, as /analyze does, or into shards (--format jsonl|parquet), here or on Dask."""
     import warnings
 
     from newsclf.analysis import Analyzer
     from newsclf.analysis_files import analyze_files
 
+    fmt = output_format or ("jsonl" if workers or scheduler else "json")
+    if fmt != "json":
+        _analyze_sharded(articles, output, fmt, boilerplate=boilerplate, stance=stance, actors=actors,
+                         attribution=attribution, targets=target or None, explain=explain,
+                         workers=workers, scheduler=scheduler, partition_size=partition_size,
+                         fail_fast=fail_fast, force=force, quiet=quiet)
+        return
+    if workers or scheduler:
+        raise NewsclfError("--format json writes one file per article in this process (small jobs); "
+                           "use --format jsonl or parquet with --workers/--scheduler")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         analyzer = Analyzer.load(boilerplate, stance, actors, attribution)
@@ -184,6 +215,33 @@ def analyze_cmd(
         raise NewsclfError("no articles found in " + ", ".join(map(str, articles)))
     for path in written:
         typer.echo(str(path))
+
+
+def _analyze_sharded(articles: list[Path], output: Path | None, fmt: str, *, workers: int | None,
+                     scheduler: str | None, partition_size: int, fail_fast: bool, force: bool,
+                     quiet: bool, boilerplate: Path | None, stance: Path | None, actors: str | None,
+                     attribution: str | None, targets: list[str] | None, explain: bool) -> None:
+    """``newsclf analyze --format jsonl|parquet``: :func:`newsclf.batch.analyze_batch`."""
+    import warnings
+
+    from newsclf.analysis_files import default_output_dir
+    from newsclf.batch import analyze_batch, model_payload, open_executor, summary_lines
+    from newsclf.progress import reporting
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        models = model_payload(boilerplate, stance, actors, attribution)
+    for w in caught:
+        typer.echo(f"warning: {w.message}", err=True)
+    with open_executor(scheduler, workers) as executor, reporting(quiet=quiet):
+        result = analyze_batch(articles, output or default_output_dir(), models=models, targets=targets,
+                               explain=explain, fmt=fmt, executor=executor,
+                               partition_articles=partition_size, fail_fast=fail_fast, force=force)
+    for line in summary_lines(result):
+        typer.echo(line, err=True)
+    if result.manifest is None:
+        raise typer.Exit(1)
+    typer.echo(str(result.output_dir / "_SUCCESS"))
 
 
 def build_bento_cmd(

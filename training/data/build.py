@@ -567,6 +567,7 @@ def build_dataset(
     progress: Progress | None = None,
     force: bool = False,
     strict: bool = False,
+    batch: Any = None,
 ) -> BuildResult:
     """Build the datasets of a data config and write them with their manifest.
 
@@ -588,6 +589,9 @@ def build_dataset(
         any label matched fuzzily or not placed, an annotated text that changed, or a gold file
         whose article no source read raises :class:`InputError` listing them. Gold quotes the
         quote finder missed (added as annotated) are allowed.
+    batch : newsclf.batch.build.BatchBuild, optional
+        Read, process and weakly label the articles of ``files`` sources in partitions on its
+        executor (a Dask cluster): the same dataset, row for row (:mod:`newsclf.batch.build`).
 
     The manifest's ``gold`` holds, per annotated article, how many gold labels were applied,
     matched fuzzily, added (quotes the finder missed) or could not be placed, with the reasons
@@ -607,11 +611,11 @@ def build_dataset(
     # datasets left by a build that died are removed first
     with exclusive(root / f".{cfg.name}.lock", f"dataset {root / cfg.name}", wait=True):
         sweep_stale_datasets(root)
-        return _build(cfg, where, root, skip_bad, progress, force, strict)
+        return _build(cfg, where, root, skip_bad, progress, force, strict, batch)
 
 
 def _build(cfg: DataConfig, where: str, root: Path, skip_bad: bool, progress: Progress | None,
-           force: bool, strict: bool) -> BuildResult:
+           force: bool, strict: bool, batch: Any) -> BuildResult:
     from newsclf import progress as bars
     from newsclf.data.cache import input_fingerprint, reusable
 
@@ -625,7 +629,12 @@ def _build(cfg: DataConfig, where: str, root: Path, skip_bad: bool, progress: Pr
             _refuse_inexact_gold(where, gold.get("per_article", []), gold)
         return BuildResult(name=cfg.name, output_dir=root / cfg.name, manifest=cached,
                            bad=list(cached.get("bad_inputs", [])), cached=True)
-    state = _Build(cfg, where, skip_bad, progress or bars.track)
+    if batch is None:
+        state = _Build(cfg, where, skip_bad, progress or bars.track)
+    else:
+        from newsclf.batch.build import PartitionedBuild
+
+        state = PartitionedBuild(cfg, where, skip_bad, progress or bars.track, batch)
     for si, source in enumerate(cfg.sources):
         if source.kind == "files":
             state.read_files(si, source)

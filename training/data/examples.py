@@ -197,6 +197,23 @@ class Collector:
             )
         return rows, items, golds
 
+    # ------------------------------------------------------------------ sharing the work
+
+    def take(self) -> tuple[list[dict[str, Any]], list[np.ndarray], list[int]]:
+        """Hand over the candidates added so far and start empty: ``(rows, vote matrices (one per
+        article with rows), gold codes)``. A worker labels its share of a build's articles and the
+        driver :meth:`put`\\ s them into one collector in article order (:mod:`newsclf.batch.build`)."""
+        taken = (self._rows, self._votes, self._gold)
+        self._rows, self._votes, self._gold = [], [], []
+        return taken
+
+    def put(self, rows: list[dict[str, Any]], votes: list[np.ndarray], gold: list[int]) -> None:
+        """Append candidates :meth:`take`\\ n from a collector of the same task and unit, as if
+        their articles were added here."""
+        self._rows.extend(rows)
+        self._votes.extend(votes)
+        self._gold.extend(gold)
+
     # ------------------------------------------------------------------ labelling
 
     def finish(self, combiner: str = "majority") -> LabelledRows:

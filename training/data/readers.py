@@ -241,14 +241,14 @@ def _check_nonempty(text: str, source: str) -> None:
         raise InputError(f"{source}: empty article (no text); remove the file or fill it")
 
 
-def _read_html(data: bytes | str, id: str, source: str) -> Article:
+def _read_html(data: bytes | str, id: str, source: str, limit: int | None = None) -> Article:
     from newsclf.data.html import read_html
 
     gzipped = isinstance(data, bytes) and data[:2] == b"\x1f\x8b"  # decompressed within the size limit
     if isinstance(data, bytes) and not gzipped and b"\x00" in data[:4096]:
         raise InputError(f"{source}: looks binary (NUL bytes), not an HTML page")
     try:
-        article = read_html(data, id=id, source=source, max_bytes=max_article_bytes())
+        article = read_html(data, id=id, source=source, max_bytes=max_article_bytes() if limit is None else limit)
     except InputError:
         raise
     except Exception as exc:  # never crash on a broken page: name it
@@ -263,9 +263,10 @@ def _read_html(data: bytes | str, id: str, source: str) -> Article:
 
 
 def read_file(
-    path: str | Path, skip_bad: bool = False, report: BadInputReport | None = None
+    path: str | Path, skip_bad: bool = False, report: BadInputReport | None = None, limit: int | None = None
 ) -> Iterator[Article]:
-    """Read the articles of one file (one for txt/html, one per line for jsonl).
+    """Read the articles of one file (one for txt/html, one per line for jsonl); ``limit`` is the
+    article size limit in bytes (default :func:`max_article_bytes`).
 
     Raises
     ------
@@ -282,16 +283,16 @@ def read_file(
         )
     if not path.exists():
         raise InputError(f"{source}: no such file or folder")
+    limit = max_article_bytes() if limit is None else limit
     if ext == ".jsonl":
-        yield from _read_jsonl(path, gz, skip_bad=skip_bad, report=report)
+        yield from _read_jsonl(path, gz, skip_bad=skip_bad, report=report, limit=limit)
         return
-    limit = max_article_bytes()
     data = _read_bytes(path, gz, limit)
     aid = article_id(path)
     if not data.strip():
         raise InputError(f"{source}: empty file (no text); remove it or fill it")
     if ext == ".html":
-        yield _read_html(data, aid, source)
+        yield _read_html(data, aid, source, limit)
         return
     text = _decode_text(data, source)
     _check_nonempty(text, source)
@@ -299,10 +300,9 @@ def read_file(
 
 
 def _read_jsonl(
-    path: Path, gz: bool, skip_bad: bool, report: BadInputReport | None
+    path: Path, gz: bool, skip_bad: bool, report: BadInputReport | None, limit: int
 ) -> Iterator[Article]:
     source = str(path)
-    limit = max_article_bytes()
     try:
         fh = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
