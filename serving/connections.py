@@ -16,26 +16,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .limits import env_seconds
 
 __all__ = ["HEADER_TIMEOUT", "TimedHttpToolsProtocol"]
 
 log = logging.getLogger("bentoml.newsclf")
 
 
-def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        value = default
-    return value if value > 0 else default
-
-
-HEADER_TIMEOUT = _seconds("NEWSCLF_HEADER_TIMEOUT", 10.0)
+HEADER_TIMEOUT = env_seconds("NEWSCLF_HEADER_TIMEOUT", 10.0)
 """Seconds from connecting (or from the first byte of a request) to its last header line."""
 
 _BODY = json.dumps({"error": f"request headers not received within {HEADER_TIMEOUT:g} s"}).encode()

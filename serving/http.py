@@ -24,13 +24,12 @@ import asyncio
 import contextvars
 import json
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from .bento_internals import REQUEST_ERROR_LOGGERS
-from .limits import MAX_BODY_BYTES
+from .limits import MAX_BODY_BYTES, env_seconds
 
 __all__ = ["BODY_TIMEOUT", "ClientErrorFilter", "RequestGuard", "client_gone", "install_log_filter", "logger"]
 
@@ -42,16 +41,7 @@ Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        value = default
-    return value if value > 0 else default
-
-
-BODY_TIMEOUT = _seconds("NEWSCLF_BODY_TIMEOUT", 30.0)
+BODY_TIMEOUT = env_seconds("NEWSCLF_BODY_TIMEOUT", 30.0)
 """Seconds from the end of the headers to the last byte of the body (``NEWSCLF_BODY_TIMEOUT``)."""
 
 _gone: contextvars.ContextVar[asyncio.Event | None] = contextvars.ContextVar("newsclf_client_gone",

@@ -22,6 +22,7 @@ budgets can be changed with ``NEWSCLF_TIME_BUDGET`` (seconds) and ``NEWSCLF_MEMO
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -36,6 +37,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "env_seconds",
     "MAX_BODY_BYTES",
     "MAX_CHARS",
     "MAX_DOC_BYTES",
@@ -75,6 +77,16 @@ TIME_BUDGET = 20.0
 """Seconds of analysis one ``/analyze`` or ``/extract`` request may use (``NEWSCLF_TIME_BUDGET``)."""
 MEMORY_BUDGET_MB = 1024
 """Megabytes one analysis may add to its worker process (``NEWSCLF_MEMORY_BUDGET_MB``)."""
+
+
+def env_seconds(name: str, default: float) -> float:
+    """Seconds from the environment variable ``name``: ``default`` when unset, not a number or not > 0."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = default
+    return value if value > 0 else default
 
 
 def _doc_size(value: str) -> str:

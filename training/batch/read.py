@@ -19,15 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# _jsonl_article and _limit_error: the reader's own per-line parsing and size message, so that a
-# JSONL range reads exactly as the whole file does (tests/batch/test_read.py compares them)
-from newsclf.data.readers import (
-    BadInputReport,
-    _jsonl_article,
-    _limit_error,
-    article_id,
-    read_file,
-)
+# jsonl_line_article: the reader's own per-line parsing and size check, so that a JSONL range reads
+# exactly as the whole file does (tests/batch/test_read.py compares them)
+from newsclf.data.readers import BadInputReport, article_id, jsonl_line_article, read_file
 from newsclf.data.types import Article
 from newsclf.errors import InputError
 
@@ -145,13 +139,9 @@ def _read_range(path: str, piece: Piece, limit: int) -> Iterator[Article | BadRe
                 lineno += 1
                 where = f"{piece.shown}:{lineno}"
                 try:
-                    if len(raw) > limit:
-                        while raw and not raw.endswith(b"\n"):
-                            raw = fh.readline(1 << 20)
-                        raise _limit_error(where, None, limit)
-                    if not raw.strip():
+                    article = jsonl_line_article(fh, raw, where, limit, default_id=f"{stem}-{lineno}")
+                    if article is None:
                         continue
-                    article = _jsonl_article(raw, where, default_id=f"{stem}-{lineno}")
                 except InputError as exc:
                     yield BadRead(where, str(exc))
                     continue

@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from newsclf.data.types import Article, Block
 from newsclf.errors import InputError
@@ -322,14 +322,9 @@ def _read_jsonl(
             lineno += 1
             where = f"{source}:{lineno}"
             try:
-                if len(raw) > limit:
-                    # skip the rest of the oversized line before reporting it
-                    while raw and not raw.endswith(b"\n"):
-                        raw = fh.readline(1 << 20)
-                    raise _limit_error(where, None, limit)
-                if not raw.strip():
+                article = jsonl_line_article(fh, raw, where, limit, default_id=f"{stem}-{lineno}")
+                if article is None:
                     continue
-                article = _jsonl_article(raw, where, default_id=f"{stem}-{lineno}")
                 if article.id in seen:
                     raise InputError(
                         f"{where}: duplicate article id {article.id!r}; ids must be unique in a file"
@@ -345,6 +340,24 @@ def _read_jsonl(
             yield article
     if n_articles == 0 and lineno == 0:
         raise InputError(f"{source}: empty file (no JSON lines); remove it or fill it")
+
+
+def jsonl_line_article(fh: BinaryIO, raw: bytes, where: str, limit: int, default_id: str) -> Article | None:
+    """The article of one JSONL line ``raw`` (read with ``fh.readline(limit + 1)``), or None for a
+    blank line; an oversized line is skipped to its end in ``fh`` and reported.
+
+    Raises
+    ------
+    InputError
+        Naming ``where`` (file:line): the line is over ``limit`` bytes or not a valid article object.
+    """
+    if len(raw) > limit:
+        while raw and not raw.endswith(b"\n"):
+            raw = fh.readline(1 << 20)
+        raise _limit_error(where, None, limit)
+    if not raw.strip():
+        return None
+    return _jsonl_article(raw, where, default_id)
 
 
 def _jsonl_article(raw: bytes, where: str, default_id: str) -> Article:
