@@ -122,7 +122,8 @@ ENV_ACTORS = "NEWSCLF_SERVE_ACTORS"
 
 
 def limit_threads() -> None:
-    """One BLAS/OpenMP thread per worker: requests are parallel across workers, not inside one."""
+    """One BLAS/OpenMP thread per worker: requests are parallel across workers, not inside one.
+    Applies to the thread-pool libraries loaded so far: call it once the models are loaded."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
@@ -194,7 +195,6 @@ class Newsclf:
     def __init__(self) -> None:
         install_log_filter()
         bento_internals.silence_per_request_warnings()
-        limit_threads()
         cls = type(self)
         self.boilerplate_model = load_task_model("boilerplate", cls.__dict__.get("boilerplate_ref"))
         self.stance_model = load_task_model("stance", cls.__dict__.get("stance_ref"))
@@ -219,6 +219,10 @@ class Newsclf:
             functools.partial(predict, self.boilerplate_model.model, "boilerplate")
         )
         self._stance_batcher = Batcher(functools.partial(predict, self.stance_model.model, "stance"))
+        # after loading: threadpoolctl limits only the libraries loaded so far, and the models load
+        # OpenMP; before the warm-up, so that no OpenMP thread team exists when the analysis
+        # processes fork (see newsclf.serving.workers)
+        limit_threads()
         self._warm_up()
         # The models are long-lived: keep the garbage collector from re-scanning them (a full
         # collection over a large TF-IDF vocabulary stalls every request for hundreds of ms);

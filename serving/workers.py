@@ -97,6 +97,12 @@ def _child_main(conn: mpc.Connection, handlers: dict[str, Handler], memory_budge
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+    # OpenMP (libgomp, used by histogram gradient boosting) is not fork-safe: a child that enters a
+    # parallel region of the parent's thread team waits for threads that do not exist. One thread
+    # per child (the pool's children are the parallelism) never touches that team.
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     keep = conn.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, 65536)

@@ -6,6 +6,13 @@ is ambiguous; shared helpers live here instead.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,3 +29,50 @@ def corpus_or_skip(name: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"corpus {name!r} not found at {path} (set NEWSCLF_CORPORA to the corpora folder)")
     return path
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_process(args: list[str], env: dict[str, str], log: Path, cwd: Path | None = None,
+                  ready_within: float = 120.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``newsclf serve --port P ARGS`` as a real server (its own process group, output in ``log``);
+    yields its URL and process once ``/readyz`` answers 200, and stops it (SIGTERM, then SIGKILL)."""
+    import httpx
+
+    port = free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("newsclf")), "serve", "--port", str(port), *args],
+            env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + ready_within
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            try:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server not ready in {ready_within:g} s:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.3)
+        yield url, proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)

@@ -4,17 +4,13 @@ and a real `bentoml serve` with a promoted attribution model."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from attribution.synthetic_polnear import train_tiny_attribution
 
 from newsclf.data.readers import article_from_text
+from support import serve_process
 
 TEXT = "John Carter spoke on Tuesday.\n\n“People are tired of promises,” he said."
 
@@ -47,12 +43,6 @@ def test_attribution_serving_analyze_files_option(tiny_runs, attribution_run, tm
     assert '"John Carter"' in path.read_text(encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.serve
 def test_attribution_serving_promoted_ranker_over_http(tiny_runs, attribution_run, tmp_path) -> None:
@@ -67,36 +57,9 @@ def test_attribution_serving_promoted_ranker_over_http(tiny_runs, attribution_ru
     for key in list(env):
         if key.startswith("NEWSCLF_") and key.endswith(("_RUN", "_MODEL")):
             env.pop(key)
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("newsclf")), "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited:\n{log.read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-            time.sleep(0.3)
+    with serve_process([], env, tmp_path / "serve.log") as (url, _):
         models = httpx.get(url + "/models", timeout=10).json()
         assert models["attribution"]["task"] == "attribution"
         resp = httpx.post(url + "/analyze", json={"text": TEXT}, timeout=30)
         assert resp.status_code == 200
         assert [q["speaker"] for q in resp.json()["quotes"]] == ["John Carter"]
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)

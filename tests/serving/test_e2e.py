@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
-import time
 from pathlib import Path
 
 import pytest
 
-from support import REPO
+from support import REPO, serve_process
 
 pytestmark = [pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -59,48 +51,11 @@ def hostile_folder(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(home, tmp_path_factory):
-    import httpx
-
     root, env, tags = home
-    port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     cwd = hostile_folder(tmp_path_factory.mktemp("hostile"))
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("newsclf")), "serve", "--port", str(port)],
-            env=env,
-            cwd=cwd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
-                )
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"server not ready in 120 s:\n{log.read_text(errors='replace')[-3000:]}"
-                )
-            time.sleep(0.3)
+    with serve_process([], env, log, cwd=cwd) as (url, proc):
         yield url, tags, log, proc, cwd
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
 
 
 @pytest.mark.serve

@@ -1,0 +1,48 @@
+"""A model that predicts with OpenMP threads (histogram gradient boosting, as the shipped
+boilerplate default) served for real: ``/analyze`` and ``/extract`` run in analysis processes
+forked from the service worker, and OpenMP's thread team does not survive a fork. With two OpenMP
+threads allowed, every request must still be answered, well within the time budget."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+
+from support import serve_process
+
+pytestmark = [pytest.mark.slow, pytest.mark.serve]
+
+TEXT = ('Taliban fighters entered the valley on Monday. "We will never surrender," Ahmad Massoud said.\n\n'
+        "Sign up for our newsletter.")
+
+
+@pytest.fixture(scope="module")
+def hgb_run(tiny_runs, tmp_path_factory):
+    """A boilerplate run of word TF-IDF + hist gradient boosting on the tiny serving dataset."""
+    from newsclf.pipeline.train import train
+
+    root = tmp_path_factory.mktemp("hgb")
+    cfg = root / "hgb.yaml"
+    cfg.write_text("task: boilerplate\ndataset: tiny\nseed: 13\nfeatures: [{name: word_tfidf}]\n"
+                   "model: {name: hist_gradient_boosting, params: {max_iter: 20}}\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSCLF_DATA", str(tiny_runs["boilerplate"].parents[1] / "data"))
+        return train(cfg, output=root / "boilerplate-hgb", n_boot=20)
+
+
+def test_openmp_models_answer_in_forked_analysis_processes(hgb_run, tiny_runs, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not (k.startswith("NEWSCLF_") and k.endswith(("_RUN", "_MODEL")))}
+    env.update(OMP_NUM_THREADS="2", NEWSCLF_TIME_BUDGET="20", BENTOML_HOME=str(tmp_path / "bentoml"))
+    args = ["--boilerplate", str(hgb_run), "--stance", str(tiny_runs["stance"]), "--analysis-workers", "2"]
+    with serve_process(args, env, tmp_path / "serve.log") as (url, _):
+        for _ in range(3):  # more requests than analysis processes: every child serves
+            resp = httpx.post(url + "/analyze", json={"text": TEXT}, timeout=60)
+            assert resp.status_code == 200, resp.text
+            assert [s["label"] for s in resp.json()["sentences"]]
+        page = f"<html><body><nav>Home</nav><p>{TEXT}</p></body></html>"
+        resp = httpx.post(url + "/extract", json={"html": page}, timeout=60)
+        assert resp.status_code == 200, resp.text
+        resp = httpx.post(url + "/boilerplate", json={"sentences": ["Sign up for our newsletter."]}, timeout=30)
+        assert resp.status_code == 200
