@@ -144,3 +144,23 @@ def test_router_serves_a_kind_it_never_saw_with_the_other_model():
     assert router.html_estimator_ is None
     assert router.predict_proba(F[~text]).shape == (int((~text).sum()), 2)
     assert isinstance(pd.Series(router.predict(F)).iloc[0], str)
+
+
+def test_lines_shipped_default_config_routes_both_kinds():
+    """The shipped ``configs/boilerplate/default.yaml`` builds line_stats first (column 0 = is_text)
+    and a mode router whose HTML member keeps the one-model baseline's (blocks.yaml) parameters."""
+    from newsclf.pipeline.assemble import build_pipeline
+    from newsclf.pipeline.config import load_config
+    from newsclf.resources import resolve_path
+
+    config = load_config(resolve_path("newsclf:configs/boilerplate/default.yaml"))
+    baseline = load_config(resolve_path("newsclf:configs/boilerplate/blocks.yaml"))
+    assert config.features[0].name == "line_stats" and config.model.name == "mode_router"
+    html = config.model.params["html"]
+    assert html["name"] == baseline.model.name
+    assert html["params"] == {k: baseline.model.params[k] for k in html["params"]}
+    X, y = _mixed_data()
+    pipe = build_pipeline(config).fit(X, y)
+    router = pipe.named_steps["model"]
+    assert router.html_estimator_ is not None and router.text_estimator_ is not None
+    assert (pipe.predict(X) == y).mean() > 0.9
