@@ -135,22 +135,24 @@ def test_pair_locate_orders_by_first_mention():
     assert locate_pair("Omar Haddad spoke.", "Alice Brown", "Omar Haddad") is None
 
 
-def _compose_pipeline(pair: bool = True) -> Pipeline:
+def _compose_pipeline(pair: bool = True, base_sees_parts: bool = True) -> Pipeline:
     feats = FeatureUnion([("w", featurizers.create("stance_tfidf", min_df=1)),
                           ("pair", featurizers.create("stance_pair", min_df=1, C=4.0)),
                           ("parts", featurizers.create("stance_parts"))])
     feats.set_params(w__actors=load_actor_aliases(), parts__actors=load_actor_aliases())
-    return Pipeline([("features", feats), ("model", estimators.create("stance_compose", pair=pair, random_state=0))])
+    return Pipeline([("features", feats), ("model", estimators.create("stance_compose", pair=pair, base_sees_parts=base_sees_parts,
+                                                          random_state=0))])
 
 
-def test_pair_compose_uses_the_pair_on_active_rows_and_round_trips():
+@pytest.mark.parametrize("base_sees_parts", [True, False])
+def test_pair_compose_uses_the_pair_on_active_rows_and_round_trips(base_sees_parts):
     X, y = _frame()
     quotes = pd.DataFrame([{"text": t, "speaker": "", "target": tg, "side": "", "group": "q"}
                            for t, tg in (("The Taliban are liars.", "taliban"), ("The NRF fights on.", "nrf"),
                                          ("We thank the Taliban for the amnesty.", "taliban"))] * 4)
     X = pd.concat([X, quotes], ignore_index=True)
     y = y + ["against", "none", "favor"] * 4
-    pipe = _compose_pipeline().fit(X, y)
+    pipe = _compose_pipeline(base_sees_parts=base_sees_parts).fit(X, y)
     compose = pipe.steps[-1][1]
     Z = pipe[:-1].transform(X)
     n_parts = len(PART_COLUMNS)
@@ -165,6 +167,7 @@ def test_pair_compose_uses_the_pair_on_active_rows_and_round_trips():
     reasons = [e["decided_by"] for e in compose.explain(Z)]
     assert all("pair:" in r for r, on in zip(reasons, active, strict=True) if on)
     assert not any("pair:" in r for r, on in zip(reasons, active, strict=True) if not on)
+    assert compose.coef_.shape == (len(classes), Z.shape[1])  # one weight per feature column (top-feature reports)
     again = loads_model(dumps_model(pipe))
     np.testing.assert_allclose(again.predict_proba(X), pipe.predict_proba(X))
 
@@ -190,3 +193,18 @@ def test_pair_fit_contract(fitted):
     fitted_attrs = [a for a in vars(est) if a.endswith("_") and not a.startswith("_")]
     assert {"model_", "words_", "struct_", "memory_keys_"} <= set(fitted_attrs)
     assert not any(hasattr(clone(est), a) for a in fitted_attrs)
+
+
+def test_pair_compose_weight_zero_is_the_model_without_the_pair():
+    """pair_weight 0 gives the predictions of the same composition without stance_pair (the base
+    models never see the pair's columns), which is what the bench's ablation relies on."""
+    X, y = _frame()
+    with_pair = _compose_pipeline().fit(X, y)
+    with_pair.steps[-1][1].set_params(pair_weight=0.0)
+    feats = FeatureUnion([("w", featurizers.create("stance_tfidf", min_df=1)),
+                          ("parts", featurizers.create("stance_parts"))])
+    feats.set_params(w__actors=load_actor_aliases(), parts__actors=load_actor_aliases())
+    without = Pipeline([("features", feats), ("model", estimators.create("stance_compose", random_state=0))]).fit(X, y)
+    np.testing.assert_allclose(with_pair.predict_proba(X), without.predict_proba(X), atol=1e-9)
+    with_pair.steps[-1][1].set_params(pair_weight=1.0)
+    assert not np.allclose(with_pair.predict_proba(X), without.predict_proba(X))

@@ -377,6 +377,8 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
         coef = found[0]
         if not self.base_sees_parts:
             coef = np.hstack([coef, np.zeros((coef.shape[0], _W))])
+        if self.pair:  # the pair's columns (before the parts) are not the base model's input
+            coef = np.hstack([coef[:, : coef.shape[1] - _W], np.zeros((coef.shape[0], _PW)), coef[:, coef.shape[1] - _W:]])
         return coef
 
 
