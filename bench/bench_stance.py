@@ -235,6 +235,7 @@ ABLATIONS = {
     "no learnt sentiment": ({}, {"sentiment": False}),
     "no decision table (learnt + gate)": ({}, {"rules": False}),
     "no third-party cue rule": ({}, {"third_party_cues": False}),
+    "no entity-pair member (pair_weight 0)": ({}, {"pair_weight": 0.0}),
 }
 
 
@@ -259,7 +260,7 @@ def ablate(model, df: pd.DataFrame, n_boot: int, seed: int) -> dict:
     test = df[(df.source == "newsmtsc") & (df.split == "test")]
     out = {}
     print("ablation (parts switched off at prediction, same fitted model):")
-    print(f"  {'variant':36s} {'NewsMTSC dev-rw':>15s} {'DSE5 all':>8s} {'DSE5 dedup':>10s} {'seed':>6s} {'checklist':>10s}")
+    print(f"  {'variant':38s} {'NewsMTSC dev-rw':>15s} {'DSE5 all':>8s} {'DSE5 dedup':>10s} {'seed':>6s} {'checklist':>10s}")
     for name, (part_params, compose_params) in ABLATIONS.items():
         part.set_params(**part_params)
         compose.set_params(**compose_params)
@@ -277,7 +278,7 @@ def ablate(model, df: pd.DataFrame, n_boot: int, seed: int) -> dict:
             compose.set_params(**keep_compose)
         out[name] = {"newsmtsc_dev_rw": nm, "dse5_all": d_all, "dse5_dedup": d_dedup, "seed": f"{ok}/{len(seed_df)}",
                      "checklist": f"{passed}/{total}", "checklist_per_type": {k: r["rate"] for k, r in ck.items()}}
-        print(f"  {name:36s} {nm:15.3f} {d_all:8.3f} {d_dedup:10.3f} {ok:3d}/{len(seed_df):<2d} {passed:4d}/{total:<4d} "
+        print(f"  {name:38s} {nm:15.3f} {d_all:8.3f} {d_dedup:10.3f} {ok:3d}/{len(seed_df):<2d} {passed:4d}/{total:<4d} "
               + " ".join(f"{k}={r['rate']:.0%}" for k, r in ck.items()))
     return out
 

@@ -31,6 +31,7 @@ NEWSCLF_TYPES = frozenset({
     "newsclf.pipeline.features.attribution.SignalVectorizer",
     "newsclf.pipeline.features.stance._blend.ProbaBlend",
     "newsclf.pipeline.features.stance._compose.StanceCompose",
+    "newsclf.pipeline.features.stance._pair.StancePair",
     "newsclf.pipeline.features.stance._parts.StanceConflictCues",
     "newsclf.pipeline.features.stance._parts.StanceParts",
     "newsclf.pipeline.features.stance._parts.StanceSideRelation",

@@ -36,6 +36,7 @@ Registered featurizers (all read the stance input frame):
                     ``nospeaker_weight`` (weight of NewsMTSC-like rows when fitting)
 ``stance_polarity`` lexicon cue words (VADER, AFINN, textblob) placed relative to the target: side,
                     distance, clause, negation, speaker->target direction; target position
+``stance_pair``     the 5-class entity-pair model (DSE classes) for rows naming speaker and target
 ``stance_dense``    optional: mean wordllama embeddings of the marked text and the target window
                     (the ``stance-dense`` extra; loads the model shipped inside the wheel, offline)
 
@@ -56,8 +57,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from newsclf.pipeline.params import (
     DocFrequency,
+    Fraction,
     MaxDocFrequency,
     NgramRange,
+    NonNegativeInt,
     Positive,
     PositiveInt,
     RandomState,
@@ -72,6 +75,7 @@ from ._cues import CUE_NAMES, StanceCues, StanceRelation
 from ._dense import StanceDense
 from ._gate import RelationGate
 from ._marking import SPK, TGT, mark_frame, mark_text
+from ._pair import PAIR_COLUMNS, StancePair
 from ._parts import (
     PART_COLUMNS,
     StanceConflictCues,
@@ -86,7 +90,9 @@ from ._text import StanceTfidf, StanceWindows, _between_tokens, _window_tokens  
 
 __all__ = [
     "CUE_NAMES",
+    "PAIR_COLUMNS",
     "PART_COLUMNS",
+    "StancePair",
     "SIDE_RELATIONS",
     "StanceCompose",
     "StanceConflictCues",
@@ -289,6 +295,21 @@ def stance_parts(side: bool = True, mention: bool = True, cues: bool = True) -> 
     return StanceParts(side=side, mention=mention, cues=cues)
 
 
+@featurizers.register("stance_pair")
+def stance_pair(C: Positive = 0.5, min_df: DocFrequency = 2, memory: bool = False, cv: NonNegativeInt = 0,
+                lexicons: tuple[Literal["vader", "afinn", "textblob"], ...] = ("vader", "afinn"),
+                context: Window | None = None, random_state: RandomState = None) -> StancePair:
+    """The 5-class entity-pair model (DSE's classes over speaker and target both named in the
+    text), per row: active, favor, against, none, remembered (see :class:`StancePair`); list it
+    right before ``stance_parts`` and set ``stance_compose(pair: true)``. ``memory`` (off by
+    default) returns the training label of exact training duplicates; ``context`` keeps only that
+    many words before the first entity and after the second in the word n-grams (None: all)."""
+    if cv == 1:
+        raise ValueError("cv must be 0 (in-sample output at fit time) or >= 2 (out-of-fold)")
+    return StancePair(C=C, min_df=min_df, memory=memory, cv=cv, lexicons=tuple(lexicons), context=context,
+                      random_state=random_state)
+
+
 def _compose_nested(values: Any) -> None:
     seed = values.random_state
     values.base_params = _nested(values.base, values.base_params, "base_params", seed)
@@ -303,11 +324,13 @@ def stance_compose(base: EstimatorName = "logreg", base_params: dict[str, Any] |
                    nospeaker_base: EstimatorName | None = None, nospeaker_params: dict[str, Any] | None = None,
                    route: Literal["split", "shared"] | None = "split", sentiment: bool = True,
                    rules: bool = True, base_sees_parts: bool = True, direction_balance: bool = False,
-                   third_party_cues: bool = True, random_state: RandomState = None) -> StanceCompose:
+                   third_party_cues: bool = True, pair: bool = False, pair_weight: Fraction = 1.0,
+                   random_state: RandomState = None) -> StanceCompose:
     """Stance composed from side relation, mention, cues and learnt sentiment (see
     :class:`StanceCompose`); ``base_params``/``nospeaker_params`` are checked against their
     estimator's parameters."""
     return StanceCompose(base=base, base_params=base_params, nospeaker_base=nospeaker_base,
                          nospeaker_params=nospeaker_params, route=route, sentiment=sentiment, rules=rules,
                          base_sees_parts=base_sees_parts, direction_balance=direction_balance,
-                         third_party_cues=third_party_cues, random_state=random_state)
+                         third_party_cues=third_party_cues, pair=pair, pair_weight=pair_weight,
+                         random_state=random_state)

@@ -46,6 +46,7 @@ from sklearn.utils.validation import check_is_fitted
 from newsclf.pipeline.estimators import column_major_weights
 
 from ._actors import SIDE_RELATIONS
+from ._pair import PAIR_COLUMNS
 from ._parts import CUE_COLUMNS, HOSTILE, MENTION_KINDS, PART_COLUMNS
 
 __all__ = ["StanceCompose", "decide", "explain_pipeline", "explain_records"]
@@ -57,6 +58,7 @@ _CUES = slice(len(SIDE_RELATIONS) + len(MENTION_KINDS) + 1, _W - 4)
 _ACTOR = _W - 4
 _IN_TEXT = _W - 3
 _TARGET_FIRST = _W - 2
+_PW = len(PAIR_COLUMNS)
 RULE_WEIGHT = 0.6
 """Share of the probability a rule decision puts on its label (the rest keeps the learnt, gated
 probabilities), so the rule's label is always the most probable."""
@@ -154,6 +156,15 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
     direction_balance : bool, default False
         Weight the speaker model's rows so that, within each label, rows whose target is named
         before the speaker (DSE's rare q -> p direction) weigh as much in total as the others.
+    pair : bool, default False
+        The ``len(PAIR_COLUMNS)`` columns right before ``stance_parts`` are ``stance_pair``'s (the
+        5-class entity-pair model, :mod:`._pair`): on its active rows (speaker and target both
+        named in the text) the learnt probabilities are the pair's favor/against/none of the
+        row's direction (normalised) instead of the base model's; the side gate and the table
+        apply after. The base models never see these columns (they are the pair model's
+        in-sample predictions at fit time).
+    pair_weight : float in [0, 1], default 1.0
+        Share of the pair's probabilities on its active rows (the rest is the base model's).
     third_party_cues : bool, default True
         For a speaker of neither side (or of unknown side) whose words are quoted (the speaker is
         not named in the text) about an actor of the actors file, a hostile cue next to the named
@@ -171,7 +182,9 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
 
     def __init__(self, base="logreg", base_params=None, nospeaker_base=None, nospeaker_params=None,
                  route="split", sentiment=True, rules=True, base_sees_parts=True, direction_balance=False,
-                 third_party_cues=True, random_state=None):
+                 third_party_cues=True, pair=False, pair_weight=1.0, random_state=None):
+        self.pair = pair
+        self.pair_weight = pair_weight
         self.third_party_cues = third_party_cues
         self.direction_balance = direction_balance
         self.base = base
@@ -186,9 +199,12 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
 
-    def _split(self, X) -> tuple[Any, np.ndarray]:
+    def _split(self, X) -> tuple[Any, np.ndarray, np.ndarray | None]:
+        """(base model input, parts (n, len(PART_COLUMNS)), the pair's columns (n, len(PAIR_COLUMNS))
+        or None without ``pair``)."""
         X = X.tocsr() if sp.issparse(X) else sp.csr_matrix(np.asarray(X, dtype=np.float64))
-        if X.shape[1] <= _W:
+        extra = _PW if self.pair else 0
+        if X.shape[1] <= _W + extra:
             from newsclf.errors import ConfigError
 
             raise ConfigError("stance_compose needs stance_parts as the last feature (and at least one feature before it)")
@@ -199,8 +215,19 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
 
             raise ConfigError("stance_compose: the last feature columns are not stance_parts'; list "
                               "{name: stance_parts} last under features")
-        base_X = X if self.base_sees_parts else X[:, : X.shape[1] - _W]
-        return base_X, parts
+        if not self.pair:
+            base_X = X if self.base_sees_parts else X[:, : X.shape[1] - _W]
+            return base_X, parts, None
+        at = X.shape[1] - _W - _PW
+        pair = X[:, at: at + _PW].toarray()
+        if not np.isin(pair[:, 0], (0.0, 1.0)).all() or (pair[:, 1:4] < 0).any() or (pair[:, 1:4] > 1).any():
+            from newsclf.errors import ConfigError
+
+            raise ConfigError("stance_compose(pair: true): the columns before stance_parts are not stance_pair's; "
+                              "list {name: stance_pair} right before {name: stance_parts}")
+        kept = X[:, :at]
+        base_X = sp.hstack([kept, X[:, X.shape[1] - _W:]], format="csr") if self.base_sees_parts else kept
+        return base_X, parts, pair
 
     def _create(self, name: str, params: Mapping[str, Any] | None):
         import newsclf.pipeline.components  # noqa: F401  (registers the estimators)
@@ -215,7 +242,7 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         if self.route not in (None, "split"):
             raise ValueError(f"stance_compose: route must be null or 'split', got {self.route!r}")
-        base_X, parts = self._split(X)
+        base_X, parts, _ = self._split(X)
         y = np.asarray([str(v) for v in y], dtype=object)
         speaker = parts[:, -1] == 1
         self.nospeaker_estimator_ = None
@@ -244,8 +271,9 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
 
-    def _learnt(self, base_X, parts) -> np.ndarray:
-        """Gated probabilities of the base models (n_rows, n_classes)."""
+    def _learnt(self, base_X, parts, pair=None) -> np.ndarray:
+        """Gated probabilities of the base models (n_rows, n_classes); on the rows where ``pair``
+        (stance_pair's columns) is active, the pair model's instead."""
         n = base_X.shape[0]
         classes = list(self.classes_)
         if not self.sentiment:
@@ -257,6 +285,15 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
             rows = parts[:, -1] != 1
             if rows.any():
                 proba[rows] = self.nospeaker_estimator_.predict_proba(base_X[rows])
+        if pair is not None:
+            on = pair[:, 0] == 1
+            if on.any():
+                scores = pair[on, 1:4] + 1e-12
+                scores /= scores.sum(axis=1, keepdims=True)
+                w = float(self.pair_weight)
+                for k, label in enumerate(("favor", "against", "none")):
+                    j = classes.index(label)
+                    proba[on, j] = w * scores[:, k] + (1 - w) * proba[on, j]
         none = classes.index("none")
         for col, label in ((0, "against"), (1, "favor")):  # same side: no against; opposing: no favor
             j = classes.index(label)
@@ -268,8 +305,8 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
     def _decisions(self, X) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str, str, frozenset[str]]], list[str]]:
         """(final proba, learnt gated proba, (relation, mention, learnt label, cues) per row, reasons)."""
         check_is_fitted(self, "estimator_")
-        base_X, parts = self._split(X)
-        learnt_proba = self._learnt(base_X, parts)
+        base_X, parts, pair = self._split(X)
+        learnt_proba = self._learnt(base_X, parts, pair)
         proba = learnt_proba.copy()
         classes = list(self.classes_)
         out = []
@@ -299,6 +336,8 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
                 onehot = np.zeros(len(classes))
                 onehot[classes.index(label)] = 1.0
                 proba[i] = RULE_WEIGHT * onehot + (1 - RULE_WEIGHT) * proba[i]
+        if pair is not None and self.sentiment:  # the learnt label came from the pair model there
+            reasons = [r.replace("sentiment:", "pair:") if on else r for r, on in zip(reasons, pair[:, 0] == 1, strict=True)]
         return proba, learnt_proba, out, reasons
 
     def predict_proba(self, X) -> np.ndarray:
@@ -338,6 +377,8 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
         coef = found[0]
         if not self.base_sees_parts:
             coef = np.hstack([coef, np.zeros((coef.shape[0], _W))])
+        if self.pair:  # the pair's columns (before the parts) are not the base model's input
+            coef = np.hstack([coef[:, : coef.shape[1] - _W], np.zeros((coef.shape[0], _PW)), coef[:, coef.shape[1] - _W:]])
         return coef
 
 
