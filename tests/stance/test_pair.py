@@ -208,3 +208,19 @@ def test_pair_compose_weight_zero_is_the_model_without_the_pair():
     np.testing.assert_allclose(with_pair.predict_proba(X), without.predict_proba(X), atol=1e-9)
     with_pair.steps[-1][1].set_params(pair_weight=1.0)
     assert not np.allclose(with_pair.predict_proba(X), without.predict_proba(X))
+
+
+def test_pair_compose_saved_before_the_pair_parameters_loads_and_predicts():
+    """A stance_compose model file written before ``pair``/``pair_weight`` existed (its state lacks
+    them) loads and predicts as the composition without the pair."""
+    X, y = _frame()
+    feats = FeatureUnion([("w", featurizers.create("stance_tfidf", min_df=1)),
+                          ("parts", featurizers.create("stance_parts"))])
+    feats.set_params(w__actors=load_actor_aliases(), parts__actors=load_actor_aliases())
+    pipe = Pipeline([("features", feats), ("model", estimators.create("stance_compose", random_state=0))]).fit(X, y)
+    expected = pipe.predict_proba(X)
+    compose = pipe.steps[-1][1]
+    del compose.pair, compose.pair_weight  # the state of an older file
+    again = loads_model(dumps_model(pipe))
+    assert "pair" not in vars(again.steps[-1][1])
+    np.testing.assert_allclose(again.predict_proba(X), expected)

@@ -647,6 +647,11 @@ class TextProba(_LearnsFromLabels, TransformerMixin, BaseEstimator):
 
     accepts_context_rows = True  # fits on labelled rows, featurizes context rows out of fold
 
+    # parameters added after models were saved with this class: an older model file loads
+    # without them and predicts as before (every row, the vocabulary it was fitted with)
+    rows = "all"
+    max_features = 200_000
+
     def __init__(self, window=3, dom=True, C=2.0, cv=4, char=False, positive="boilerplate", random_state=13,
                  rows="all", max_features=200_000):
         self.window = window

@@ -180,6 +180,11 @@ class StanceCompose(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of str, ``["against", "favor", "none"]``
     """
 
+    # parameters added after models were saved with this class: an older model file loads
+    # without them and predicts as before
+    pair = False
+    pair_weight = 1.0
+
     def __init__(self, base="logreg", base_params=None, nospeaker_base=None, nospeaker_params=None,
                  route="split", sentiment=True, rules=True, base_sees_parts=True, direction_balance=False,
                  third_party_cues=True, pair=False, pair_weight=1.0, random_state=None):
