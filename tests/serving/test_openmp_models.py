@@ -18,18 +18,27 @@ TEXT = ('Taliban fighters entered the valley on Monday. "We will never surrender
         "Sign up for our newsletter.")
 
 
-@pytest.fixture(scope="module")
-def hgb_run(tiny_runs, tmp_path_factory):
-    """A boilerplate run of word TF-IDF + hist gradient boosting on the tiny serving dataset."""
+MODELS = {
+    "hgb": "features: [{name: word_tfidf}]\nmodel: {name: hist_gradient_boosting, params: {max_iter: 20}}\n",
+    # as the shipped default: line features first, HTML and text rows routed to their own booster,
+    # whose trees are walked on binned features
+    "routed": "features: [{name: line_stats}]\nmodel: {name: mode_router, params: {"
+              "html: {name: hist_gradient_boosting, params: {max_iter: 20}}, "
+              "text: {name: hist_gradient_boosting, params: {max_iter: 20}}}}\n",
+}
+
+
+@pytest.fixture(scope="module", params=sorted(MODELS))
+def hgb_run(request, tiny_runs, tmp_path_factory):
+    """A boilerplate run with histogram gradient boosting on the tiny serving dataset."""
     from newsclf.pipeline.train import train
 
-    root = tmp_path_factory.mktemp("hgb")
-    cfg = root / "hgb.yaml"
-    cfg.write_text("task: boilerplate\ndataset: tiny\nseed: 13\nfeatures: [{name: word_tfidf}]\n"
-                   "model: {name: hist_gradient_boosting, params: {max_iter: 20}}\n", encoding="utf-8")
+    root = tmp_path_factory.mktemp(request.param)
+    cfg = root / f"{request.param}.yaml"
+    cfg.write_text("task: boilerplate\ndataset: tiny\nseed: 13\n" + MODELS[request.param], encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEWSCLF_DATA", str(tiny_runs["boilerplate"].parents[1] / "data"))
-        return train(cfg, output=root / "boilerplate-hgb", n_boot=20)
+        return train(cfg, output=root / f"boilerplate-{request.param}", n_boot=20)
 
 
 def test_openmp_models_answer_in_forked_analysis_processes(hgb_run, tiny_runs, tmp_path):

@@ -13,6 +13,7 @@ a page's few hundred rows than walking them on the raw features.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,12 @@ def binned_raw_predict(model: Any, X: np.ndarray) -> np.ndarray | None:
     baseline = getattr(model, "_baseline_prediction", None)
     if mapper is None or predictors is None or baseline is None or getattr(model, "is_categorical_", None) is not None:
         return None
+    if mapper.n_threads != 1:
+        # the mapper keeps the thread count of the machine it was fitted on, which would bypass
+        # the caller's OpenMP limit (and hang a forked analysis process): bin on one thread, as
+        # the trees are walked
+        mapper = copy.copy(mapper)
+        mapper.n_threads = 1
     binned = mapper.transform(np.ascontiguousarray(X, dtype=np.float64))
     missing = mapper.missing_values_bin_idx_
     raw = np.zeros((X.shape[0], len(predictors[0]) if predictors else 1), dtype=np.float64)
