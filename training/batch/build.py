@@ -24,15 +24,11 @@ from typing import Any
 from newsclf.data.build import (
     Progress,
     _Build,
-    _gold_folder,
-    _input_files,
-    _load_gold,
 )
-from newsclf.data.config import DataConfig, SourceConfig, resolve_path
+from newsclf.data.config import DataConfig, SourceConfig
 from newsclf.errors import InputError, NewsclfError
 from newsclf.hashing import sha256_file
 from newsclf.resources import is_resource
-from newsclf.tasks import get_task
 
 from .cluster import Executor, JobContext, Outcome, WorkerSetupError, context, versions
 from .plan import (
@@ -176,20 +172,9 @@ class PartitionedBuild(_Build):
 
     def read_files(self, si: int, source: SourceConfig) -> None:
         """As :meth:`_Build.read_files`, with the per-article work on the executor."""
-        from newsclf.data.examples import Collector
         from newsclf.data.readers import max_article_bytes
 
-        paths = [resolve_path(p, "article path") for p in source.paths]
-        folder = _gold_folder(source)
-        gold_by_id = _load_gold(folder, self.skip_bad, self.bad)
-        if folder is not None:
-            self.gold_files.setdefault(str(folder), {}).update(
-                {aid: str(g.path) for aid, g in gold_by_id.items()}
-            )
-        for rel, f in _input_files(paths):
-            self.inputs.append({"source": si, "file": rel, "sha256": sha256_file(f)})
-        tasks = [t for t in self.cfg.tasks if not get_task(t).importer_only]
-        collectors = {t: Collector(t, actors=self.actors, unit=source.unit) for t in tasks}
+        paths, folder, gold_by_id, collectors = self._start_files(si, source)
         read_bad: list[dict[str, str]] = []
         for p in paths:  # read_articles checks every path before reading any
             if not p.exists():
@@ -199,7 +184,7 @@ class PartitionedBuild(_Build):
                 read_bad.append({"source": str(p), "message": str(err)})
         plan = plan_partitions(self._files(source, paths), self.batch.partition_articles,
                                self.batch.partition_bytes)
-        payload = {"actors": self.actors.spec, "gold": gold_by_id, "unit": source.unit, "tasks": tasks,
+        payload = {"actors": self.actors.spec, "gold": gold_by_id, "unit": source.unit, "tasks": list(collectors),
                    "limit": max_article_bytes(), "versions": versions()}
         ctx = JobContext("build", f"build-{uuid.uuid4().hex}", payload)
         seen: dict[str, set[str]] = {}

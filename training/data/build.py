@@ -255,11 +255,10 @@ class _Build:
 
     # ------------------------------------------------------------ sources
 
-    def read_files(self, si: int, source: SourceConfig) -> None:
-        """Read, process and weakly label the articles of a ``files`` source (gold first)."""
-        from newsclf.data.document import process_article
+    def _start_files(self, si: int, source: SourceConfig) -> tuple[list[Path], Path | None, dict, dict]:
+        """A ``files`` source's resolved paths, its gold folder, its gold by article id (recorded) and one empty
+        collector per task that takes rows from files; the input files are fingerprinted."""
         from newsclf.data.examples import Collector
-        from newsclf.data.readers import BadInputReport, read_articles
 
         paths = [resolve_path(p, "article path") for p in source.paths]
         folder = _gold_folder(source)
@@ -273,6 +272,14 @@ class _Build:
         # tasks whose rows only come from corpus importers (attribution) take nothing from files
         collectors = {t: Collector(t, actors=self.actors, unit=source.unit) for t in self.cfg.tasks
                       if not get_task(t).importer_only}
+        return paths, folder, gold_by_id, collectors
+
+    def read_files(self, si: int, source: SourceConfig) -> None:
+        """Read, process and weakly label the articles of a ``files`` source (gold first)."""
+        from newsclf.data.document import process_article
+        from newsclf.data.readers import BadInputReport, read_articles
+
+        paths, folder, gold_by_id, collectors = self._start_files(si, source)
         report = BadInputReport()
         articles = read_articles(paths, skip_bad=self.skip_bad, report=report)
         for article in self.progress(articles, f"source {si + 1}: articles", None):

@@ -227,13 +227,18 @@ class _Member(BaseModel):
         return self
 
 
-def _gate_nested(values: Any) -> None:
+def _base_models_nested(values: Any) -> None:
+    """The base and no-speaker estimators' params, checked against their own factories."""
     seed = values.random_state
     values.base_params = _nested(values.base, values.base_params, "base_params", seed)
     if values.route is not None:  # the no-speaker model: its own estimator/params, else the base's
         values.nospeaker_params = _nested(values.nospeaker_base or values.base,
                                           values.nospeaker_params if values.nospeaker_params is not None
                                           else values.base_params, "nospeaker_params", seed)
+
+
+def _gate_nested(values: Any) -> None:
+    _base_models_nested(values)
     if values.route is not None and not values.rules:
         raise ValueError("route needs rules: true (and stance_relation with cues: true)")
     if values.nospeaker_weight != 1.0 and not values.rules:
@@ -310,16 +315,7 @@ def stance_pair(C: Positive = 0.5, min_df: DocFrequency = 2, memory: bool = Fals
                       random_state=random_state)
 
 
-def _compose_nested(values: Any) -> None:
-    seed = values.random_state
-    values.base_params = _nested(values.base, values.base_params, "base_params", seed)
-    if values.route is not None:  # the no-speaker model: its own estimator/params, else the base's
-        values.nospeaker_params = _nested(values.nospeaker_base or values.base,
-                                          values.nospeaker_params if values.nospeaker_params is not None
-                                          else values.base_params, "nospeaker_params", seed)
-
-
-@estimators.register("stance_compose", after=_compose_nested)
+@estimators.register("stance_compose", after=_base_models_nested)
 def stance_compose(base: EstimatorName = "logreg", base_params: dict[str, Any] | None = None,
                    nospeaker_base: EstimatorName | None = None, nospeaker_params: dict[str, Any] | None = None,
                    route: Literal["split", "shared"] | None = "split", sentiment: bool = True,
