@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,16 +43,24 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve_process(args: list[str], env: dict[str, str], log: Path, cwd: Path | None = None,
                   ready_within: float = 120.0) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``newsclf serve --port P ARGS`` as a real server (its own process group, output in ``log``);
+    """``newsclf serve --port P ARGS`` as a real server (see :func:`server_process`)."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("newsclf")), "serve", "--port", str(port), *args]
+    with server_process(command, port, env, log, cwd=cwd, ready_within=ready_within) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def server_process(command: list[str], port: int, env: dict[str, str], log: Path, cwd: Path | None = None,
+                   ready_within: float = 120.0, preexec_fn: Callable[[], None] | None = None,
+                   ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``command`` (a server listening on ``port``) in its own process group, output in ``log``;
     yields its URL and process once ``/readyz`` answers 200, and stops it (SIGTERM, then SIGKILL)."""
     import httpx
 
-    port = free_port()
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("newsclf")), "serve", "--port", str(port), *args],
-            env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                preexec_fn=preexec_fn, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + ready_within

@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import os
 import resource
-import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 import pytest
+
+from support import free_port, server_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.serve]
 
@@ -39,12 +39,6 @@ PROBE_BOUND = 2.0
 """Seconds within which a small request is answered while a hostile one runs (shared machine)."""
 REQUEST_WALL = TIME_BUDGET + 20
 """Seconds after which a hostile request counts as hung."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _limit_memory() -> None:
@@ -115,9 +109,7 @@ class Watch:
 
 @pytest.fixture(scope="module")
 def hostile_server(tiny_runs, tmp_path_factory):
-    import httpx
-
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("hostile") / "serve.log"
     env = dict(
         os.environ,
@@ -132,38 +124,12 @@ def hostile_server(tiny_runs, tmp_path_factory):
         HF_DATASETS_OFFLINE="1",
     )
     env.pop("NEWSCLF_ACCESS_LOG", None)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bentoml", "serve", "newsclf.serving.service:Newsclf",
-             "--host", "127.0.0.1", "--port", str(port), "--working-dir", str(log.parent)],
-            env=env, cwd=log.parent, stdout=out, stderr=subprocess.STDOUT,
-            preexec_fn=_limit_memory, start_new_session=True,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not ready in 120 s:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
+    command = [sys.executable, "-m", "bentoml", "serve", "newsclf.serving.service:Newsclf",
+               "--host", "127.0.0.1", "--port", str(port), "--working-dir", str(log.parent)]
+    with server_process(command, port, env, log, cwd=log.parent, preexec_fn=_limit_memory) as (url, proc):
         watch = Watch(proc.pid, url)
         yield url, log, watch
         watch.stop()
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
 
 
 def _attributes(n: int) -> str:
